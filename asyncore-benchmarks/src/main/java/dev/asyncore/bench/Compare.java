@@ -1,0 +1,440 @@
+package dev.asyncore.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs every echo server alternately for several rounds and prints a table of medians and of ratios to the C epoll server
+ * and to Netty. Each server is started as its own process (pinned to another core with {@code taskset} when available),
+ * warmed up, measured, and stopped again in every round. Everything runs on the main thread.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.asyncore.bench.Compare [--servers c,nio,netty,asyncore,starter] [--rounds 3]
+ * [--warmup 2] [--duration 3] [--idle 10000] ...}; see {@code run.sh} and the README.
+ */
+public final class Compare {
+    private static final String[] METRICS = {
+        "64B msg/s", "CPU ns/msg", "bulk MB/s", "pp p99 us", "connects/s", "KiB/idle", "open idle ms", "idle msg/s", "idle/plain"
+    };
+
+    private final Options options;
+    private final String serverCpu;
+    private final long clockTicks;
+
+    private Compare(Options options) {
+        this.options = options;
+        this.serverCpu = tasksetCpu(options.string("server-cpu", "1"));
+        this.clockTicks = clockTicks();
+    }
+
+    /**
+     * Runs the comparison. Main thread.
+     *
+     * @param args options, see the class comment
+     * @throws Exception on a failure
+     */
+    public static void main(String[] args) throws Exception {
+        new Compare(Options.parse(args, 0)).run();
+    }
+
+    private void run() throws Exception {
+        int rounds = options.integer("rounds", 3);
+        List<String> kinds = new ArrayList<>();
+        for (String k : options.string("servers", "c,nio,netty,asyncore,starter").split(",")) {
+            String kind = k.trim();
+            String why = unavailable(kind);
+            if (why == null) {
+                kinds.add(kind);
+            } else {
+                System.out.println("skipping '" + kind + "': " + why);
+            }
+        }
+        System.out.printf(Locale.ROOT, "servers %s, %d rounds, warmup %s, duration %s, server cpu %s, client pid %d%n", kinds,
+                rounds, options.seconds("warmup", 2), options.seconds("duration", 3),
+                serverCpu == null ? "not pinned" : serverCpu, ProcessHandle.current().pid());
+        Map<String, List<double[]>> results = new LinkedHashMap<>();
+        for (String kind : kinds) {
+            results.put(kind, new ArrayList<>());
+        }
+        for (int round = 1; round <= rounds; round++) {
+            for (String kind : kinds) {
+                double[] r = measure(kind, round);
+                results.get(kind).add(r);
+            }
+        }
+        printTables(results);
+    }
+
+    private String unavailable(String kind) {
+        switch (kind) {
+            case "c":
+                return Files.isExecutable(cBinary()) ? null : "no C server binary at " + cBinary() + " (run.sh compiles it with gcc)";
+            case "starter":
+                return sampleJar() != null ? null : "no sample-app/target/sample-app-*.jar (build it with mvn -pl sample-app -am package)";
+            case "asyncore":
+                try {
+                    Class.forName("dev.asyncore.bench.AsyncoreEchoServer");
+                    return null;
+                } catch (ClassNotFoundException e) {
+                    return "this build has no asyncore echo server class";
+                }
+            case "nio":
+            case "netty":
+                return null;
+            default:
+                return "unknown server kind (expected c, nio, netty, asyncore or starter)";
+        }
+    }
+
+    private double[] measure(String kind, int round) throws Exception {
+        Duration warmup = options.seconds("warmup", 2);
+        Duration duration = options.seconds("duration", 3);
+        int conns = options.integer("conns", 50);
+        int window = options.integer("window", 16);
+        int size = options.integer("size", 64);
+        double[] r = new double[METRICS.length];
+        Arrays.fill(r, Double.NaN);
+        try (ServerProcess server = start(kind)) {
+            InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port);
+            // Warm the server (and this client) up on every kind of load it is about to see.
+            LoadGen.echo(addr, conns, window, size, Duration.ZERO, warmup, null);
+            LoadGen.echo(addr, conns, options.integer("bulk-window", 4), options.integer("bulk-size", 16384), Duration.ZERO,
+                    warmup.dividedBy(2), null);
+
+            LoadGen.EchoResult small = LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration,
+                    server::cpuNanos);
+            r[0] = small.messagesPerSecond();
+            r[1] = small.serverCpuPerMessage();
+            LoadGen.EchoResult bulk = LoadGen.echo(addr, conns, options.integer("bulk-window", 4),
+                    options.integer("bulk-size", 16384), Duration.ofMillis(200), duration, null);
+            r[2] = bulk.megabytesPerSecond();
+            LoadGen.EchoResult pingPong = LoadGen.echo(addr, options.integer("pp-conns", 1), 1, size, Duration.ofMillis(200),
+                    duration, null);
+            r[3] = pingPong.latencyMicros(99);
+            r[4] = LoadGen.connectRate(addr, options.integer("connect-concurrency", 8), Duration.ofMillis(200), duration);
+
+            int idleCount = options.integer("idle", 10_000);
+            long memBefore = server.memoryBytes();
+            try (LoadGen.IdleConnections idle = LoadGen.openIdle(addr, idleCount, 128, Duration.ofSeconds(120))) {
+                r[6] = idle.openNanos() / 1e6;
+                long memAfter = server.memoryBytes();
+                r[5] = (memAfter - memBefore) / 1024.0 / Math.max(1, idleCount);
+                LoadGen.EchoResult withIdle = LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration, null);
+                r[7] = withIdle.messagesPerSecond();
+                r[8] = r[7] / r[0];
+            }
+            System.out.printf(Locale.ROOT, "round %d %-8s small %s | bulk %,.0f MB/s | ping-pong p50 %.1f p99 %.1f us | "
+                    + "%,.0f connects/s | %,d idle: %.2f KiB/conn%s, opened in %.0f ms, %,.0f msg/s (%.2fx)%n", round, kind, small,
+                    r[2], pingPong.latencyMicros(50), r[3], r[4], idleCount, r[5], server.java ? " heap" : " RSS", r[6], r[7], r[8]);
+        } catch (IOException | RuntimeException e) {
+            System.out.println("round " + round + " " + kind + " FAILED: " + e);
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- server processes
+
+    private final class ServerProcess implements AutoCloseable {
+        final Process process;
+        final int port;
+        final boolean java;
+
+        ServerProcess(Process process, int port, boolean java) {
+            this.process = process;
+            this.port = port;
+            this.java = java;
+        }
+
+        /** CPU time (user + system, all threads) of the server process so far. */
+        long cpuNanos() {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                return ticks * 1_000_000_000L / clockTicks;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the CPU time of server process " + process.pid(), e);
+            }
+        }
+
+        /** Live heap after a full GC for a JVM (jcmd GC.class_histogram), resident set size otherwise. */
+        long memoryBytes() throws IOException, InterruptedException {
+            long pid = process.pid();
+            if (!java) {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    }
+                }
+                throw new IOException("no VmRSS in /proc/" + pid + "/status");
+            }
+            Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+            String last = null;
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(jcmd.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("Total")) {
+                        last = line;
+                    }
+                }
+            }
+            jcmd.waitFor(60, TimeUnit.SECONDS);
+            if (last == null) {
+                throw new IOException("jcmd " + pid + " GC.class_histogram printed no Total line");
+            }
+            String[] f = last.trim().split("\\s+");
+            return Long.parseLong(f[2]);
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException ignored) {
+                // the process is gone already
+            }
+            try {
+                if (!process.waitFor(3, TimeUnit.SECONDS)) {
+                    process.destroy();
+                    if (!process.waitFor(3, TimeUnit.SECONDS)) {
+                        process.destroyForcibly().waitFor();
+                    }
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private ServerProcess start(String kind) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        if (serverCpu != null) {
+            cmd.addAll(List.of("taskset", "-c", serverCpu));
+        }
+        List<String> jvm = Arrays.asList(options.string("server-jvm", "-Xms256m -Xmx1g -XX:+UseG1GC").trim().split("\\s+"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        switch (kind) {
+            case "c" -> {
+                cmd.add(cBinary().toString());
+                cmd.add("0");
+                return launch(cmd, false, -1);
+            }
+            case "starter" -> {
+                int port = freePort();
+                cmd.add(java);
+                cmd.addAll(jvm);
+                cmd.addAll(List.of("-jar", sampleJar().toString(), "--asyncore.servers.echo.port=" + port, "--server.port=0",
+                        "--spring.main.banner-mode=off"));
+                String extra = options.string("starter-args", "").trim();
+                if (!extra.isEmpty()) {
+                    cmd.addAll(Arrays.asList(extra.split("\\s+")));
+                }
+                return launch(cmd, true, port);
+            }
+            default -> {
+                cmd.add(java);
+                cmd.addAll(jvm);
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerMain.class.getName(), kind, "0"));
+                return launch(cmd, true, -1);
+            }
+        }
+    }
+
+    /** Starts the process; port -1 means "read PORT n from its stdout", else wait until the port accepts connections. */
+    private ServerProcess launch(List<String> cmd, boolean java, int port) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        int bound = port;
+        if (port < 0) {
+            String line = out.readLine();
+            if (line == null || !line.startsWith("PORT ")) {
+                p.destroyForcibly();
+                throw new IOException("server " + cmd + " did not print its port; first line: " + line);
+            }
+            bound = Integer.parseInt(line.substring(5).trim());
+        }
+        // Keep draining its stdout so that a chatty server never blocks on a full pipe.
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // discard
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "drain-" + p.pid());
+        drain.setDaemon(true);
+        drain.start();
+        if (port >= 0) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (true) {
+                if (!p.isAlive()) {
+                    throw new IOException("server " + cmd + " exited with " + p.exitValue() + " before listening");
+                }
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                    break;
+                } catch (IOException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        p.destroyForcibly();
+                        throw new IOException("server " + cmd + " did not listen on port " + port + " within 90 s");
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+        return new ServerProcess(p, bound, java);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Path cBinary() {
+        return Path.of(options.string("c-binary", "target/epoll_echo"));
+    }
+
+    private Path sampleJar() {
+        String configured = options.string("sample-jar", null);
+        if (configured != null) {
+            Path p = Path.of(configured);
+            return Files.isRegularFile(p) ? p : null;
+        }
+        for (String dir : List.of("sample-app/target", "../sample-app/target")) {
+            Path d = Path.of(dir);
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> files = Files.list(d)) {
+                    Path found = files.filter(f -> {
+                        String n = f.getFileName().toString();
+                        return n.startsWith("sample-app-") && n.endsWith(".jar") && !n.endsWith("-plain.jar")
+                                && !n.endsWith("-sources.jar");
+                    }).findFirst().orElse(null);
+                    if (found != null) {
+                        return found;
+                    }
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String tasksetCpu(String wanted) {
+        if (wanted.equals("none") || onlineCpus() < 2) {
+            return null;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "taskset"))) {
+                return wanted;
+            }
+        }
+        return null;
+    }
+
+    /** CPUs of the machine, not just the ones this process may run on (it may be pinned itself). */
+    private static long onlineCpus() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("processor")).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor();
+            return Long.parseLong(s);
+        } catch (IOException | NumberFormatException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- output
+
+    private static void printTables(Map<String, List<double[]>> results) {
+        Map<String, double[]> medians = new LinkedHashMap<>();
+        results.forEach((kind, rounds) -> {
+            double[] m = new double[METRICS.length];
+            for (int i = 0; i < METRICS.length; i++) {
+                int metric = i;
+                m[i] = median(rounds.stream().mapToDouble(r -> r[metric]).filter(v -> !Double.isNaN(v)).sorted().toArray());
+            }
+            medians.put(kind, m);
+        });
+        System.out.println();
+        System.out.println("Medians of " + results.values().stream().mapToInt(List::size).max().orElse(0) + " rounds "
+                + "(KiB/idle: live heap after full GC for JVM servers, RSS for c):");
+        printTable(medians, null);
+        for (String reference : List.of("c", "netty")) {
+            double[] ref = medians.get(reference);
+            if (ref != null) {
+                System.out.println();
+                System.out.println("Ratios to " + reference + " (x " + reference + "; higher is better for msg/s, MB/s, connects/s,"
+                        + " idle/plain; lower is better for the others):");
+                printTable(medians, ref);
+            }
+        }
+    }
+
+    private static void printTable(Map<String, double[]> medians, double[] reference) {
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %-9s", "server"));
+        StringBuilder rule = new StringBuilder("|-----------");
+        for (String metric : METRICS) {
+            header.append(String.format(Locale.ROOT, "| %12s ", metric));
+            rule.append("|--------------");
+        }
+        System.out.println(header.append('|'));
+        System.out.println(rule.append('|'));
+        medians.forEach((kind, m) -> {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %-9s", kind));
+            for (int i = 0; i < METRICS.length; i++) {
+                double v = reference == null ? m[i] : m[i] / reference[i];
+                String cell;
+                if (Double.isNaN(v) || Double.isInfinite(v)) {
+                    cell = "n/a";
+                } else if (reference != null) {
+                    cell = String.format(Locale.ROOT, "%.2fx", v);
+                } else if (Math.abs(v) >= 1000) {
+                    cell = String.format(Locale.ROOT, "%,.0f", v);
+                } else {
+                    cell = String.format(Locale.ROOT, "%.2f", v);
+                }
+                row.append(String.format(Locale.ROOT, "| %12s ", cell));
+            }
+            System.out.println(row.append('|'));
+        });
+    }
+
+    private static double median(double[] sorted) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

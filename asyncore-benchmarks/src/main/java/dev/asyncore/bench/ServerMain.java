@@ -1,0 +1,104 @@
+package dev.asyncore.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Runs one echo server in this process: {@code java -cp benchmarks.jar dev.asyncore.bench.ServerMain <kind> <port>}.
+ *
+ * <p>Kinds: {@code netty} (Netty 4.2, one NIO loop), {@code nio} (hand-written single-thread NIO) and {@code asyncore}
+ * ({@code dev.asyncore.handler.EchoServer} on a {@code dev.asyncore.AsyncLoop}). The server listens on 127.0.0.1, prints
+ * {@code PORT <n>} on stdout once it accepts connections, and runs until its standard input is closed or reads {@code quit}.
+ * The C server ({@code epoll_echo.c}) and the sample app are separate programs that {@link Compare} launches itself.
+ */
+public final class ServerMain {
+    private ServerMain() {
+    }
+
+    /**
+     * Starts the server named by {@code args[0]} on port {@code args[1]} (0 = any free port). Main thread.
+     *
+     * @param args kind and port
+     * @throws Exception when the server cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: ServerMain <netty|nio|asyncore> <port>");
+            System.exit(2);
+        }
+        String kind = args[0].toLowerCase(Locale.ROOT);
+        int port = parsePort(args[1]);
+        AutoCloseable server;
+        int bound;
+        switch (kind) {
+            case "netty" -> {
+                NettyEchoServer s = new NettyEchoServer(port);
+                server = s;
+                bound = s.port();
+            }
+            case "nio" -> {
+                NioEchoServer s = new NioEchoServer(port);
+                Thread t = new Thread(s, "nio-echo");
+                t.start();
+                server = s;
+                bound = s.port();
+            }
+            case "asyncore" -> {
+                RunningServer s = asyncore(port);
+                server = s;
+                bound = s.port();
+            }
+            default -> throw new IllegalArgumentException("unknown server kind '" + args[0] + "': expected netty, nio or asyncore");
+        }
+        System.out.println("PORT " + bound);
+        System.out.flush();
+        waitForQuit();
+        server.close();
+        System.exit(0);
+    }
+
+    /** A started server: its bound port and how to stop it. */
+    public interface RunningServer extends AutoCloseable {
+        /**
+         * Returns the bound port. Any thread.
+         *
+         * @return the port
+         */
+        int port();
+
+        /** Stops the server. Any thread. */
+        @Override
+        void close();
+    }
+
+    // Loaded by name so that this module builds while the core's loop is not there yet.
+    private static RunningServer asyncore(int port) throws Exception {
+        Class<?> type = Class.forName("dev.asyncore.bench.AsyncoreEchoServer");
+        return (RunningServer) type.getConstructor(int.class).newInstance(port);
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range 0..65535: " + text);
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("port is not a number: '" + text + "'", e);
+        }
+    }
+
+    private static void waitForQuit() throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.trim().equals("quit")) {
+                return;
+            }
+        }
+    }
+}
