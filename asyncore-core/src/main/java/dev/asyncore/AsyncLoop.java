@@ -1,0 +1,643 @@
+package dev.asyncore;
+
+import java.io.IOException;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One loop running on its own named thread over a {@link DispatcherMap}: the managed form of {@link Asyncore#loop()}.
+ *
+ * <p>Thread confinement: the loop thread owns the map and every dispatcher in it. {@link #start()}, {@link #execute},
+ * {@link #schedule}, {@link #shutdownGracefully}, {@link #close()} and the figures ({@link #passes()}, {@link #isRunning()},
+ * the map's counts) are safe from any thread; handlers and tasks run on the loop thread.
+ *
+ * <p>When {@code readable()} and {@code writable()} are asked. Python asks every channel on every pass, so a pass costs
+ * time in proportion to all channels. This loop asks a channel (each exactly once, {@code readable()} first, and sets its
+ * selector interest to match): when it joins the map; after every event dispatched to it; after a call on it that can
+ * change them ({@code send}, {@code recv}, {@code connect}, {@code listen}, {@code close}, the state setters, and the
+ * queueing methods of {@link DispatcherWithSend} and {@code AsyncChat}); after {@link Dispatcher#interestChanged()}; and
+ * for every channel once per sweep, at least every {@code timeout}. A channel whose {@code readable()} turned false is
+ * therefore not read, and one that turned writable is written at once, as long as the change follows one of those events;
+ * a change from elsewhere (another thread's flag, a clock) is seen at the next sweep, or at once after
+ * {@code interestChanged()}. A pass otherwise costs time in proportion to the channels that are active.
+ *
+ * <p>An exception in a handler goes to that dispatcher's {@code handleError}; if {@code handleError} itself throws, the
+ * channel is closed and the loop goes on. {@link ExitNow} ends the loop. A {@link VirtualMachineError} from a handler, or
+ * any {@link Error} from a task, kills the loop thread: every channel is closed, {@link #failure()} gives the cause and the
+ * listeners are told.
+ */
+public final class AsyncLoop implements Executor, AutoCloseable {
+
+    /** Told when the loop starts its graceful shutdown and when its thread ends. Called on the loop thread. */
+    public interface Listener {
+
+        /** The graceful shutdown began: listening channels are closed. */
+        default void shutdownStarted() {
+        }
+
+        /**
+         * The loop thread is ending; every channel is closed.
+         *
+         * @param failure the error that killed the loop, or null after a normal stop
+         */
+        default void terminated(Throwable failure) {
+        }
+    }
+
+    private enum State { NEW, RUNNING, SHUTTING_DOWN, TERMINATED }
+
+    private static final long BACKOFF_MILLIS = 100;
+
+    private final DispatcherMap map;
+    private final String threadName;
+    private final Duration timeout;
+    private final boolean usePoll;
+    private final boolean daemon;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Engine.Guard guard = new LoopGuard();
+    private volatile State state = State.NEW;
+    private volatile Thread thread;
+    private volatile long passes;
+    private volatile Throwable failure;
+    private volatile boolean drained;
+    private volatile long shutdownDeadline;
+    private long timerSequence;
+
+    /**
+     * Creates a loop over a map with the defaults of {@link #builder(DispatcherMap)}. Any thread.
+     *
+     * @param map the map it will own
+     */
+    public AsyncLoop(DispatcherMap map) {
+        this(builder(map));
+    }
+
+    private AsyncLoop(Builder builder) {
+        this.map = Objects.requireNonNull(builder.map, "map");
+        this.threadName = builder.threadName;
+        this.timeout = builder.timeout;
+        this.usePoll = builder.usePoll;
+        this.daemon = builder.daemon;
+    }
+
+    /**
+     * Starts configuring a loop: thread {@code asyncore-loop}, 1 s timeout, select dispatch, non-daemon thread. Any thread.
+     *
+     * @param map the map the loop will own
+     * @return a builder
+     */
+    public static Builder builder(DispatcherMap map) {
+        return new Builder(map);
+    }
+
+    /** Starts the loop thread; idempotent. Any thread. */
+    public synchronized void start() {
+        if (state != State.NEW) {
+            return;
+        }
+        map.claim(this);
+        Thread t = new Thread(this::run, threadName);
+        t.setDaemon(daemon);
+        t.setContextClassLoader(AsyncLoop.class.getClassLoader());
+        thread = t;
+        state = State.RUNNING;
+        t.start();
+    }
+
+    /**
+     * Whether the caller is the loop thread. Any thread.
+     *
+     * @return true on the loop thread
+     */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs a task on the loop thread, waking the selector. Any thread. Tasks run in order, before the next pass; a task's
+     * exception is logged, an {@link Error} kills the loop.
+     *
+     * @param task the task
+     * @throws java.util.concurrent.RejectedExecutionException if the loop has terminated
+     */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (state == State.TERMINATED) {
+            throw new java.util.concurrent.RejectedExecutionException("asyncore loop " + threadName + " has terminated");
+        }
+        tasks.add(task);
+        if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
+            Selector s = map.selectorIfOpen();
+            if (s != null) {
+                s.wakeup();
+            }
+        }
+    }
+
+    /**
+     * Runs a task on the loop thread after a delay. Any thread.
+     *
+     * @param task the task
+     * @param delay the delay
+     * @return a handle that cancels it
+     */
+    public Cancellable schedule(Runnable task, Duration delay) {
+        Timer timer = new Timer(task, System.nanoTime() + delay.toNanos());
+        if (inEventLoop()) {
+            timer.sequence = timerSequence++;
+            timers.add(timer);
+        } else {
+            execute(() -> {
+                timer.sequence = timerSequence++;
+                timers.add(timer);
+            });
+        }
+        return timer;
+    }
+
+    /**
+     * Stops gracefully and waits: listening channels close at once, every other dispatcher is told through
+     * {@code handleShutdown()} and has until the timeout to close; then the rest are closed and the thread ends. Any thread
+     * but the loop's own. A loop never started just closes its channels.
+     *
+     * @param timeout how long open channels may take to finish
+     * @return true if every channel finished in time
+     */
+    public boolean shutdownGracefully(Duration timeout) {
+        synchronized (this) {
+            if (state == State.NEW) {
+                state = State.TERMINATED;
+                Asyncore.closeAll(map, true);
+                terminated.countDown();
+                return true;
+            }
+        }
+        if (inEventLoop()) {
+            throw new IllegalStateException("shutdownGracefully would wait for its own thread: call it from another thread");
+        }
+        if (state == State.RUNNING) {
+            shutdownDeadline = System.nanoTime() + timeout.toNanos();
+            try {
+                execute(this::beginShutdown);
+            } catch (java.util.concurrent.RejectedExecutionException alreadyEnded) {
+                return drained;
+            }
+        }
+        awaitTermination(timeout.plusSeconds(10));
+        return drained;
+    }
+
+    /**
+     * Waits for the loop thread to end. Any thread.
+     *
+     * @param wait the longest wait
+     * @return true if it ended
+     */
+    public boolean awaitTermination(Duration wait) {
+        try {
+            return terminated.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops at once: {@link #shutdownGracefully(Duration)} with no time to finish. Any thread but the loop's. */
+    @Override
+    public void close() {
+        shutdownGracefully(Duration.ZERO);
+    }
+
+    /**
+     * Adds a listener. Any thread.
+     *
+     * @param listener the listener
+     */
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Whether the loop thread runs (including during its graceful shutdown). Any thread.
+     *
+     * @return true while running
+     */
+    public boolean isRunning() {
+        State s = state;
+        return s == State.RUNNING || s == State.SHUTTING_DOWN;
+    }
+
+    /**
+     * Whether the graceful shutdown has begun. Any thread.
+     *
+     * @return true once shutting down or terminated
+     */
+    public boolean isShuttingDown() {
+        State s = state;
+        return s == State.SHUTTING_DOWN || s == State.TERMINATED;
+    }
+
+    /**
+     * Whether the loop thread has ended. Any thread.
+     *
+     * @return true once ended
+     */
+    public boolean isTerminated() {
+        return state == State.TERMINATED;
+    }
+
+    /**
+     * The error that killed the loop thread. Any thread.
+     *
+     * @return the cause, or null if the loop runs or stopped normally
+     */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * The number of passes so far. Any thread.
+     *
+     * @return the count
+     */
+    public long passes() {
+        return passes;
+    }
+
+    /**
+     * The map this loop owns; its counts may be read from any thread. Any thread.
+     *
+     * @return the map
+     */
+    public DispatcherMap map() {
+        return map;
+    }
+
+    /**
+     * The loop thread's name. Any thread.
+     *
+     * @return the name
+     */
+    public String threadName() {
+        return threadName;
+    }
+
+    /**
+     * Whether events are dispatched in poll mode. Any thread.
+     *
+     * @return true for poll mode, false for select mode
+     */
+    public boolean usePoll() {
+        return usePoll;
+    }
+
+    /**
+     * The longest wait of one pass, and the sweep interval. Any thread.
+     *
+     * @return the timeout
+     */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncLoop[" + threadName + ", " + state + ", " + map + "]";
+    }
+
+    // ------------------------------------------------------------------------------------------------------------------
+    // the loop thread
+
+    private void run() {
+        Throwable cause = null;
+        try {
+            runPasses();
+        } catch (ExitNow e) {
+            log(null, "info", "asyncore loop " + threadName + " ended by ExitNow");
+        } catch (Throwable t) {
+            cause = t;
+            failure = t;
+            log(null, "error", "asyncore loop " + threadName + " died: " + t);
+        } finally {
+            terminate(cause);
+        }
+    }
+
+    private void runPasses() throws IOException {
+        Engine engine = map.engine();
+        long sweepNanos = Math.max(1, timeout.toNanos());
+        long lastSweep = System.nanoTime();
+        while (true) {
+            runTasks();
+            long now = System.nanoTime();
+            runTimers(now);
+            if (state == State.SHUTTING_DOWN && (map.isEmpty() || now - shutdownDeadline >= 0)) {
+                drained = map.isEmpty();
+                return;
+            }
+            boolean sweep = now - lastSweep >= sweepNanos;
+            if (sweep) {
+                lastSweep = now;
+                closeIdle(now);
+            }
+            wakeupPending.set(false);
+            long wait = tasks.isEmpty() ? waitMillis(now) : 0;
+            try {
+                engine.incrementalPass(wait, usePoll, sweep, guard);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof ExitNow exit) {
+                    throw exit;
+                }
+                log(null, "warning", "asyncore loop " + threadName + " pass failed, retrying: " + e);
+                backOff();
+            }
+            passes = passes + 1;
+        }
+    }
+
+    private long waitMillis(long now) {
+        long wait = timeout.toMillis();
+        Timer next = timers.peek();
+        if (next != null) {
+            wait = Math.min(wait, Math.max(0, TimeUnit.NANOSECONDS.toMillis(next.deadline - now) + 1));
+        }
+        if (state == State.SHUTTING_DOWN) {
+            wait = Math.min(wait, Math.max(1, TimeUnit.NANOSECONDS.toMillis(shutdownDeadline - now) + 1));
+        }
+        return Math.max(1, wait);
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (ExitNow e) {
+                throw e;
+            } catch (Exception e) {
+                log(null, "error", "asyncore loop task failed: " + e);
+            }
+        }
+    }
+
+    private void runTimers(long now) {
+        Timer timer;
+        while ((timer = timers.peek()) != null && now - timer.deadline >= 0) {
+            timers.poll();
+            if (!timer.cancelled) {
+                try {
+                    timer.task.run();
+                } catch (ExitNow e) {
+                    throw e;
+                } catch (Exception e) {
+                    log(null, "error", "asyncore scheduled task failed: " + e);
+                }
+            }
+        }
+    }
+
+    private void closeIdle(long now) {
+        Dispatcher[] snapshot = map.snapshot();
+        int n = map.snapshotSize();
+        for (int i = 0; i < n; i++) {
+            Dispatcher d = snapshot[i];
+            if (d.idleTimeoutNanos > 0 && d.memberOf == map && now - d.lastActivity > d.idleTimeoutNanos) {
+                closeQuietly(d);
+            }
+        }
+    }
+
+    private void beginShutdown() {
+        if (state != State.RUNNING) {
+            return;
+        }
+        state = State.SHUTTING_DOWN;
+        for (Dispatcher d : map.values()) {
+            if (d.isAccepting()) {
+                closeQuietly(d);
+            }
+        }
+        for (Dispatcher d : map.values()) {
+            try {
+                d.handleShutdown();
+            } catch (ExitNow | VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                closeQuietly(d);
+            }
+        }
+        for (Listener l : listeners) {
+            l.shutdownStarted();
+        }
+    }
+
+    private void terminate(Throwable cause) {
+        try {
+            Asyncore.closeAll(map, true);
+        } catch (RuntimeException e) {
+            log(null, "error", "asyncore loop " + threadName + " could not close every channel: " + e);
+        } finally {
+            map.release(this);
+            map.close();
+            state = State.TERMINATED;
+            tasks.clear();
+            for (Listener l : listeners) {
+                try {
+                    l.terminated(cause);
+                } catch (RuntimeException e) {
+                    log(null, "error", "asyncore loop listener failed: " + e);
+                }
+            }
+            terminated.countDown();
+        }
+    }
+
+    private void backOff() {
+        try {
+            Thread.sleep(BACKOFF_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void log(Dispatcher source, String type, String message) {
+        map.logSink().log(source, type, message);
+    }
+
+    private void closeQuietly(Dispatcher d) {
+        try {
+            d.close();
+        } catch (RuntimeException e) {
+            log(d, "error", "close failed: " + e);
+        } finally {
+            Integer fileno = d.fileno();
+            if (fileno != null && map.get(fileno) == d) {
+                map.remove(fileno);
+            }
+        }
+    }
+
+    /** The loop's dispatch: as Python's wrappers, but a failing {@code handleError} closes that channel only. */
+    private final class LoopGuard implements Engine.Guard {
+
+        @Override
+        public void read(Dispatcher d) {
+            try {
+                Asyncore.read(d);
+            } catch (Throwable t) {
+                contain(d, t);
+            }
+        }
+
+        @Override
+        public void write(Dispatcher d) {
+            try {
+                Asyncore.write(d);
+            } catch (Throwable t) {
+                contain(d, t);
+            }
+        }
+
+        @Override
+        public void readwrite(Dispatcher d, int flags) {
+            try {
+                Asyncore.readwrite(d, flags);
+            } catch (Throwable t) {
+                contain(d, t);
+            }
+        }
+
+        @Override
+        public void connectOnly(Dispatcher d) {
+            try {
+                Asyncore.finishConnectOnly(d);
+            } catch (Throwable t) {
+                contain(d, t);
+            }
+        }
+
+        private void contain(Dispatcher d, Throwable t) {
+            if (Asyncore.isReraised(t)) {
+                if (t instanceof ExitNow exit) {
+                    throw exit;
+                }
+                throw (VirtualMachineError) t;
+            }
+            log(d, "error", "handleError of " + d.getClass().getName() + " failed, closing its channel: " + t);
+            closeQuietly(d);
+        }
+    }
+
+    /** Cancels a scheduled task. */
+    public interface Cancellable {
+
+        /** Cancels the task if it has not run yet. Any thread. */
+        void cancel();
+    }
+
+    private static final class Timer implements Comparable<Timer>, Cancellable {
+        final Runnable task;
+        final long deadline;
+        long sequence;
+        volatile boolean cancelled;
+
+        Timer(Runnable task, long deadline) {
+            this.task = task;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Timer other) {
+            int c = Long.compare(deadline - other.deadline, 0);
+            return c != 0 ? c : Long.compare(sequence, other.sequence);
+        }
+    }
+
+    /** Configures an {@link AsyncLoop}. Any thread. */
+    public static final class Builder {
+        private final DispatcherMap map;
+        private String threadName = "asyncore-loop";
+        private Duration timeout = Duration.ofSeconds(1);
+        private boolean usePoll;
+        private boolean daemon;
+
+        private Builder(DispatcherMap map) {
+            this.map = map;
+        }
+
+        /**
+         * Names the loop thread.
+         *
+         * @param name the thread name
+         * @return this builder
+         */
+        public Builder threadName(String name) {
+            this.threadName = Objects.requireNonNull(name, "threadName");
+            return this;
+        }
+
+        /**
+         * Sets the longest wait of one pass, which is also the sweep interval.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * Chooses poll dispatch (each channel's events together) over select dispatch (all reads, then all writes).
+         *
+         * @param usePoll true for poll dispatch
+         * @return this builder
+         */
+        public Builder usePoll(boolean usePoll) {
+            this.usePoll = usePoll;
+            return this;
+        }
+
+        /**
+         * Whether the loop thread is a daemon (default false, so that it keeps the JVM up as a server should).
+         *
+         * @param daemon true for a daemon thread
+         * @return this builder
+         */
+        public Builder daemon(boolean daemon) {
+            this.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Builds the loop; it starts with {@link AsyncLoop#start()}.
+         *
+         * @return the loop
+         */
+        public AsyncLoop build() {
+            return new AsyncLoop(this);
+        }
+    }
+}

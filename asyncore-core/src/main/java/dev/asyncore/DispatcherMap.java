@@ -1,0 +1,356 @@
+package dev.asyncore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Selector;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The channel map: file number to {@link Dispatcher}, in insertion order (Python's {@code socket_map}).
+ *
+ * <p>Thread confinement: the map belongs to the thread that runs its loop. Before an {@link AsyncLoop} owns it, any one
+ * thread may fill it (Python's model: build dispatchers, then call {@code loop()}). Once an {@code AsyncLoop} runs over it,
+ * {@link #put}/{@link #remove} called from another thread are handed to the loop. The counts ({@link #total()},
+ * {@link #listening()}, {@link #connected()}, {@link #connecting()}) and {@link #logSink()} may be read from any thread.
+ *
+ * <p>Differs from Python: the keys are synthetic, JVM-unique numbers, because Java exposes no file descriptors. The map also
+ * owns the {@link Selector} its channels register with; {@link #close()} closes it.
+ */
+public final class DispatcherMap implements AutoCloseable {
+
+    static final int OTHER = 0;
+    static final int LISTENING = 1;
+    static final int CONNECTED = 2;
+    static final int CONNECTING = 3;
+
+    private static final Dispatcher[] EMPTY = new Dispatcher[0];
+
+    private final Map<Integer, Dispatcher> entries = new LinkedHashMap<>();
+    private final AtomicIntegerArray counts = new AtomicIntegerArray(4);
+    private volatile int total;
+    private volatile LogSink logSink = LogSink.STANDARD_STREAMS;
+    private volatile AsyncLoop owner;
+    private Selector selector;
+    private Engine engine;
+    private java.nio.ByteBuffer scratch;
+    private Dispatcher[] snapshot = EMPTY;
+    private int snapshotSize;
+    private boolean snapshotStale = true;
+    private Dispatcher[] dirty = new Dispatcher[64];
+    private int dirtyCount;
+
+    /** Creates an empty map. Any thread. */
+    public DispatcherMap() {
+    }
+
+    /**
+     * The dispatcher registered under a file number. Loop thread.
+     *
+     * @param fileno the key
+     * @return the dispatcher, or null
+     */
+    public Dispatcher get(int fileno) {
+        return entries.get(fileno);
+    }
+
+    /**
+     * Registers a dispatcher under a file number (Python: {@code map[fd] = obj}). Loop thread; from another thread while an
+     * {@link AsyncLoop} runs the map, the put is handed to the loop.
+     *
+     * @param fileno the key
+     * @param dispatcher the dispatcher
+     */
+    public void put(int fileno, Dispatcher dispatcher) {
+        if (handOff(() -> put(fileno, dispatcher))) {
+            return;
+        }
+        Dispatcher previous = entries.put(fileno, dispatcher);
+        if (previous != dispatcher) {
+            if (previous != null) {
+                stateChanged(previous.stateKind(), -1);
+                previous.memberOf = null;
+            }
+            dispatcher.memberOf = this;
+            stateChanged(-1, dispatcher.stateKind());
+            total = entries.size();
+            snapshotStale = true;
+            markDirty(dispatcher);
+        }
+    }
+
+    /**
+     * Removes the dispatcher under a file number (Python: {@code del map[fd]}). Loop thread, or handed to the loop as
+     * {@link #put} is.
+     *
+     * @param fileno the key
+     * @return the removed dispatcher, or null (always null when handed off)
+     */
+    public Dispatcher remove(int fileno) {
+        if (handOff(() -> remove(fileno))) {
+            return null;
+        }
+        Dispatcher removed = entries.remove(fileno);
+        if (removed != null) {
+            stateChanged(removed.stateKind(), -1);
+            removed.memberOf = null;
+            total = entries.size();
+            snapshotStale = true;
+        }
+        return removed;
+    }
+
+    /**
+     * Whether the map holds no dispatcher. Loop thread.
+     *
+     * @return true when empty
+     */
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /**
+     * The number of dispatchers. Any thread.
+     *
+     * @return the number of entries
+     */
+    public int size() {
+        return total;
+    }
+
+    /**
+     * A copy of the dispatchers, in map order. Loop thread.
+     *
+     * @return the dispatchers
+     */
+    public List<Dispatcher> values() {
+        return List.copyOf(entries.values());
+    }
+
+    /**
+     * Whether a file number is registered. Loop thread.
+     *
+     * @param fileno the key
+     * @return true when present
+     */
+    public boolean containsKey(int fileno) {
+        return entries.containsKey(fileno);
+    }
+
+    /** Removes every entry without closing anything (Python: {@code map.clear()}). Loop thread. */
+    public void clear() {
+        if (handOff(this::clear)) {
+            return;
+        }
+        for (Dispatcher d : entries.values()) {
+            d.memberOf = null;
+        }
+        entries.clear();
+        for (int i = 0; i < 4; i++) {
+            counts.set(i, 0);
+        }
+        total = 0;
+        snapshotStale = true;
+    }
+
+    /**
+     * The number of channels in the map. Any thread.
+     *
+     * @return the number of entries
+     */
+    public int total() {
+        return total;
+    }
+
+    /**
+     * The number of listening (accepting) channels. Any thread.
+     *
+     * @return the count
+     */
+    public int listening() {
+        return counts.get(LISTENING);
+    }
+
+    /**
+     * The number of connected channels. Any thread.
+     *
+     * @return the count
+     */
+    public int connected() {
+        return counts.get(CONNECTED);
+    }
+
+    /**
+     * The number of channels whose connect is pending. Any thread.
+     *
+     * @return the count
+     */
+    public int connecting() {
+        return counts.get(CONNECTING);
+    }
+
+    /**
+     * Where the map's dispatchers log. Any thread.
+     *
+     * @return the sink
+     */
+    public LogSink logSink() {
+        return logSink;
+    }
+
+    /**
+     * Sets where the map's dispatchers log. Any thread.
+     *
+     * @param sink the sink; null restores {@link LogSink#STANDARD_STREAMS}
+     */
+    public void setLogSink(LogSink sink) {
+        this.logSink = sink == null ? LogSink.STANDARD_STREAMS : sink;
+    }
+
+    /**
+     * The loop that owns this map, if one runs it. Any thread.
+     *
+     * @return the loop, or null
+     */
+    public AsyncLoop owner() {
+        return owner;
+    }
+
+    /**
+     * A 64 KiB direct buffer shared by the handlers of this map, for a read that is handled before the handler returns
+     * (as the built-in echo does). Loop thread; its content is only valid until the handler returns.
+     *
+     * @return the shared buffer
+     */
+    public java.nio.ByteBuffer scratchBuffer() {
+        if (scratch == null) {
+            scratch = java.nio.ByteBuffer.allocateDirect(64 * 1024);
+        }
+        return scratch;
+    }
+
+    /** Closes the map's selector. The dispatchers are not closed: see {@link Asyncore#closeAll(DispatcherMap, boolean)}. */
+    @Override
+    public synchronized void close() {
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            selector = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DispatcherMap[total=" + total + ", listening=" + listening() + ", connected=" + connected()
+                + ", connecting=" + connecting() + "]";
+    }
+
+    // ---- package-private machinery used by Dispatcher, Asyncore and AsyncLoop (loop thread) ----
+
+    synchronized Selector selector() throws IOException {
+        if (selector == null || !selector.isOpen()) {
+            selector = Selector.open();
+        }
+        return selector;
+    }
+
+    Engine engine() {
+        if (engine == null) {
+            engine = new Engine(this);
+        }
+        return engine;
+    }
+
+    synchronized Selector selectorIfOpen() {
+        return selector;
+    }
+
+    void claim(AsyncLoop loop) {
+        if (owner != null && owner != loop) {
+            throw new IllegalStateException("DispatcherMap is already run by " + owner.threadName());
+        }
+        owner = loop;
+    }
+
+    void release(AsyncLoop loop) {
+        if (owner == loop) {
+            owner = null;
+        }
+    }
+
+    /** The dispatchers in map order; the array is reused while the map is unchanged. Valid up to {@link #snapshotSize()}. */
+    Dispatcher[] snapshot() {
+        if (snapshotStale) {
+            int previous = snapshotSize;
+            snapshotSize = entries.size();
+            if (snapshot.length < snapshotSize) {
+                snapshot = new Dispatcher[Math.max(16, snapshotSize * 2)];
+            }
+            int i = 0;
+            for (Dispatcher d : entries.values()) {
+                snapshot[i++] = d;
+            }
+            if (previous > snapshotSize) {
+                Arrays.fill(snapshot, snapshotSize, previous, null);
+            }
+            snapshotStale = false;
+        }
+        return snapshot;
+    }
+
+    int snapshotSize() {
+        return snapshotSize;
+    }
+
+    void stateChanged(int from, int to) {
+        if (from >= 0) {
+            counts.decrementAndGet(from);
+        }
+        if (to >= 0) {
+            counts.incrementAndGet(to);
+        }
+    }
+
+    /** Queues a dispatcher whose interest must be recomputed before the next select. Loop thread. */
+    void markDirty(Dispatcher d) {
+        if (d.dirty) {
+            return;
+        }
+        d.dirty = true;
+        if (dirtyCount == dirty.length) {
+            dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+        }
+        dirty[dirtyCount++] = d;
+    }
+
+    Dispatcher[] dirty() {
+        return dirty;
+    }
+
+    int dirtyCount() {
+        return dirtyCount;
+    }
+
+    void clearDirty() {
+        for (int i = 0; i < dirtyCount; i++) {
+            dirty[i].dirty = false;
+            dirty[i] = null;
+        }
+        dirtyCount = 0;
+    }
+
+    private boolean handOff(Runnable action) {
+        AsyncLoop loop = owner;
+        if (loop == null || loop.inEventLoop() || !loop.isRunning()) {
+            return false;
+        }
+        loop.execute(action);
+        return true;
+    }
+}

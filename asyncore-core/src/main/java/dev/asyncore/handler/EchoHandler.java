@@ -1,0 +1,143 @@
+package dev.asyncore.handler;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
+
+/**
+ * Echoes every byte back, in order, with bounded buffering. Loop thread, as {@code Dispatcher}.
+ *
+ * <p>A read goes into the map's shared buffer and is written back at once; only what the peer cannot take yet is queued.
+ * Above the high watermark of queued bytes the handler stops reading ({@link #readable()} is false) until the queue drains
+ * to the low watermark, so a client that sends without reading cannot make the server buffer without end. When the client
+ * half-closes (or a graceful shutdown begins), it sends what it still owes, then closes. In steady state it allocates
+ * nothing per message.
+ */
+public class EchoHandler extends Dispatcher {
+
+    /** Default high watermark of queued bytes. */
+    public static final int DEFAULT_HIGH_WATERMARK = 64 * 1024;
+    /** Default low watermark of queued bytes. */
+    public static final int DEFAULT_LOW_WATERMARK = 16 * 1024;
+
+    private final int highWatermark;
+    private final int lowWatermark;
+    private ByteBuffer pending;
+    private volatile int queued;
+    private boolean paused;
+    private boolean draining;
+
+    /**
+     * Serves an accepted channel with the default watermarks.
+     *
+     * @param sock the channel
+     * @param map the map
+     */
+    public EchoHandler(SocketChannel sock, DispatcherMap map) {
+        this(sock, map, DEFAULT_HIGH_WATERMARK, DEFAULT_LOW_WATERMARK);
+    }
+
+    /**
+     * Serves an accepted channel.
+     *
+     * @param sock the channel
+     * @param map the map
+     * @param highWatermark queued bytes at which reading pauses (at least 1)
+     * @param lowWatermark queued bytes at which reading resumes (below the high watermark)
+     */
+    public EchoHandler(SocketChannel sock, DispatcherMap map, int highWatermark, int lowWatermark) {
+        super(sock, map);
+        if (highWatermark < 1 || lowWatermark < 0 || lowWatermark >= highWatermark) {
+            throw new IllegalArgumentException("watermarks must satisfy 0 <= low < high, were low=" + lowWatermark
+                    + " high=" + highWatermark);
+        }
+        this.highWatermark = highWatermark;
+        this.lowWatermark = lowWatermark;
+    }
+
+    @Override
+    public boolean readable() {
+        return !paused && !draining;
+    }
+
+    @Override
+    public boolean writable() {
+        return queued > 0;
+    }
+
+    @Override
+    public void handleRead() throws IOException {
+        ByteBuffer buffer = map().scratchBuffer();
+        buffer.clear();
+        buffer.limit(Math.min(buffer.capacity(), highWatermark - queued));
+        if (recv(buffer) <= 0) {
+            return;
+        }
+        buffer.flip();
+        if (queued == 0) {
+            send(buffer);
+        }
+        if (buffer.hasRemaining() && socket().isOpen()) {
+            enqueue(buffer);
+        }
+    }
+
+    @Override
+    public void handleWrite() throws IOException {
+        pending.flip();
+        try {
+            send(pending);
+        } finally {
+            pending.compact();
+        }
+        queued = pending.position();
+        if (paused && queued <= lowWatermark) {
+            paused = false;
+        }
+        if (draining && queued == 0) {
+            close();
+        }
+    }
+
+    /** At end of stream, sends what is still queued before closing; a second call (the peer is gone) closes at once. */
+    @Override
+    public void handleClose() {
+        if (!draining && queued > 0 && socket().isOpen()) {
+            draining = true;
+            return;
+        }
+        close();
+    }
+
+    /** Stops reading; closes once everything read so far has been echoed. */
+    @Override
+    protected void handleShutdown() {
+        draining = true;
+        if (queued == 0) {
+            close();
+        }
+    }
+
+    /**
+     * Bytes read and not yet echoed. Any thread.
+     *
+     * @return the count, never above the high watermark
+     */
+    public int queuedBytes() {
+        return queued;
+    }
+
+    private void enqueue(ByteBuffer data) {
+        if (pending == null) {
+            pending = ByteBuffer.allocate(highWatermark);
+        }
+        pending.put(data);
+        queued = pending.position();
+        if (queued >= highWatermark) {
+            paused = true;
+        }
+    }
+}

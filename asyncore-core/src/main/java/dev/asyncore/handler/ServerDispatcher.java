@@ -1,0 +1,194 @@
+package dev.asyncore.handler;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.ServerStats;
+
+/**
+ * A listening dispatcher that hands each accepted connection to a {@link HandlerFactory}, with a connection limit, an idle
+ * timeout and socket options, and keeps the server's figures in {@link ServerStats}. Loop thread, as {@code Dispatcher};
+ * the setters may be called on any thread before the loop runs, and {@link #stats()} is readable from any thread.
+ *
+ * <pre>{@code
+ * ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
+ * server.open(new InetSocketAddress("127.0.0.1", 0), 128);
+ * }</pre>
+ */
+public class ServerDispatcher extends Dispatcher {
+
+    private final HandlerFactory factory;
+    private final ServerStats stats = new ServerStats();
+    private int maxConnections;
+    private Duration idleTimeout;
+    private SocketOptions socketOptions = SocketOptions.DEFAULTS;
+
+    /**
+     * Creates a server with no socket yet: call {@link #open(SocketAddress, int)}, or {@code createSocket}, {@code bind}
+     * and {@code listen} yourself.
+     *
+     * @param map the map; null means the default map
+     * @param factory makes the handler of each accepted connection
+     */
+    public ServerDispatcher(DispatcherMap map, HandlerFactory factory) {
+        super(map);
+        this.factory = Objects.requireNonNull(factory, "factory");
+    }
+
+    /**
+     * Creates the socket of the address's family, sets {@code SO_REUSEADDR} (TCP), binds and listens.
+     *
+     * @param address where to listen: an {@link InetSocketAddress} (port 0 picks a free port) or a
+     *     {@link UnixDomainSocketAddress}
+     * @param backlog the accept backlog
+     * @throws IOException if the address cannot be bound ({@link java.net.BindException} when in use)
+     */
+    public void open(SocketAddress address, int backlog) throws IOException {
+        createSocket(familyOf(address));
+        if (!(address instanceof UnixDomainSocketAddress)) {
+            setReuseAddr();
+        }
+        try {
+            bind(address);
+            listen(backlog);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void handleAccepted(SocketChannel sock, SocketAddress addr) throws Exception {
+        if (maxConnections > 0 && stats.connections() >= maxConnections) {
+            stats.connectionRejected();
+            reset(sock);
+            return;
+        }
+        Dispatcher handler;
+        try {
+            socketOptions.applyTo(sock);
+            handler = factory.create(sock, addr, map());
+        } catch (Exception e) {
+            stats.connectionRejected();
+            sock.close();
+            logInfo("handler for " + getClass().getSimpleName() + " failed, connection closed: " + e, "error");
+            return;
+        }
+        stats.connectionOpened();
+        if (!sock.isOpen() || handler.fileno() == null) {
+            stats.connectionClosed();
+            return;
+        }
+        stats.attach(handler);
+        if (idleTimeout != null) {
+            handler.setIdleTimeout(idleTimeout);
+        }
+    }
+
+    /** A listening channel closes without the "unhandled close event" warning. */
+    @Override
+    public void handleClose() {
+        close();
+    }
+
+    /**
+     * The address it listens on (with the real port when bound to port 0).
+     *
+     * @return the local address, or null if not listening
+     */
+    public SocketAddress localAddress() {
+        try {
+            return socket() instanceof NetworkChannel nc && nc.isOpen() ? nc.getLocalAddress() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The server's figures. Any thread.
+     *
+     * @return the figures
+     */
+    public ServerStats stats() {
+        return stats;
+    }
+
+    /**
+     * Limits the open connections: past it a new connection is closed at once (reset) and counted as rejected.
+     *
+     * @param maxConnections the limit; 0 for none
+     */
+    public void setMaxConnections(int maxConnections) {
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("maxConnections must be 0 (no limit) or more, was " + maxConnections);
+        }
+        this.maxConnections = maxConnections;
+    }
+
+    /**
+     * The connection limit.
+     *
+     * @return the limit, 0 for none
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * Closes each accepted connection after this long without traffic (enforced by an {@code AsyncLoop}).
+     *
+     * @param idleTimeout the timeout, or null for none
+     */
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout == null || idleTimeout.isZero() ? null : idleTimeout;
+    }
+
+    /**
+     * Sets the options applied to each accepted connection.
+     *
+     * @param socketOptions the options
+     */
+    public void setSocketOptions(SocketOptions socketOptions) {
+        this.socketOptions = Objects.requireNonNull(socketOptions, "socketOptions");
+    }
+
+    /**
+     * The options applied to each accepted connection.
+     *
+     * @return the options
+     */
+    public SocketOptions socketOptions() {
+        return socketOptions;
+    }
+
+    private static void reset(SocketChannel sock) throws IOException {
+        try {
+            if (sock.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
+                sock.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } finally {
+            sock.close();
+        }
+    }
+
+    private static ProtocolFamily familyOf(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        if (address instanceof InetSocketAddress inet && inet.getAddress() instanceof java.net.Inet6Address) {
+            return StandardProtocolFamily.INET6;
+        }
+        return StandardProtocolFamily.INET;
+    }
+}
