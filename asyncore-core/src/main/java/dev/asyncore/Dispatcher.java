@@ -53,7 +53,7 @@ public class Dispatcher {
     /** The {@link #logInfo(String, String)} types that are not written. */
     public Set<String> ignoreLogTypes = Set.of("warning");
 
-    private final DispatcherMap map;
+    private DispatcherMap map;
     private Channel socket;
     private Integer fileno;
     private ProtocolFamily family;
@@ -140,6 +140,35 @@ public class Dispatcher {
             fileno = FILENOS.getAndIncrement();
         }
         (map != null ? map : this.map).put(fileno, this);
+    }
+
+    /**
+     * Moves this dispatcher to another map, which becomes its own map: it leaves its current map and, if it has a channel,
+     * joins {@code target} under a file number there. Any thread before either map's loop runs, else the loop thread of
+     * both.
+     *
+     * <p>Differs from Python: asyncore has no such method. A container (the Spring Boot starter) uses it to run a dispatcher
+     * that was built with the default map on its managed loop.
+     *
+     * @param target the map to join
+     */
+    public void moveTo(DispatcherMap target) {
+        java.util.Objects.requireNonNull(target, "target");
+        if (target == this.map) {
+            return;
+        }
+        boolean registered = fileno != null;
+        if (registered) {
+            delChannel();
+        }
+        if (key != null) {
+            key.cancel();
+            key = null;
+        }
+        this.map = target;
+        if (registered) {
+            addChannel();
+        }
     }
 
     /** Removes this dispatcher from its own map; the channel stays open (Python's {@code del_channel}). */
