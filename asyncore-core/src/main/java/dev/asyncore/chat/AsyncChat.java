@@ -1,0 +1,768 @@
+package dev.asyncore.chat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
+
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
+
+/**
+ * A dispatcher for conversational protocols (Python's {@code asynchat.async_chat}): incoming bytes are split at a terminator
+ * and handed to {@link #collectIncomingData(byte[])} and {@link #foundTerminator()}; outgoing bytes and {@link Producer}s
+ * are queued with {@link #push(byte[])} and sent as the channel becomes writable.
+ *
+ * <p>The terminator is a byte sequence of any length ({@link #setTerminator(byte[])}), a byte count
+ * ({@link #setTerminator(int)}) or none ({@code setTerminator((byte[]) null)}). A terminator split across reads is matched
+ * and never handed to {@code collectIncomingData}; {@code foundTerminator} may change the terminator, and the new one
+ * applies to the bytes already received.
+ *
+ * <p>Thread confinement: every method runs on the loop thread of the channel's map (or on any one thread before a loop
+ * owns the map), except {@link #queuedBytes()}, which any thread may read.
+ *
+ * <p>Differs from Python:
+ * <ul>
+ * <li>Bounded input: while a byte terminator is set, at most {@link #getMaxFrameLength()} bytes (default
+ * {@value #DEFAULT_MAX_FRAME_LENGTH}) may be collected without the terminator; more raises {@link FrameTooLongException},
+ * which reaches {@link #handleError(Throwable)} and so, by default, closes this channel alone. The rest of that read is
+ * discarded.</li>
+ * <li>Bounded output: once the queued bytes reach the high watermark (default {@value #DEFAULT_HIGH_WATERMARK}),
+ * {@link #readable()} is false until they drain to the low watermark (default {@value #DEFAULT_LOW_WATERMARK}), and a read
+ * never asks for more than the room left below the high watermark. A handler that writes at most one byte per byte read
+ * therefore never queues more than the high watermark.</li>
+ * <li>An unset terminator means none (Python raises AttributeError in {@code handle_read}).</li>
+ * <li>An empty array pushed is dropped instead of causing a zero-byte send.</li>
+ * </ul>
+ */
+public abstract class AsyncChat extends Dispatcher {
+
+    /** Default size of each read and of each send (Python's {@code ac_in_buffer_size}/{@code ac_out_buffer_size}). */
+    public static final int DEFAULT_BUFFER_SIZE = 65536;
+
+    /** Default maximum frame length: 64 KiB, as the longest line or header a conversational protocol normally needs. */
+    public static final int DEFAULT_MAX_FRAME_LENGTH = 65536;
+
+    /** Default high watermark of the output queue, in bytes (256 KiB). */
+    public static final int DEFAULT_HIGH_WATERMARK = 256 * 1024;
+
+    /** Default low watermark of the output queue, in bytes (64 KiB). */
+    public static final int DEFAULT_LOW_WATERMARK = 64 * 1024;
+
+    private static final int NONE = 0;
+    private static final int BYTES = 1;
+    private static final int COUNT = 2;
+    private static final Object CLOSE_MARKER = new Object();
+    private static final byte[] EMPTY = new byte[0];
+    private static final ThreadLocal<ReadBuffer> READ_BUFFERS = ThreadLocal.withInitial(ReadBuffer::new);
+
+    private final ArrayDeque<Object> producerFifo = new ArrayDeque<>();
+    private final boolean customGetTerminator = overridesGetTerminator(getClass());
+    private byte[] acInBuffer = EMPTY;
+    private int acInLength;
+    private boolean inputDiscarded;
+    private boolean awaitingTerminator;
+    private int terminatorKind = NONE;
+    private byte[] terminatorBytes;
+    private int terminatorCount;
+    private long frameLength;
+    private int acInBufferSize = DEFAULT_BUFFER_SIZE;
+    private int acOutBufferSize = DEFAULT_BUFFER_SIZE;
+    private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
+    private int highWatermark = DEFAULT_HIGH_WATERMARK;
+    private int lowWatermark = DEFAULT_LOW_WATERMARK;
+    private volatile long queuedBytes;
+    private boolean readPaused;
+    private boolean shuttingDown;
+    private ByteArrayOutputStream incoming;
+
+    /** Creates an unconnected channel in the default map. Any one thread before the loop runs. */
+    protected AsyncChat() {
+        super();
+    }
+
+    /**
+     * Creates an unconnected channel in {@code map}.
+     *
+     * @param map the channel map, or null for the default map
+     */
+    protected AsyncChat(DispatcherMap map) {
+        super(map);
+    }
+
+    /**
+     * Wraps a connected channel (for example an accepted one) and adds it to the default map.
+     *
+     * @param sock the channel
+     */
+    protected AsyncChat(SelectableChannel sock) {
+        super(sock);
+    }
+
+    /**
+     * Wraps a connected channel (for example an accepted one) and adds it to {@code map}.
+     *
+     * @param sock the channel
+     * @param map the channel map, or null for the default map
+     */
+    protected AsyncChat(SelectableChannel sock, DispatcherMap map) {
+        super(sock, map);
+    }
+
+    // ---------------------------------------------------------------- the protocol a subclass implements
+
+    /**
+     * Receives the next piece of the current frame (never the terminator). Loop thread.
+     *
+     * <p>Called with non-empty pieces only, except that with no terminator (null, count 0 or empty) the whole buffer is passed.
+     *
+     * @param data the bytes, owned by the callee
+     * @throws Exception any failure, which goes to {@link #handleError(Throwable)}
+     */
+    protected abstract void collectIncomingData(byte[] data) throws Exception;
+
+    /**
+     * Receives a piece of the current frame as a range of a buffer that is reused after the call returns. The default copies the
+     * range and calls {@link #collectIncomingData(byte[])}; override it to avoid that allocation. Loop thread.
+     *
+     * <p>Differs from Python: asynchat always passes a fresh bytes object.
+     *
+     * @param buffer the buffer holding the bytes; do not keep it
+     * @param offset where the bytes start
+     * @param length how many bytes
+     * @throws Exception any failure, which goes to {@link #handleError(Throwable)}
+     */
+    protected void collectIncomingData(byte[] buffer, int offset, int length) throws Exception {
+        collectIncomingData(Arrays.copyOfRange(buffer, offset, offset + length));
+    }
+
+    /**
+     * Called when the terminator was found; the frame's bytes have all gone to {@code collectIncomingData}. It may change the
+     * terminator, which then applies to the bytes already received. Loop thread.
+     *
+     * @throws Exception any failure, which goes to {@link #handleError(Throwable)}
+     */
+    protected abstract void foundTerminator() throws Exception;
+
+    /**
+     * A ready-made collector (Python's {@code _collect_incoming_data}): appends {@code data} for {@link #getData()}. Loop thread.
+     *
+     * @param data the bytes to keep
+     */
+    protected void collectIncomingDataDefault(byte[] data) {
+        if (incoming == null) {
+            incoming = new ByteArrayOutputStream();
+        }
+        incoming.write(data, 0, data.length);
+    }
+
+    /**
+     * Returns everything {@link #collectIncomingDataDefault(byte[])} kept and forgets it (Python's {@code _get_data}). Loop thread.
+     *
+     * @return the collected bytes, possibly empty
+     */
+    protected byte[] getData() {
+        if (incoming == null) {
+            return EMPTY;
+        }
+        byte[] data = incoming.toByteArray();
+        incoming.reset();
+        return data;
+    }
+
+    // ---------------------------------------------------------------- terminator
+
+    /**
+     * Sets a byte-sequence terminator; {@code null} or an empty array means none (every byte goes to
+     * {@code collectIncomingData}). The frame length counted against {@link #getMaxFrameLength()} restarts. Loop thread.
+     *
+     * @param terminator the delimiter, copied; or null
+     */
+    public void setTerminator(byte[] terminator) {
+        if (terminator == null || terminator.length == 0) {
+            terminatorKind = NONE;
+            terminatorBytes = terminator == null ? null : EMPTY;
+        } else {
+            terminatorKind = BYTES;
+            terminatorBytes = terminator.clone();
+        }
+        frameLength = 0;
+    }
+
+    /**
+     * Sets a byte count as the terminator: after that many more bytes, {@link #foundTerminator()} is called and the count stays
+     * 0 (collect everything) until set again. Loop thread.
+     *
+     * @param count how many bytes make the frame, 0 or more
+     * @throws IllegalArgumentException if {@code count} is negative
+     */
+    public void setTerminator(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("the number of received bytes must be positive, got " + count);
+        }
+        terminatorKind = COUNT;
+        terminatorCount = count;
+        frameLength = 0;
+    }
+
+    /**
+     * Returns the terminator: a copy of the {@code byte[]}, an {@link Integer} count (the bytes still expected), or null.
+     * Overriding it is honoured by the framing, as in Python (at the cost of a call per frame). Loop thread.
+     *
+     * @return the current terminator
+     */
+    public Object getTerminator() {
+        switch (terminatorKind) {
+            case BYTES:
+                return terminatorBytes.clone();
+            case COUNT:
+                return terminatorCount;
+            default:
+                return terminatorBytes == null ? null : EMPTY.clone();
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Queues a copy of {@code data} (split into {@link #getAcOutBufferSize()} pieces) and tries to send. Loop thread.
+     *
+     * <p>Differs from Python: an empty array is dropped.
+     *
+     * @param data the bytes to send
+     */
+    public void push(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        push(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Queues a copy of the remaining bytes of {@code data} (split into {@link #getAcOutBufferSize()} pieces) and tries to
+     * send; the buffer's position moves to its limit. Loop thread.
+     *
+     * @param data the bytes to send
+     */
+    public void push(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        while (data.hasRemaining()) {
+            byte[] chunk = new byte[Math.min(data.remaining(), acOutBufferSize)];
+            data.get(chunk);
+            enqueue(ByteBuffer.wrap(chunk));
+        }
+        initiateSend();
+    }
+
+    /**
+     * Queues a producer, drained by {@link Producer#more()} as the channel can send, and tries to send. Loop thread.
+     *
+     * @param producer the producer
+     */
+    public void pushWithProducer(Producer producer) {
+        Objects.requireNonNull(producer, "producer");
+        enqueue(producer);
+        initiateSend();
+    }
+
+    /**
+     * Queues a copy of {@code data} as one item, without splitting it (Python's {@code push_with_producer} given bytes), and
+     * tries to send. Loop thread.
+     *
+     * @param data the bytes to send
+     */
+    public void pushWithProducer(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        if (data.length > 0) {
+            enqueue(ByteBuffer.wrap(data.clone()));
+        }
+        initiateSend();
+    }
+
+    /** Closes the channel once everything queued before this call has been sent. Sends nothing itself. Loop thread. */
+    public void closeWhenDone() {
+        enqueue(CLOSE_MARKER);
+    }
+
+    private void enqueue(Object item) {
+        boolean wasEmpty = producerFifo.isEmpty();
+        producerFifo.addLast(item);
+        if (item instanceof ByteBuffer buffer) {
+            addQueued(buffer.remaining());
+        }
+        if (wasEmpty) {
+            interestChanged();
+        }
+    }
+
+    /**
+     * Makes at most one send attempt from the head of the queue (Python's {@code initiate_send}): drains producers until
+     * there are bytes, closes on a {@link #closeWhenDone()} marker, sends nothing while not connected. Loop thread.
+     */
+    public void initiateSend() {
+        while (!producerFifo.isEmpty() && isConnected()) {
+            Object first = producerFifo.peekFirst();
+            if (first == CLOSE_MARKER) {
+                producerFifo.removeFirst();
+                handleClose();
+                return;
+            }
+            if (first instanceof Producer producer) {
+                if (!pullProducer(producer)) {
+                    return;
+                }
+                continue;
+            }
+            sendHead((ByteBuffer) first);
+            return;
+        }
+    }
+
+    private boolean pullProducer(Producer producer) {
+        byte[] data;
+        try {
+            data = producer.more();
+        } catch (Exception e) {
+            handleError(e);
+            return false;
+        }
+        if (data != null && data.length > 0) {
+            producerFifo.addFirst(ByteBuffer.wrap(data));
+            addQueued(data.length);
+        } else {
+            producerFifo.removeFirst();
+        }
+        return true;
+    }
+
+    private void sendHead(ByteBuffer head) {
+        int limit = head.limit();
+        head.limit(Math.min(limit, head.position() + acOutBufferSize));
+        int sent;
+        try {
+            sent = send(head);
+        } catch (IOException e) {
+            handleError(e);
+            return;
+        } finally {
+            head.limit(limit);
+        }
+        if (sent > 0) {
+            if (!head.hasRemaining() && producerFifo.peekFirst() == head) {
+                producerFifo.removeFirst();
+            }
+            addQueued(-sent);
+            if (producerFifo.isEmpty()) {
+                interestChanged();
+            }
+        }
+    }
+
+    private void addQueued(long delta) {
+        long queued = queuedBytes + delta;
+        queuedBytes = queued;
+        if (!readPaused && queued >= highWatermark) {
+            readPaused = true;
+            interestChanged();
+        } else if (readPaused && queued <= lowWatermark) {
+            readPaused = false;
+            interestChanged();
+        }
+    }
+
+    /**
+     * Drops everything buffered: the unframed input, {@link #getData()}'s bytes and the output queue. Emergencies only. Loop
+     * thread.
+     */
+    public void discardBuffers() {
+        acInLength = 0;
+        inputDiscarded = true;
+        if (incoming != null) {
+            incoming.reset();
+        }
+        producerFifo.clear();
+        addQueued(-queuedBytes);
+        interestChanged();
+    }
+
+    // ---------------------------------------------------------------- events and predicates
+
+    /**
+     * Sends the next piece of the queue. Loop thread.
+     *
+     * @throws Exception not thrown by this implementation; send failures go to {@link #handleError(Throwable)}
+     */
+    @Override
+    public void handleWrite() throws Exception {
+        initiateSend();
+    }
+
+    /** Closes the channel, without the warning {@link Dispatcher#handleClose()} logs. Loop thread. */
+    @Override
+    public void handleClose() {
+        close();
+    }
+
+    /**
+     * Graceful shutdown began: stop reading and close once the queued output is sent. Loop thread.
+     */
+    @Override
+    protected void handleShutdown() {
+        shuttingDown = true;
+        interestChanged();
+        closeWhenDone();
+        initiateSend();
+    }
+
+    /**
+     * True unless the output queue is above the high watermark (until it drains to the low watermark) or a graceful
+     * shutdown began. Loop thread.
+     *
+     * <p>Differs from Python: asynchat is always readable.
+     *
+     * @return whether the loop should read from this channel
+     */
+    @Override
+    public boolean readable() {
+        return !readPaused && !shuttingDown;
+    }
+
+    /**
+     * True when something is queued or the channel is not yet connected (so the loop reports the connect). Loop thread.
+     *
+     * @return whether the loop should watch this channel for writability
+     */
+    @Override
+    public boolean writable() {
+        return (producerFifo != null && !producerFifo.isEmpty()) || !isConnected();
+    }
+
+    // ---------------------------------------------------------------- settings
+
+    /**
+     * Returns how many bytes are queued for sending (producers count once they have produced). Any thread.
+     *
+     * @return the queued byte count
+     */
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /**
+     * Returns the most bytes one read asks for (Python's {@code ac_in_buffer_size}). Loop thread.
+     *
+     * @return the read size in bytes
+     */
+    public int getAcInBufferSize() {
+        return acInBufferSize;
+    }
+
+    /**
+     * Sets the most bytes one read asks for. Loop thread.
+     *
+     * @param size the read size, at least 1
+     * @throws IllegalArgumentException if {@code size} is less than 1
+     */
+    public void setAcInBufferSize(int size) {
+        acInBufferSize = positive("acInBufferSize", size);
+    }
+
+    /**
+     * Returns the most bytes one send writes and the size of the pieces {@link #push(byte[])} queues (Python's
+     * {@code ac_out_buffer_size}). Loop thread.
+     *
+     * @return the send size in bytes
+     */
+    public int getAcOutBufferSize() {
+        return acOutBufferSize;
+    }
+
+    /**
+     * Sets the most bytes one send writes. Loop thread.
+     *
+     * @param size the send size, at least 1
+     * @throws IllegalArgumentException if {@code size} is less than 1
+     */
+    public void setAcOutBufferSize(int size) {
+        acOutBufferSize = positive("acOutBufferSize", size);
+    }
+
+    /**
+     * Returns how many bytes may be collected without finding a byte terminator. Loop thread.
+     *
+     * @return the maximum frame length in bytes
+     */
+    public int getMaxFrameLength() {
+        return maxFrameLength;
+    }
+
+    /**
+     * Sets how many bytes may be collected without finding a byte terminator before {@link FrameTooLongException}. Loop thread.
+     *
+     * @param maxFrameLength the limit, at least 1
+     * @throws IllegalArgumentException if {@code maxFrameLength} is less than 1
+     */
+    public void setMaxFrameLength(int maxFrameLength) {
+        this.maxFrameLength = positive("maxFrameLength", maxFrameLength);
+    }
+
+    /**
+     * Returns the queued byte count at which reading pauses. Loop thread.
+     *
+     * @return the high watermark in bytes
+     */
+    public int getHighWatermark() {
+        return highWatermark;
+    }
+
+    /**
+     * Returns the queued byte count at or below which reading resumes. Loop thread.
+     *
+     * @return the low watermark in bytes
+     */
+    public int getLowWatermark() {
+        return lowWatermark;
+    }
+
+    /**
+     * Sets the output watermarks: reading pauses when the queued bytes reach {@code high} and resumes when they drain to
+     * {@code low}. Loop thread.
+     *
+     * @param low the low watermark, 0 or more
+     * @param high the high watermark, at least 1 and at least {@code low}
+     * @throws IllegalArgumentException if the values are out of range, naming them
+     */
+    public void setWatermarks(int low, int high) {
+        if (low < 0 || high < 1 || low > high) {
+            throw new IllegalArgumentException("watermarks need 0 <= low <= high and high >= 1, got low=" + low + ", high=" + high);
+        }
+        lowWatermark = low;
+        highWatermark = high;
+        addQueued(0);
+    }
+
+    private static int positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * Reads what the channel has (at most {@link #getAcInBufferSize()} bytes, and no more than the room below the high watermark)
+     * and frames it. A read that finds nothing is ignored (Python ignores BlockingIOError); other I/O errors go to
+     * {@link #handleError(Throwable)}. At end of stream {@code recv} has already run {@link #handleClose()}. Loop thread.
+     *
+     * @throws Exception what the framing callbacks throw, or {@link FrameTooLongException}
+     */
+    @Override
+    public void handleRead() throws Exception {
+        ReadBuffer holder = READ_BUFFERS.get();
+        ByteBuffer buffer = holder.acquire(readSize());
+        try {
+            int n;
+            try {
+                n = recv(buffer);
+            } catch (IOException e) {
+                handleError(e);
+                return;
+            }
+            if (n > 0) {
+                feed(buffer.array(), buffer.arrayOffset(), n);
+            } else if (n < 0) {
+                feed(EMPTY, 0, 0);
+            }
+        } finally {
+            holder.release(buffer);
+        }
+    }
+
+    private int readSize() {
+        long room = highWatermark - queuedBytes;
+        return (int) Math.max(1, Math.min(acInBufferSize, room));
+    }
+
+    /**
+     * Frames {@code length} bytes of {@code data}: the code path of {@link #handleRead()} after the read, usable without a socket.
+     *
+     * @param data the bytes read
+     * @param offset where they start
+     * @param length how many, 0 to re-examine what is buffered
+     * @throws Exception what the callbacks throw, or {@link FrameTooLongException}
+     */
+    final void feed(byte[] data, int offset, int length) throws Exception {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        byte[] buf = data;
+        int start = offset;
+        if (acInLength > 0) {
+            ensureInCapacity(acInLength + length);
+            System.arraycopy(data, offset, acInBuffer, acInLength, length);
+            buf = acInBuffer;
+            start = 0;
+            length += acInLength;
+        }
+        acInLength = 0;
+        inputDiscarded = false;
+        int end = start + length;
+        int pos = start;
+        try {
+            pos = frame(buf, start, end);
+        } finally {
+            keepRemainder(buf, inputDiscarded ? end : pos, end);
+        }
+    }
+
+    /** The bytes kept for the next read (a possible terminator prefix); for tests. */
+    byte[] bufferedInput() {
+        return Arrays.copyOf(acInBuffer, acInLength);
+    }
+
+    /** Runs asynchat's {@code handle_read} loop over {@code buf[pos, end)}; returns where the unconsumed bytes start. */
+    private int frame(byte[] buf, int pos, int end) throws Exception {
+        while (pos < end && !inputDiscarded) {
+            if (customGetTerminator) {
+                loadTerminator(getTerminator());
+            }
+            int kind = terminatorKind;
+            if (kind == BYTES) {
+                pos = frameBytes(buf, pos, end, terminatorBytes);
+                if (awaitingTerminator) {
+                    break;
+                }
+            } else if (kind == COUNT && terminatorCount > 0) {
+                pos = frameCount(buf, pos, end);
+            } else {
+                collect(buf, pos, end - pos);
+                pos = end;
+            }
+        }
+        return pos;
+    }
+
+    private int frameCount(byte[] buf, int pos, int end) throws Exception {
+        int n = terminatorCount;
+        int available = end - pos;
+        if (available < n) {
+            collect(buf, pos, available);
+            terminatorCount = n - available;
+            return end;
+        }
+        collect(buf, pos, n);
+        terminatorCount = 0;
+        foundTerminator();
+        return pos + n;
+    }
+
+    /** One step for a byte terminator; returns the new position and sets awaitingTerminator when the rest must wait. */
+    private int frameBytes(byte[] buf, int pos, int end, byte[] terminator) throws Exception {
+        awaitingTerminator = false;
+        int index = indexOf(buf, pos, end, terminator);
+        if (index >= 0) {
+            int n = index - pos;
+            checkFrame(n);
+            if (n > 0) {
+                collect(buf, pos, n);
+            }
+            frameLength = 0;
+            int next = index + terminator.length;
+            foundTerminator();
+            return next;
+        }
+        int k = findPrefixAtEnd(buf, pos, end, terminator);
+        int n = end - pos - k;
+        if (n > 0) {
+            checkFrame(n);
+            frameLength += n;
+            collect(buf, pos, n);
+        }
+        awaitingTerminator = k > 0;
+        return end - k;
+    }
+
+    private void checkFrame(int n) throws FrameTooLongException {
+        long length = frameLength + n;
+        if (length > maxFrameLength) {
+            frameLength = 0;
+            inputDiscarded = true;
+            throw new FrameTooLongException(maxFrameLength, length);
+        }
+    }
+
+    private void collect(byte[] buf, int offset, int length) throws Exception {
+        collectIncomingData(buf, offset, length);
+    }
+
+    private void keepRemainder(byte[] buf, int pos, int end) {
+        int n = end - pos;
+        if (n > 0) {
+            ensureInCapacity(n);
+            System.arraycopy(buf, pos, acInBuffer, 0, n);
+        }
+        acInLength = n;
+    }
+
+    private void ensureInCapacity(int n) {
+        if (acInBuffer.length < n) {
+            acInBuffer = Arrays.copyOf(acInBuffer, Math.max(n, Math.max(16, acInBuffer.length * 2)));
+        }
+    }
+
+    private void loadTerminator(Object terminator) {
+        if (terminator == null) {
+            terminatorKind = NONE;
+        } else if (terminator instanceof byte[] bytes) {
+            terminatorKind = bytes.length == 0 ? NONE : BYTES;
+            terminatorBytes = bytes;
+        } else if (terminator instanceof Integer count) {
+            terminatorKind = COUNT;
+            terminatorCount = count;
+        } else {
+            throw new IllegalArgumentException("terminator must be byte[], Integer or null, got " + terminator.getClass().getName());
+        }
+    }
+
+    private static boolean overridesGetTerminator(Class<?> type) {
+        try {
+            return type.getMethod("getTerminator").getDeclaringClass() != AsyncChat.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Returns the largest {@code l} in {@code [1, needle.length - 1]} such that {@code haystack} ends with the first {@code l}
+     * bytes of {@code needle}, else 0 (Python's {@code find_prefix_at_end}). Assumes the whole needle is not present. Any thread.
+     *
+     * @param haystack the bytes to look at
+     * @param needle the terminator
+     * @return the length of the terminator prefix at the end of {@code haystack}
+     */
+    public static int findPrefixAtEnd(byte[] haystack, byte[] needle) {
+        Objects.requireNonNull(haystack, "haystack");
+        Objects.requireNonNull(needle, "needle");
+        return findPrefixAtEnd(haystack, 0, haystack.length, needle);
+    }
+
+    static int findPrefixAtEnd(byte[] buf, int from, int to, byte[] needle) {
+        for (int l = Math.min(needle.length - 1, to - from); l > 0; l--) {
+            if (Arrays.equals(buf, to - l, to, needle, 0, l)) {
+                return l;
+            }
+        }
+        return 0;
+    }
+
+    static int indexOf(byte[] buf, int from, int to, byte[] needle) {
+        byte first = needle[0];
+        int last = to - needle.length;
+        for (int i = from; i <= last; i++) {
+            if (buf[i] == first && Arrays.equals(buf, i + 1, i + needle.length, needle, 1, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
