@@ -1,0 +1,139 @@
+package dev.asyncore.boot.actuate;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.boot.server.AsyncoreServer;
+import dev.asyncore.boot.server.AsyncoreServers;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * The read-only {@code asyncore} Actuator endpoint: the loop's state, the channel counts by state, and each server's address and
+ * connection counts. Shows counts and server state only, never peer addresses or payloads.
+ *
+ * <p>Not exposed over HTTP unless the user includes it ({@code management.endpoints.web.exposure.include=health,asyncore}).
+ * Operations may be called from any thread: they read counters the core keeps for cross-thread reading and never stop or slow
+ * the loop.
+ */
+@Endpoint(id = "asyncore")
+public class AsyncoreEndpoint {
+
+    private final AsyncLoop loop;
+
+    private final AsyncoreServers servers;
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param loop the managed loop
+     * @param servers the named servers, or null when none are managed
+     */
+    public AsyncoreEndpoint(AsyncLoop loop, AsyncoreServers servers) {
+        this.loop = loop;
+        this.servers = servers;
+    }
+
+    /**
+     * Describes the loop, its channels and every server.
+     *
+     * @return the description
+     */
+    @ReadOperation
+    public AsyncoreDescriptor asyncore() {
+        DispatcherMap map = this.loop.map();
+        LoopDescriptor loopDescriptor = new LoopDescriptor(this.loop.threadName(), this.loop.isRunning(),
+                this.loop.usePoll() ? "poll" : "select", this.loop.passes());
+        ChannelsDescriptor channels = new ChannelsDescriptor(map.total(), map.listening(), map.connected(), map.connecting());
+        Map<String, ServerDescriptor> described = new LinkedHashMap<>();
+        if (this.servers != null) {
+            this.servers.all().forEach((name, server) -> described.put(name, describe(server)));
+        }
+        return new AsyncoreDescriptor(loopDescriptor, channels, described);
+    }
+
+    /**
+     * Describes one server.
+     *
+     * @param server the server's name under {@code asyncore.servers}
+     * @return its description, or null (HTTP 404) when no server has that name
+     */
+    @ReadOperation
+    public ServerDescriptor server(@Selector String server) {
+        AsyncoreServer found = this.servers == null ? null : this.servers.get(server);
+        return found == null ? null : describe(found);
+    }
+
+    private static ServerDescriptor describe(AsyncoreServer server) {
+        SocketAddress address = server.getAddress();
+        String host = null;
+        Integer port = null;
+        String path = null;
+        if (address instanceof InetSocketAddress inet) {
+            host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            port = server.getPort() >= 0 ? server.getPort() : inet.getPort();
+        }
+        else if (address instanceof UnixDomainSocketAddress unix) {
+            path = unix.getPath().toString();
+        }
+        return new ServerDescriptor(host, port, path, server.isListening(), server.connections(), server.accepted(),
+                server.rejected(), server.bytesReceived(), server.bytesSent());
+    }
+
+    /**
+     * The endpoint's whole answer.
+     *
+     * @param loop the loop's state
+     * @param channels channel counts of the managed map
+     * @param servers each server by name
+     */
+    public record AsyncoreDescriptor(LoopDescriptor loop, ChannelsDescriptor channels, Map<String, ServerDescriptor> servers)
+            implements OperationResponseBody {
+    }
+
+    /**
+     * The loop's state.
+     *
+     * @param threadName name of the loop thread
+     * @param running whether the loop thread runs
+     * @param dispatch {@code select} or {@code poll}
+     * @param passes select/poll passes since the loop started
+     */
+    public record LoopDescriptor(String threadName, boolean running, String dispatch, long passes) {
+    }
+
+    /**
+     * Channel counts of the managed map.
+     *
+     * @param total all channels
+     * @param listening listening channels
+     * @param connected connected channels
+     * @param connecting channels still connecting
+     */
+    public record ChannelsDescriptor(int total, int listening, int connected, int connecting) {
+    }
+
+    /**
+     * One server's state and counts.
+     *
+     * @param address bound IP address (TCP), else null
+     * @param port bound port (TCP), else null
+     * @param path socket path (UNIX domain), else null
+     * @param listening whether it accepts connections
+     * @param connections accepted channels open now
+     * @param accepted connections accepted since start
+     * @param rejected connections closed at once because {@code max-connections} was reached
+     * @param bytesReceived bytes read from its accepted channels
+     * @param bytesSent bytes written to its accepted channels
+     */
+    public record ServerDescriptor(String address, Integer port, String path, boolean listening, int connections, long accepted,
+            long rejected, long bytesReceived, long bytesSent) implements OperationResponseBody {
+    }
+}

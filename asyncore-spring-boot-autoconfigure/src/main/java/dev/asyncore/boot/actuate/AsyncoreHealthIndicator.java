@@ -1,0 +1,56 @@
+package dev.asyncore.boot.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.boot.server.AsyncoreServers;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health of the managed loop: UP when the loop thread runs and every enabled server listens; DOWN with details otherwise (the
+ * loop died, with its cause, or a server's listening socket closed). Appears as the {@code asyncore} health component.
+ *
+ * <p>Called by Actuator on any thread; reads only state the core keeps for cross-thread reading.
+ */
+public class AsyncoreHealthIndicator extends AbstractHealthIndicator {
+
+    private final AsyncLoop loop;
+
+    private final AsyncoreServers servers;
+
+    /**
+     * Creates the indicator.
+     *
+     * @param loop the managed loop
+     * @param servers the named servers, or null when none are managed
+     */
+    public AsyncoreHealthIndicator(AsyncLoop loop, AsyncoreServers servers) {
+        super("asyncore health check failed");
+        this.loop = loop;
+        this.servers = servers;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        boolean up = this.loop.isRunning();
+        builder.withDetail("loop", this.loop.isRunning() ? "running" : (this.loop.failure() != null ? "died" : "stopped"));
+        if (this.loop.failure() != null) {
+            builder.withDetail("error", this.loop.failure().getClass().getName() + ": " + this.loop.failure().getMessage());
+        }
+        Map<String, String> serverStates = new LinkedHashMap<>();
+        if (this.servers != null) {
+            this.servers.all().forEach((name, server) -> serverStates.put(name, server.isListening() ? "listening" : "closed"));
+        }
+        up = up && !serverStates.containsValue("closed");
+        builder.withDetail("servers", serverStates);
+        builder.withDetail("channels", this.loop.map().total());
+        if (up) {
+            builder.up();
+        }
+        else {
+            builder.down();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.asyncore.boot.actuate;
+
+import java.util.function.ToDoubleFunction;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.boot.server.AsyncoreServer;
+import dev.asyncore.boot.server.AsyncoreServers;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Micrometer metrics of the managed loop and its servers, tagged only by server name and channel state (never per channel or per
+ * peer): {@code asyncore.channels} (gauge; tags {@code server}, {@code state}), {@code asyncore.connections.accepted} and
+ * {@code asyncore.connections.rejected} (counters; tag {@code server}), {@code asyncore.bytes.received} and
+ * {@code asyncore.bytes.sent} (counters in bytes; tag {@code server}) and {@code asyncore.loop.passes} (counter).
+ *
+ * <p>Channels that belong to no named server (client dispatchers, hand-written servers) are counted under
+ * {@code server=none}. {@link #bindTo} runs on the thread that creates the registry; the meters are read on any thread from
+ * counters the core keeps for cross-thread reading.
+ */
+public class AsyncoreMetrics implements MeterBinder {
+
+    /** The {@code server} tag value of channels that belong to no named server. */
+    public static final String NO_SERVER = "none";
+
+    private final AsyncLoop loop;
+
+    private final AsyncoreServers servers;
+
+    /**
+     * Creates the binder.
+     *
+     * @param loop the managed loop
+     * @param servers the named servers, or null when none are managed
+     */
+    public AsyncoreMetrics(AsyncLoop loop, AsyncoreServers servers) {
+        this.loop = loop;
+        this.servers = servers;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        if (this.servers != null) {
+            this.servers.all().values().forEach((server) -> bindServer(registry, server));
+        }
+        DispatcherMap map = this.loop.map();
+        channels(registry, NO_SERVER, "listening", this, (m) -> Math.max(0, map.listening() - m.serverListening()));
+        channels(registry, NO_SERVER, "connected", this, (m) -> Math.max(0, map.connected() - m.serverConnections()));
+        channels(registry, NO_SERVER, "connecting", map, DispatcherMap::connecting);
+        FunctionCounter.builder("asyncore.loop.passes", this.loop, AsyncLoop::passes)
+                .description("Select or poll passes of the asyncore loop")
+                .tag("loop", this.loop.threadName())
+                .register(registry);
+    }
+
+    private static void bindServer(MeterRegistry registry, AsyncoreServer server) {
+        String name = server.getName();
+        channels(registry, name, "listening", server, (s) -> s.isListening() ? 1 : 0);
+        channels(registry, name, "connected", server, AsyncoreServer::connections);
+        counter(registry, "asyncore.connections.accepted", "Connections accepted by the server", null, name, server,
+                AsyncoreServer::accepted);
+        counter(registry, "asyncore.connections.rejected", "Connections closed at once because max-connections was reached",
+                null, name, server, AsyncoreServer::rejected);
+        counter(registry, "asyncore.bytes.received", "Bytes read from the server's accepted channels", "bytes", name, server,
+                AsyncoreServer::bytesReceived);
+        counter(registry, "asyncore.bytes.sent", "Bytes written to the server's accepted channels", "bytes", name, server,
+                AsyncoreServer::bytesSent);
+    }
+
+    private static <T> void channels(MeterRegistry registry, String server, String state, T source, ToDoubleFunction<T> value) {
+        Gauge.builder("asyncore.channels", source, value)
+                .description("Open asyncore channels")
+                .tags(Tags.of("server", server, "state", state))
+                .register(registry);
+    }
+
+    private static <T> void counter(MeterRegistry registry, String name, String description, String unit, String server, T source,
+            ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, source, value).description(description).baseUnit(unit).tag("server", server).register(registry);
+    }
+
+    private int serverListening() {
+        int listening = 0;
+        if (this.servers != null) {
+            for (AsyncoreServer server : this.servers.all().values()) {
+                listening += server.isListening() ? 1 : 0;
+            }
+        }
+        return listening;
+    }
+
+    private int serverConnections() {
+        int connections = 0;
+        if (this.servers != null) {
+            for (AsyncoreServer server : this.servers.all().values()) {
+                connections += server.connections();
+            }
+        }
+        return connections;
+    }
+}

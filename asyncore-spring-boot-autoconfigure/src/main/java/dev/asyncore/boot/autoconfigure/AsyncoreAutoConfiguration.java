@@ -1,0 +1,89 @@
+package dev.asyncore.boot.autoconfigure;
+
+import java.util.List;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.LogSink;
+import dev.asyncore.boot.context.ApplicationLogSink;
+import dev.asyncore.boot.context.AsyncoreGracefulShutdownLifecycle;
+import dev.asyncore.boot.context.AsyncoreLifecycle;
+import dev.asyncore.boot.context.DispatcherBeanRegistrar;
+import dev.asyncore.boot.server.AsyncoreServerCustomizer;
+import dev.asyncore.boot.server.AsyncoreServerFactory;
+import dev.asyncore.boot.server.AsyncoreServers;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the managed asyncore loop: a {@link DispatcherMap} and an {@link AsyncLoop} on a named, non-daemon thread,
+ * the servers declared under {@code asyncore.servers.<name>.*}, the lifecycle that binds them and drains them on shutdown, and
+ * the registration of {@code @Component} dispatchers on the managed loop.
+ *
+ * <p>Backs off when asyncore's core is absent or {@code asyncore.enabled=false}; the map and the loop each back off to a bean of
+ * the user's.
+ */
+@AutoConfiguration
+@ConditionalOnClass(AsyncLoop.class)
+@ConditionalOnBooleanProperty(name = "asyncore.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AsyncoreProperties.class)
+public final class AsyncoreAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    DispatcherMap asyncoreDispatcherMap(ObjectProvider<LogSink> logSink) {
+        DispatcherMap map = new DispatcherMap();
+        map.setLogSink(logSink.getIfAvailable(ApplicationLogSink::new));
+        return map;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AsyncLoop asyncoreLoop(DispatcherMap map, AsyncoreProperties properties) {
+        AsyncoreProperties.Loop loop = properties.getLoop();
+        AsyncorePropertiesValidator.validateLoop(properties);
+        return AsyncLoop.builder(map)
+                .threadName(loop.getThreadName())
+                .timeout(loop.getTimeout())
+                .usePoll(loop.isUsePoll())
+                .daemon(false)
+                .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AsyncoreServers asyncoreServers(AsyncoreProperties properties, ListableBeanFactory beanFactory,
+            ObjectProvider<AsyncoreServerCustomizer> customizers) {
+        List<AsyncoreServerFactory> factories = new AsyncoreServerFactories(properties, beanFactory).create();
+        for (AsyncoreServerFactory factory : factories) {
+            customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));
+        }
+        return new AsyncoreServers(factories);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AsyncoreLifecycle asyncoreLifecycle(AsyncLoop loop, AsyncoreServers servers, ApplicationContext context) {
+        return new AsyncoreLifecycle(loop, servers, context);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AsyncoreGracefulShutdownLifecycle asyncoreGracefulShutdownLifecycle(AsyncLoop loop, AsyncoreProperties properties,
+            ApplicationContext context) {
+        return new AsyncoreGracefulShutdownLifecycle(loop, properties.getShutdown().getTimeout(), context);
+    }
+
+    @Bean
+    static DispatcherBeanRegistrar asyncoreDispatcherBeanRegistrar(ObjectProvider<DispatcherMap> map,
+            ObjectProvider<AsyncLoop> loop) {
+        return new DispatcherBeanRegistrar(map, loop);
+    }
+}

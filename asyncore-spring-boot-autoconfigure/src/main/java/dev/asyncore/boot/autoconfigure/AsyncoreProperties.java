@@ -1,0 +1,280 @@
+package dev.asyncore.boot.autoconfigure;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the managed asyncore loop and of the servers it runs, bound from {@code asyncore.*}.
+ *
+ * <p>Bound once at startup on the thread that refreshes the context; read-only afterwards.
+ */
+@ConfigurationProperties("asyncore")
+public class AsyncoreProperties {
+
+    /** Whether to run the managed asyncore loop and its servers. */
+    private boolean enabled = true;
+
+    private final Loop loop = new Loop();
+
+    private final Shutdown shutdown = new Shutdown();
+
+    /** Servers to bind at startup, by name. */
+    private final Map<String, Server> servers = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Loop getLoop() {
+        return this.loop;
+    }
+
+    public Shutdown getShutdown() {
+        return this.shutdown;
+    }
+
+    public Map<String, Server> getServers() {
+        return this.servers;
+    }
+
+    /** Settings of the loop thread ({@code asyncore.loop.*}). */
+    public static class Loop {
+
+        /** Longest time one select or poll pass waits for readiness. */
+        private Duration timeout = Duration.ofSeconds(1);
+
+        /** Whether to dispatch as asyncore's poll() does (readable/writable re-asked each pass) instead of select(). */
+        private boolean usePoll;
+
+        /** Name of the loop thread. */
+        private String threadName = "asyncore-loop";
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public boolean isUsePoll() {
+            return this.usePoll;
+        }
+
+        public void setUsePoll(boolean usePoll) {
+            this.usePoll = usePoll;
+        }
+
+        public String getThreadName() {
+            return this.threadName;
+        }
+
+        public void setThreadName(String threadName) {
+            this.threadName = threadName;
+        }
+    }
+
+    /** Settings of graceful shutdown ({@code asyncore.shutdown.*}). */
+    public static class Shutdown {
+
+        /** Longest time open connections may take to finish once shutdown began; the rest are then closed. */
+        private Duration timeout = Duration.ofSeconds(30);
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
+
+    /** Settings of one server ({@code asyncore.servers.<name>.*}). */
+    public static class Server {
+
+        /** Whether to bind this server at startup. */
+        private boolean enabled = true;
+
+        /** Network address to bind to; all interfaces when unset. */
+        private InetAddress address;
+
+        /** TCP port to listen on; 0 picks a free port. */
+        private Integer port;
+
+        /** Path of a UNIX-domain socket to listen on, instead of an address and port. */
+        private Path path;
+
+        /** Handler for accepted channels: "echo", or the name of a HandlerFactory bean or of a prototype Dispatcher bean. */
+        private String handler = "echo";
+
+        /** Maximum length of the queue of pending connections. */
+        private int backlog = 128;
+
+        /** Whether to set SO_REUSEADDR on the listening socket. */
+        private boolean reuseAddress = true;
+
+        /** Whether to set TCP_NODELAY on accepted channels (disables Nagle's algorithm). */
+        private boolean tcpNoDelay = true;
+
+        /** Whether to set SO_KEEPALIVE on accepted channels. */
+        private boolean keepAlive;
+
+        /** SO_RCVBUF of accepted channels; the system default when unset. */
+        private DataSize receiveBufferSize;
+
+        /** SO_SNDBUF of accepted channels; the system default when unset. */
+        private DataSize sendBufferSize;
+
+        /** Maximum number of open accepted channels; past it new connections are closed at once. 0 means no limit. */
+        private int maxConnections;
+
+        /** Time without traffic after which an accepted channel is closed; never when unset. */
+        private Duration idleTimeout;
+
+        private final Echo echo = new Echo();
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public InetAddress getAddress() {
+            return this.address;
+        }
+
+        public void setAddress(InetAddress address) {
+            this.address = address;
+        }
+
+        public Integer getPort() {
+            return this.port;
+        }
+
+        public void setPort(Integer port) {
+            this.port = port;
+        }
+
+        public Path getPath() {
+            return this.path;
+        }
+
+        public void setPath(Path path) {
+            this.path = path;
+        }
+
+        public String getHandler() {
+            return this.handler;
+        }
+
+        public void setHandler(String handler) {
+            this.handler = handler;
+        }
+
+        public int getBacklog() {
+            return this.backlog;
+        }
+
+        public void setBacklog(int backlog) {
+            this.backlog = backlog;
+        }
+
+        public boolean isReuseAddress() {
+            return this.reuseAddress;
+        }
+
+        public void setReuseAddress(boolean reuseAddress) {
+            this.reuseAddress = reuseAddress;
+        }
+
+        public boolean isTcpNoDelay() {
+            return this.tcpNoDelay;
+        }
+
+        public void setTcpNoDelay(boolean tcpNoDelay) {
+            this.tcpNoDelay = tcpNoDelay;
+        }
+
+        public boolean isKeepAlive() {
+            return this.keepAlive;
+        }
+
+        public void setKeepAlive(boolean keepAlive) {
+            this.keepAlive = keepAlive;
+        }
+
+        public DataSize getReceiveBufferSize() {
+            return this.receiveBufferSize;
+        }
+
+        public void setReceiveBufferSize(DataSize receiveBufferSize) {
+            this.receiveBufferSize = receiveBufferSize;
+        }
+
+        public DataSize getSendBufferSize() {
+            return this.sendBufferSize;
+        }
+
+        public void setSendBufferSize(DataSize sendBufferSize) {
+            this.sendBufferSize = sendBufferSize;
+        }
+
+        public int getMaxConnections() {
+            return this.maxConnections;
+        }
+
+        public void setMaxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        public Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Echo getEcho() {
+            return this.echo;
+        }
+    }
+
+    /** Output bounds of the built-in echo handler ({@code asyncore.servers.<name>.echo.*}). */
+    public static class Echo {
+
+        /** Queued output above which the handler stops reading from its client. */
+        private DataSize highWatermark = DataSize.ofKilobytes(64);
+
+        /** Queued output below which the handler reads from its client again. */
+        private DataSize lowWatermark = DataSize.ofKilobytes(16);
+
+        public DataSize getHighWatermark() {
+            return this.highWatermark;
+        }
+
+        public void setHighWatermark(DataSize highWatermark) {
+            this.highWatermark = highWatermark;
+        }
+
+        public DataSize getLowWatermark() {
+            return this.lowWatermark;
+        }
+
+        public void setLowWatermark(DataSize lowWatermark) {
+            this.lowWatermark = lowWatermark;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.asyncore.boot.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.asyncore.Dispatcher;
+import dev.asyncore.boot.server.AsyncoreServerFactory;
+import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
+import dev.asyncore.boot.server.UnknownHandlerException;
+import dev.asyncore.handler.EchoHandler;
+import dev.asyncore.handler.HandlerFactory;
+import dev.asyncore.handler.SocketOptions;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Turns {@code asyncore.servers.<name>.*} into {@link AsyncoreServerFactory} settings: validates the values and resolves the
+ * handler. Used once, on the context-refresh thread.
+ */
+final class AsyncoreServerFactories {
+
+    static final String ECHO = "echo";
+
+    private final AsyncoreProperties properties;
+
+    private final ListableBeanFactory beanFactory;
+
+    AsyncoreServerFactories(AsyncoreProperties properties, ListableBeanFactory beanFactory) {
+        this.properties = properties;
+        this.beanFactory = beanFactory;
+    }
+
+    List<AsyncoreServerFactory> create() {
+        List<AsyncoreServerFactory> factories = new ArrayList<>();
+        for (Map.Entry<String, AsyncoreProperties.Server> entry : this.properties.getServers().entrySet()) {
+            AsyncoreProperties.Server server = entry.getValue();
+            if (server.isEnabled()) {
+                factories.add(create(entry.getKey(), server));
+            }
+        }
+        return factories;
+    }
+
+    private AsyncoreServerFactory create(String name, AsyncoreProperties.Server server) {
+        AsyncorePropertiesValidator.validateServer(name, server);
+        AsyncoreServerFactory factory = new AsyncoreServerFactory(name, address(server), handler(name, server));
+        factory.setBacklog(server.getBacklog());
+        factory.setReuseAddress(server.isReuseAddress());
+        factory.setMaxConnections(server.getMaxConnections());
+        factory.setIdleTimeout(server.getIdleTimeout());
+        factory.setSocketOptions(new SocketOptions(server.isTcpNoDelay(), server.isKeepAlive(),
+                bytes(server.getReceiveBufferSize()), bytes(server.getSendBufferSize())));
+        return factory;
+    }
+
+    private static int bytes(DataSize size) {
+        return size == null ? 0 : (int) size.toBytes();
+    }
+
+    private static SocketAddress address(AsyncoreProperties.Server server) {
+        if (server.getPath() != null) {
+            return UnixDomainSocketAddress.of(server.getPath());
+        }
+        InetAddress address = server.getAddress();
+        return address == null ? new InetSocketAddress(server.getPort()) : new InetSocketAddress(address, server.getPort());
+    }
+
+    private HandlerFactory handler(String name, AsyncoreProperties.Server server) {
+        String property = "asyncore.servers." + name + ".handler";
+        String handler = server.getHandler();
+        if (handler == null || handler.isBlank()) {
+            throw new InvalidAsyncorePropertyException(property, handler, "every server needs a handler",
+                    "Set " + property + " to echo or to the name of a handler bean.");
+        }
+        if (ECHO.equals(handler)) {
+            return echo(server.getEcho());
+        }
+        if (this.beanFactory.containsBean(handler)) {
+            if (this.beanFactory.isTypeMatch(handler, HandlerFactory.class)) {
+                return this.beanFactory.getBean(handler, HandlerFactory.class);
+            }
+            if (this.beanFactory.isTypeMatch(handler, Dispatcher.class)) {
+                return prototypeDispatcher(property, handler);
+            }
+        }
+        throw new UnknownHandlerException(property, handler, candidates());
+    }
+
+    private HandlerFactory prototypeDispatcher(String property, String handler) {
+        if (!this.beanFactory.isPrototype(handler)) {
+            throw new InvalidAsyncorePropertyException(property, handler,
+                    "bean '" + handler + "' is a singleton Dispatcher, but a handler needs a new dispatcher for each connection",
+                    "Declare bean '" + handler + "' with @Scope(\"prototype\") and a (SocketChannel, DispatcherMap) constructor, "
+                            + "or make it a dev.asyncore.handler.HandlerFactory.");
+        }
+        ListableBeanFactory beans = this.beanFactory;
+        return (channel, address, map) -> (Dispatcher) beans.getBean(handler, channel, map);
+    }
+
+    private List<String> candidates() {
+        List<String> names = new ArrayList<>();
+        names.add(ECHO);
+        names.addAll(List.of(this.beanFactory.getBeanNamesForType(HandlerFactory.class)));
+        for (String name : this.beanFactory.getBeanNamesForType(Dispatcher.class, true, false)) {
+            if (this.beanFactory.isPrototype(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static HandlerFactory echo(AsyncoreProperties.Echo echo) {
+        int high = (int) echo.getHighWatermark().toBytes();
+        int low = (int) echo.getLowWatermark().toBytes();
+        return (channel, address, map) -> new EchoHandler(channel, map, high, low);
+    }
+}

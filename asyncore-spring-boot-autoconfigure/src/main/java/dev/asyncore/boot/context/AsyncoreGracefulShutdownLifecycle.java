@@ -1,0 +1,111 @@
+package dev.asyncore.boot.context;
+
+import java.time.Duration;
+
+import dev.asyncore.AsyncLoop;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Drains the managed loop when the context closes: publishes {@link ReadinessState#REFUSING_TRAFFIC}, stops accepting, lets open
+ * connections finish until {@code asyncore.shutdown.timeout}, then closes the rest and ends the loop thread. Runs in the phase of
+ * Spring Boot's graceful web-server shutdown, before {@link AsyncoreLifecycle} stops.
+ *
+ * <p>Called by the context on its start and stop threads; the drain itself runs on a thread of its own, so the context can stop
+ * other beans of the same phase meanwhile.
+ */
+public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
+
+    /** Phase of the drain: Spring Boot's {@code WebServerGracefulShutdownLifecycle} phase, {@code Integer.MAX_VALUE - 1024}. */
+    public static final int PHASE = Integer.MAX_VALUE - 1024;
+
+    private static final Log logger = LogFactory.getLog(AsyncoreGracefulShutdownLifecycle.class);
+
+    private final AsyncLoop loop;
+
+    private final Duration timeout;
+
+    private final ApplicationContext context;
+
+    private volatile boolean running;
+
+    /**
+     * Creates the lifecycle.
+     *
+     * @param loop the managed loop
+     * @param timeout how long open connections may take to finish
+     * @param context the context to publish the readiness change in
+     */
+    public AsyncoreGracefulShutdownLifecycle(AsyncLoop loop, Duration timeout, ApplicationContext context) {
+        this.loop = loop;
+        this.timeout = timeout;
+        this.context = context;
+    }
+
+    @Override
+    public void start() {
+        this.running = true;
+    }
+
+    @Override
+    public void stop() {
+        throw new UnsupportedOperationException("Stop must not be invoked directly");
+    }
+
+    @Override
+    public void stop(Runnable callback) {
+        this.running = false;
+        if (!this.loop.isRunning()) {
+            callback.run();
+            return;
+        }
+        AvailabilityChangeEvent.publish(this.context, ReadinessState.REFUSING_TRAFFIC);
+        logger.info("Commencing graceful shutdown of asyncore loop '" + this.loop.threadName() + "'. Waiting up to "
+                + this.timeout.toMillis() + " ms for active connections to finish");
+        Thread drain = new Thread(() -> drain(callback), this.loop.threadName() + "-shutdown");
+        drain.setDaemon(false);
+        drain.start();
+    }
+
+    private void drain(Runnable callback) {
+        try {
+            boolean finished = this.loop.shutdownGracefully(this.timeout);
+            if (finished) {
+                logger.info("Graceful shutdown of asyncore loop '" + this.loop.threadName() + "' complete");
+            }
+            else {
+                logger.info("Graceful shutdown of asyncore loop '" + this.loop.threadName() + "' aborted after "
+                        + this.timeout.toMillis() + " ms: the remaining connections were closed");
+            }
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Graceful shutdown of asyncore loop '" + this.loop.threadName() + "' failed", ex);
+        }
+        finally {
+            callback.run();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /**
+     * Returns false: pausing a test context must not drain its servers.
+     *
+     * @return false
+     */
+    public boolean isPauseable() {
+        return false;
+    }
+}

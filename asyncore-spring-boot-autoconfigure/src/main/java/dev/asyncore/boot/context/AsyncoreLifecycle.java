@@ -1,0 +1,138 @@
+package dev.asyncore.boot.context;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.boot.server.AsyncoreServer;
+import dev.asyncore.boot.server.AsyncoreServerBindException;
+import dev.asyncore.boot.server.AsyncoreServers;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Binds the named servers and starts the loop thread when the context starts; closes every channel and ends the loop thread
+ * when it stops. Runs in the phase of Spring Boot's web-server start/stop lifecycle, after the graceful drain
+ * ({@link AsyncoreGracefulShutdownLifecycle}).
+ *
+ * <p>If the loop thread dies abnormally, logs the cause once and publishes {@link LivenessState#BROKEN}. Called by the
+ * context on its start and stop threads; {@link #isRunning()} may be called from any thread.
+ */
+public class AsyncoreLifecycle implements SmartLifecycle {
+
+    /** Phase of the start/stop: Spring Boot's {@code WebServerStartStopLifecycle} phase, {@code Integer.MAX_VALUE - 2048}. */
+    public static final int PHASE = Integer.MAX_VALUE - 2048;
+
+    private static final Log logger = LogFactory.getLog(AsyncoreLifecycle.class);
+
+    private final AsyncLoop loop;
+
+    private final AsyncoreServers servers;
+
+    private final ApplicationContext context;
+
+    private final AtomicBoolean brokenReported = new AtomicBoolean();
+
+    private volatile boolean running;
+
+    /**
+     * Creates the lifecycle.
+     *
+     * @param loop the managed loop
+     * @param servers the named servers to bind
+     * @param context the context to publish events in
+     */
+    public AsyncoreLifecycle(AsyncLoop loop, AsyncoreServers servers, ApplicationContext context) {
+        this.loop = loop;
+        this.servers = servers;
+        this.context = context;
+        loop.addListener(new AsyncLoop.Listener() {
+
+            @Override
+            public void terminated(Throwable failure) {
+                loopTerminated(failure);
+            }
+        });
+    }
+
+    @Override
+    public void start() {
+        if (this.running) {
+            return;
+        }
+        List<AsyncoreServer> started = this.loop.isRunning() ? startOnLoop() : this.servers.start(this.loop.map());
+        for (AsyncoreServer server : started) {
+            logger.info("asyncore server '" + server.getName() + "' listening on "
+                    + AsyncoreServerBindException.describe(server.getAddress()));
+            this.context.publishEvent(new AsyncoreServerInitializedEvent(this.context, server.getName(), server.getAddress()));
+        }
+        this.loop.start();
+        this.running = true;
+    }
+
+    @Override
+    public void stop() {
+        if (!this.running) {
+            return;
+        }
+        this.running = false;
+        if (!this.loop.isTerminated()) {
+            this.loop.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /**
+     * Returns false: a paused test context would rebind port-0 servers on new ports when resumed.
+     *
+     * @return false
+     */
+    public boolean isPauseable() {
+        return false;
+    }
+
+    private List<AsyncoreServer> startOnLoop() {
+        CompletableFuture<List<AsyncoreServer>> result = new CompletableFuture<>();
+        this.loop.execute(() -> {
+            try {
+                result.complete(this.servers.start(this.loop.map()));
+            }
+            catch (RuntimeException ex) {
+                result.completeExceptionally(ex);
+            }
+        });
+        try {
+            return result.join();
+        }
+        catch (CompletionException ex) {
+            if (ex.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw ex;
+        }
+    }
+
+    private void loopTerminated(Throwable cause) {
+        if (cause == null || !this.brokenReported.compareAndSet(false, true)) {
+            return;
+        }
+        logger.error("asyncore loop thread '" + this.loop.threadName()
+                + "' died; its servers no longer accept or serve connections", cause);
+        AvailabilityChangeEvent.publish(this.context, LivenessState.BROKEN);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.asyncore.boot.server;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.time.Duration;
+
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.handler.HandlerFactory;
+import dev.asyncore.handler.ServerDispatcher;
+import dev.asyncore.handler.SocketOptions;
+
+/**
+ * One named listening server on the managed loop: binds on {@link #start}, closes on {@link #stop}, and reports its address and
+ * counters.
+ *
+ * <p>{@link #start} and {@link #stop} run on the loop thread, or on any thread before the loop owns the map. The getters may be
+ * called from any thread; they read counters the core keeps for cross-thread reading and never stop or slow the loop.
+ */
+public final class AsyncoreServer {
+
+    private final String name;
+
+    private final SocketAddress configuredAddress;
+
+    private final int backlog;
+
+    private final boolean reuseAddress;
+
+    private final boolean unixDomain;
+
+    private final int maxConnections;
+
+    private final Duration idleTimeout;
+
+    private final SocketOptions socketOptions;
+
+    private final HandlerFactory handlerFactory;
+
+    private volatile ServerDispatcher dispatcher;
+
+    private volatile SocketAddress boundAddress;
+
+    AsyncoreServer(AsyncoreServerFactory factory) {
+        this.name = factory.getName();
+        this.configuredAddress = factory.getAddress();
+        this.backlog = factory.getBacklog();
+        this.reuseAddress = factory.isReuseAddress();
+        this.unixDomain = factory.isUnixDomain();
+        this.maxConnections = factory.getMaxConnections();
+        this.idleTimeout = factory.getIdleTimeout();
+        this.socketOptions = factory.getSocketOptions();
+        this.handlerFactory = factory.getHandlerFactory();
+    }
+
+    /**
+     * Binds and starts listening, registering the listening dispatcher in {@code map}. Call once.
+     *
+     * @param map the managed map
+     * @throws AsyncoreServerBindException when the socket cannot be created, bound or put to listen
+     */
+    public void start(DispatcherMap map) {
+        if (this.dispatcher != null) {
+            throw new IllegalStateException("asyncore server '" + this.name + "' was already started");
+        }
+        ServerDispatcher server = new ServerDispatcher(map, this.handlerFactory);
+        try {
+            server.setSocketOptions(this.socketOptions);
+            server.createSocket(family(this.configuredAddress));
+            if (this.reuseAddress && !this.unixDomain) {
+                server.setReuseAddr();
+            }
+            if (this.maxConnections > 0) {
+                server.setMaxConnections(this.maxConnections);
+            }
+            server.setIdleTimeout(this.idleTimeout);
+            server.bind(this.configuredAddress);
+            server.listen(this.backlog);
+        }
+        catch (IOException | RuntimeException ex) {
+            server.close();
+            throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
+        }
+        this.boundAddress = server.localAddress();
+        this.dispatcher = server;
+    }
+
+    /** Closes the listening socket; accepted channels stay open. Loop thread only. Idempotent. */
+    public void stop() {
+        ServerDispatcher server = this.dispatcher;
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /**
+     * Returns the server's name, the key under {@code asyncore.servers}.
+     *
+     * @return the name
+     */
+    public String getName() {
+        return this.name;
+    }
+
+    /**
+     * Returns the bound address once started, else the configured one.
+     *
+     * @return an {@code InetSocketAddress} or a {@code UnixDomainSocketAddress}
+     */
+    public SocketAddress getAddress() {
+        SocketAddress bound = this.boundAddress;
+        return bound != null ? bound : this.configuredAddress;
+    }
+
+    /**
+     * Returns the bound TCP port.
+     *
+     * @return the port, or -1 for a UNIX-domain server or before it is bound
+     */
+    public int getPort() {
+        return this.boundAddress instanceof InetSocketAddress inet ? inet.getPort() : -1;
+    }
+
+    /**
+     * Returns whether the server is bound and its listening socket is still open.
+     *
+     * @return true while it accepts connections
+     */
+    public boolean isListening() {
+        ServerDispatcher server = this.dispatcher;
+        return server != null && server.socket() != null && server.socket().isOpen();
+    }
+
+    /**
+     * Returns the number of accepted channels open now.
+     *
+     * @return the count
+     */
+    public int connections() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().connections();
+    }
+
+    /**
+     * Returns the number of connections accepted since the server started.
+     *
+     * @return the total
+     */
+    public long accepted() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().accepted();
+    }
+
+    /**
+     * Returns the number of connections closed at once because {@code max-connections} was reached.
+     *
+     * @return the total
+     */
+    public long rejected() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().rejected();
+    }
+
+    /**
+     * Returns the bytes received from this server's accepted channels since it started.
+     *
+     * @return the total
+     */
+    public long bytesReceived() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().bytesReceived();
+    }
+
+    /**
+     * Returns the bytes sent on this server's accepted channels since it started.
+     *
+     * @return the total
+     */
+    public long bytesSent() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().bytesSent();
+    }
+
+    /**
+     * Returns the listening dispatcher.
+     *
+     * @return the dispatcher, or null before {@link #start}
+     */
+    public ServerDispatcher dispatcher() {
+        return this.dispatcher;
+    }
+
+    @Override
+    public String toString() {
+        return "asyncore server '" + this.name + "' on " + AsyncoreServerBindException.describe(getAddress());
+    }
+
+    private static ProtocolFamily family(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        }
+        return StandardProtocolFamily.UNIX;
+    }
+}

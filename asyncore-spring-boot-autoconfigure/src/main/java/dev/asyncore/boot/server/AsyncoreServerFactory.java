@@ -1,0 +1,210 @@
+package dev.asyncore.boot.server;
+
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.asyncore.handler.HandlerFactory;
+import dev.asyncore.handler.SocketOptions;
+
+/**
+ * Mutable settings of one named server, from which {@link #getServer()} makes the {@link AsyncoreServer} that binds.
+ *
+ * <p>Filled from {@code asyncore.servers.<name>.*} and then handed to every {@link AsyncoreServerCustomizer}. Not thread-safe:
+ * use it only on the thread that refreshes the application context.
+ */
+public class AsyncoreServerFactory {
+
+    private final String name;
+
+    private SocketAddress address;
+
+    private int backlog = 128;
+
+    private boolean reuseAddress = true;
+
+    private HandlerFactory handlerFactory;
+
+    private int maxConnections;
+
+    private Duration idleTimeout;
+
+    private SocketOptions socketOptions = SocketOptions.DEFAULTS;
+
+    /**
+     * Creates the settings of the server called {@code name}.
+     *
+     * @param name the server's name, the key under {@code asyncore.servers}
+     * @param address where to bind: an {@code InetSocketAddress} or a {@code UnixDomainSocketAddress}
+     * @param handlerFactory makes the dispatcher of each accepted channel
+     */
+    public AsyncoreServerFactory(String name, SocketAddress address, HandlerFactory handlerFactory) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.address = Objects.requireNonNull(address, "address");
+        this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
+    }
+
+    /**
+     * Returns the server's name, the key under {@code asyncore.servers}.
+     *
+     * @return the name
+     */
+    public String getName() {
+        return this.name;
+    }
+
+    /**
+     * Returns where the server binds.
+     *
+     * @return an {@code InetSocketAddress} or a {@code UnixDomainSocketAddress}
+     */
+    public SocketAddress getAddress() {
+        return this.address;
+    }
+
+    /**
+     * Sets where the server binds.
+     *
+     * @param address an {@code InetSocketAddress} (port 0 picks a free port) or a {@code UnixDomainSocketAddress}
+     */
+    public void setAddress(SocketAddress address) {
+        this.address = Objects.requireNonNull(address, "address");
+    }
+
+    /**
+     * Returns whether the server listens on a UNIX-domain socket.
+     *
+     * @return true for a {@code UnixDomainSocketAddress}
+     */
+    public boolean isUnixDomain() {
+        return this.address instanceof UnixDomainSocketAddress;
+    }
+
+    /**
+     * Returns the listen backlog.
+     *
+     * @return the maximum length of the queue of pending connections
+     */
+    public int getBacklog() {
+        return this.backlog;
+    }
+
+    /**
+     * Sets the listen backlog.
+     *
+     * @param backlog the maximum length of the queue of pending connections, at least 1
+     */
+    public void setBacklog(int backlog) {
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
+        }
+        this.backlog = backlog;
+    }
+
+    /**
+     * Returns whether SO_REUSEADDR is set on the listening socket (TCP only).
+     *
+     * @return whether the address is reused
+     */
+    public boolean isReuseAddress() {
+        return this.reuseAddress;
+    }
+
+    /**
+     * Sets whether SO_REUSEADDR is set on the listening socket (TCP only).
+     *
+     * @param reuseAddress whether to reuse the address
+     */
+    public void setReuseAddress(boolean reuseAddress) {
+        this.reuseAddress = reuseAddress;
+    }
+
+    /**
+     * Returns what makes the dispatcher of each accepted channel.
+     *
+     * @return the handler factory
+     */
+    public HandlerFactory getHandlerFactory() {
+        return this.handlerFactory;
+    }
+
+    /**
+     * Sets what makes the dispatcher of each accepted channel, for example a wrapper around the current one.
+     *
+     * @param handlerFactory the handler factory; called on the loop thread
+     */
+    public void setHandlerFactory(HandlerFactory handlerFactory) {
+        this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
+    }
+
+    /**
+     * Returns the limit of open accepted channels.
+     *
+     * @return the limit, 0 for none
+     */
+    public int getMaxConnections() {
+        return this.maxConnections;
+    }
+
+    /**
+     * Sets the limit of open accepted channels; past it a new connection is closed at once and counted as rejected.
+     *
+     * @param maxConnections the limit, 0 for none
+     */
+    public void setMaxConnections(int maxConnections) {
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("maxConnections must be 0 (no limit) or more, was " + maxConnections);
+        }
+        this.maxConnections = maxConnections;
+    }
+
+    /**
+     * Returns the time without traffic after which an accepted channel is closed.
+     *
+     * @return the idle timeout, or null for none
+     */
+    public Duration getIdleTimeout() {
+        return this.idleTimeout;
+    }
+
+    /**
+     * Sets the time without traffic after which an accepted channel is closed.
+     *
+     * @param idleTimeout a positive duration, or null for none
+     */
+    public void setIdleTimeout(Duration idleTimeout) {
+        if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
+            throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
+        }
+        this.idleTimeout = idleTimeout;
+    }
+
+    /**
+     * Returns the socket options applied to every accepted channel.
+     *
+     * @return the options
+     */
+    public SocketOptions getSocketOptions() {
+        return this.socketOptions;
+    }
+
+    /**
+     * Sets the socket options applied to every accepted channel before its handler is made (UNIX-domain channels get only
+     * the buffer sizes).
+     *
+     * @param socketOptions the options
+     */
+    public void setSocketOptions(SocketOptions socketOptions) {
+        this.socketOptions = Objects.requireNonNull(socketOptions, "socketOptions");
+    }
+
+    /**
+     * Makes the server these settings describe; it is not bound until {@link AsyncoreServer#start}.
+     *
+     * @return a new, unbound server
+     */
+    public AsyncoreServer getServer() {
+        return new AsyncoreServer(this);
+    }
+}

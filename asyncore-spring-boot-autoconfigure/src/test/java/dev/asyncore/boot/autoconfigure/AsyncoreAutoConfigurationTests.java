@@ -1,0 +1,495 @@
+package dev.asyncore.boot.autoconfigure;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.Asyncore;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.boot.TestClients;
+import dev.asyncore.boot.context.ApplicationLogSink;
+import dev.asyncore.boot.context.AsyncoreGracefulShutdownLifecycle;
+import dev.asyncore.boot.context.AsyncoreLifecycle;
+import dev.asyncore.boot.server.AsyncoreServer;
+import dev.asyncore.boot.server.AsyncoreServerBindException;
+import dev.asyncore.boot.server.AsyncoreServerCustomizer;
+import dev.asyncore.boot.server.AsyncoreServers;
+import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
+import dev.asyncore.boot.server.UnknownHandlerException;
+import dev.asyncore.handler.EchoHandler;
+import dev.asyncore.handler.HandlerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@ExtendWith(OutputCaptureExtension.class)
+class AsyncoreAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AsyncoreAutoConfiguration.class))
+            .withPropertyValues("asyncore.loop.thread-name=asyncore-acr-loop", "asyncore.shutdown.timeout=2s");
+
+    @Test
+    void defaultsCreateMapLoopAndLifecyclesAndStartTheLoopOnANamedNonDaemonThread() {
+        this.runner.withPropertyValues("asyncore.loop.thread-name=asyncore-loop").run((context) -> {
+            assertThat(context).hasSingleBean(DispatcherMap.class).hasSingleBean(AsyncLoop.class)
+                    .hasSingleBean(AsyncoreLifecycle.class).hasSingleBean(AsyncoreGracefulShutdownLifecycle.class)
+                    .hasSingleBean(AsyncoreServers.class);
+            AsyncLoop loop = context.getBean(AsyncLoop.class);
+            assertThat(loop.map()).isSameAs(context.getBean(DispatcherMap.class));
+            assertThat(loop.threadName()).isEqualTo("asyncore-loop");
+            assertThat(loop.usePoll()).isFalse();
+            assertThat(loop.isRunning()).isTrue();
+            assertThat(loop.map().logSink()).isInstanceOf(ApplicationLogSink.class);
+            Thread thread = TestClients.thread("asyncore-loop");
+            assertThat(thread).isNotNull();
+            assertThat(thread.isDaemon()).isFalse();
+            assertThat(context.getBean(AsyncoreServers.class).all()).isEmpty();
+            AsyncoreProperties properties = context.getBean(AsyncoreProperties.class);
+            assertThat(properties.getLoop().getTimeout()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(properties.getShutdown().getTimeout()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(context.getBean(AsyncoreLifecycle.class).isPauseable()).isFalse();
+            assertThat(context.getBean(AsyncoreGracefulShutdownLifecycle.class).isPauseable()).isFalse();
+            assertThat(context.getBean(AsyncoreLifecycle.class).getPhase()).isEqualTo(Integer.MAX_VALUE - 2048);
+            assertThat(context.getBean(AsyncoreGracefulShutdownLifecycle.class).getPhase()).isEqualTo(Integer.MAX_VALUE - 1024);
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !TestClients.threadAlive("asyncore-loop"));
+    }
+
+    @Test
+    void loopPropertiesReachTheLoop() {
+        this.runner.withPropertyValues("asyncore.loop.thread-name=custom-loop", "asyncore.loop.use-poll=true",
+                "asyncore.loop.timeout=250ms").run((context) -> {
+                    AsyncLoop loop = context.getBean(AsyncLoop.class);
+                    assertThat(loop.threadName()).isEqualTo("custom-loop");
+                    assertThat(loop.usePoll()).isTrue();
+                    assertThat(context.getBean(AsyncoreProperties.class).getLoop().getTimeout()).isEqualTo(Duration.ofMillis(250));
+                    assertThat(TestClients.threadAlive("custom-loop")).isTrue();
+                });
+    }
+
+    @Test
+    void switchedOffByAsyncoreEnabledFalse() {
+        this.runner.withPropertyValues("asyncore.enabled=false", "asyncore.servers.echo.port=0")
+                .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AsyncLoop.class)
+                        .doesNotHaveBean(DispatcherMap.class).doesNotHaveBean(AsyncoreServers.class));
+    }
+
+    @Test
+    void backsOffWhenCoreIsAbsent() {
+        this.runner.withClassLoader(new FilteredClassLoader(AsyncLoop.class))
+                .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AsyncoreProperties.class)
+                        .doesNotHaveBean(AsyncoreLifecycle.class));
+    }
+
+    @Test
+    void backsOffToTheUsersMapAndLoop() {
+        this.runner.withUserConfiguration(UserLoopConfiguration.class).run((context) -> {
+            assertThat(context).hasSingleBean(DispatcherMap.class).hasSingleBean(AsyncLoop.class);
+            assertThat(context.getBean(DispatcherMap.class)).isSameAs(context.getBean("userMap"));
+            assertThat(context.getBean(AsyncLoop.class).threadName()).isEqualTo("user-loop");
+            assertThat(context.getBean(AsyncLoop.class).isRunning()).isTrue();
+        });
+    }
+
+    @Test
+    void echoServerFromPropertiesServesOverLoopback() {
+        this.runner.withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.address=127.0.0.1")
+                .run((context) -> {
+                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
+                    assertThat(server.isListening()).isTrue();
+                    assertThat(server.getPort()).isPositive();
+                    assertThat(TestClients.roundTrip(server.getPort(), "hello asyncore")).isEqualTo("hello asyncore");
+                    await().atMost(Duration.ofSeconds(5)).until(() -> server.accepted() == 1);
+                });
+    }
+
+    @Test
+    void socketOptionPropertiesApplyToTheListeningSocketAndAcceptedChannels() {
+        this.runner.withUserConfiguration(ProbeHandlerConfiguration.class)
+                .withPropertyValues("asyncore.servers.probe.port=0", "asyncore.servers.probe.address=127.0.0.1",
+                        "asyncore.servers.probe.handler=probe", "asyncore.servers.probe.keep-alive=true",
+                        "asyncore.servers.probe.send-buffer-size=96KB", "asyncore.servers.probe.receive-buffer-size=80KB",
+                        "asyncore.servers.probe.reuse-address=false", "asyncore.servers.probe.backlog=7")
+                .run((context) -> {
+                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("probe");
+                    NetworkChannel listening = (NetworkChannel) server.dispatcher().socket();
+                    assertThat(listening.getOption(StandardSocketOptions.SO_REUSEADDR)).isFalse();
+                    Map<String, Object> seen = context.getBean(ProbeHandlerConfiguration.class).seen;
+                    assertThat(TestClients.roundTrip(server.getPort(), "x")).isEqualTo("x");
+                    assertThat(seen).containsEntry("TCP_NODELAY", true).containsEntry("SO_KEEPALIVE", true);
+                    assertThat((Integer) seen.get("SO_SNDBUF")).isGreaterThanOrEqualTo(96 * 1024);
+                    assertThat((Integer) seen.get("SO_RCVBUF")).isGreaterThanOrEqualTo(80 * 1024);
+                });
+    }
+
+    @Test
+    void tcpNoDelayCanBeTurnedOff() {
+        this.runner.withUserConfiguration(ProbeHandlerConfiguration.class)
+                .withPropertyValues("asyncore.servers.probe.port=0", "asyncore.servers.probe.address=127.0.0.1",
+                        "asyncore.servers.probe.handler=probe", "asyncore.servers.probe.tcp-no-delay=false")
+                .run((context) -> {
+                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("probe");
+                    assertThat(TestClients.roundTrip(server.getPort(), "x")).isEqualTo("x");
+                    assertThat(context.getBean(ProbeHandlerConfiguration.class).seen).containsEntry("TCP_NODELAY", false)
+                            .containsEntry("SO_KEEPALIVE", false);
+                });
+    }
+
+    @Test
+    void disabledServerIsNotBound() {
+        this.runner.withPropertyValues("asyncore.servers.off.port=0", "asyncore.servers.off.enabled=false",
+                "asyncore.servers.on.port=0", "asyncore.servers.on.address=127.0.0.1").run((context) -> {
+                    AsyncoreServers servers = context.getBean(AsyncoreServers.class);
+                    assertThat(servers.all()).containsOnlyKeys("on");
+                });
+    }
+
+    @Test
+    void maxConnectionsClosesConnectionsPastTheLimitAndCountsThem() {
+        this.runner.withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.address=127.0.0.1",
+                "asyncore.servers.echo.max-connections=1").run((context) -> {
+                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
+                    try (SocketChannel first = TestClients.connect(server.getPort())) {
+                        assertThat(TestClients.roundTrip(first, "one")).isEqualTo("one");
+                        try (SocketChannel second = TestClients.connect(server.getPort())) {
+                            await().atMost(Duration.ofSeconds(5)).until(() -> server.rejected() == 1);
+                            assertThat(TestClients.closedByPeer(second)).isTrue();
+                        }
+                        assertThat(TestClients.roundTrip(first, "still served")).isEqualTo("still served");
+                        assertThat(server.connections()).isEqualTo(1);
+                    }
+                });
+    }
+
+    @Test
+    void idleTimeoutClosesSilentConnections() {
+        this.runner.withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.address=127.0.0.1",
+                "asyncore.servers.echo.idle-timeout=300ms").run((context) -> {
+                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
+                    try (SocketChannel client = TestClients.connect(server.getPort())) {
+                        assertThat(TestClients.roundTrip(client, "ping")).isEqualTo("ping");
+                        await().atMost(Duration.ofSeconds(10)).until(() -> server.connections() == 0);
+                        assertThat(TestClients.closedByPeer(client)).isTrue();
+                    }
+                });
+    }
+
+    @Test
+    void unixDomainServerListensOnItsPath(@TempDir Path directory) {
+        Path socket = directory.resolve("echo.sock");
+        this.runner.withPropertyValues("asyncore.servers.local.path=" + socket).run((context) -> {
+            AsyncoreServer server = context.getBean(AsyncoreServers.class).get("local");
+            assertThat(server.isListening()).isTrue();
+            assertThat(server.getPort()).isEqualTo(-1);
+            assertThat(Files.exists(socket)).isTrue();
+            try (SocketChannel client = TestClients.connect(UnixDomainSocketAddress.of(socket))) {
+                assertThat(TestClients.roundTrip(client, "over a unix socket")).isEqualTo("over a unix socket");
+            }
+        });
+    }
+
+    @Test
+    void handlerNamesAHandlerFactoryBean() {
+        this.runner.withUserConfiguration(UpperCaseHandlerConfiguration.class)
+                .withPropertyValues("asyncore.servers.upper.port=0", "asyncore.servers.upper.address=127.0.0.1",
+                        "asyncore.servers.upper.handler=upperCase")
+                .run((context) -> {
+                    int port = context.getBean(AsyncoreServers.class).get("upper").getPort();
+                    assertThat(TestClients.roundTrip(port, "shout")).isEqualTo("SHOUT");
+                });
+    }
+
+    @Test
+    void handlerNamesAPrototypeDispatcherBean() {
+        this.runner.withUserConfiguration(PrototypeHandlerConfiguration.class)
+                .withPropertyValues("asyncore.servers.upper.port=0", "asyncore.servers.upper.address=127.0.0.1",
+                        "asyncore.servers.upper.handler=upperCaseHandler")
+                .run((context) -> {
+                    int port = context.getBean(AsyncoreServers.class).get("upper").getPort();
+                    assertThat(TestClients.roundTrip(port, "prototype")).isEqualTo("PROTOTYPE");
+                    assertThat(TestClients.roundTrip(port, "again")).isEqualTo("AGAIN");
+                });
+    }
+
+    @Test
+    void customizerAdjustsAServerBeforeItBinds() {
+        this.runner.withUserConfiguration(UpperCaseHandlerConfiguration.class, CustomizerConfiguration.class)
+                .withPropertyValues("asyncore.servers.echo.port=0").run((context) -> {
+                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
+                    assertThat(((InetSocketAddress) server.getAddress()).getAddress().isLoopbackAddress()).isTrue();
+                    assertThat(TestClients.roundTrip(server.getPort(), "customized")).isEqualTo("CUSTOMIZED");
+                });
+    }
+
+    @Test
+    void dispatcherBeansMadeWithTheDefaultMapAreMovedToTheManagedLoop() {
+        this.runner.withUserConfiguration(HandWrittenServerConfiguration.class).run((context) -> {
+            Dispatcher server = context.getBean("handWrittenServer", Dispatcher.class);
+            DispatcherMap managed = context.getBean(DispatcherMap.class);
+            assertThat(server.map()).isSameAs(managed);
+            assertThat(Asyncore.defaultMap().values()).doesNotContain(server);
+            int port = ((InetSocketAddress) ((NetworkChannel) server.socket()).getLocalAddress()).getPort();
+            assertThat(TestClients.roundTrip(port, "moved")).isEqualTo("moved");
+        });
+    }
+
+    @Test
+    void logMessagesOfManagedDispatchersGoToTheApplicationsLogging(CapturedOutput output) {
+        this.runner.run((context) -> {
+            DispatcherMap map = context.getBean(DispatcherMap.class);
+            Dispatcher dispatcher = new Dispatcher(map);
+            map.logSink().log(dispatcher, "warning", "asyncore test warning 4711");
+            map.logSink().log(dispatcher, "error", "asyncore test error 4712");
+            assertThat(output).containsPattern("WARN .*asyncore test warning 4711").containsPattern("ERROR .*asyncore test error 4712");
+        });
+    }
+
+    @Test
+    void userLogSinkBeanIsUsed() {
+        this.runner.withBean(dev.asyncore.LogSink.class, () -> dev.asyncore.LogSink.STANDARD_STREAMS)
+                .run((context) -> assertThat(context.getBean(DispatcherMap.class).logSink())
+                        .isSameAs(dev.asyncore.LogSink.STANDARD_STREAMS));
+    }
+
+    @Test
+    void unknownHandlerFailsStartupNamingThePropertyAndTheValue() {
+        this.runner.withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.handler=nope").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(UnknownHandlerException.class)
+                    .hasMessageContaining("asyncore.servers.echo.handler").hasMessageContaining("'nope'");
+        });
+    }
+
+    @Test
+    void singletonDispatcherAsHandlerFailsStartup() {
+        this.runner.withUserConfiguration(HandWrittenServerConfiguration.class)
+                .withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.handler=handWrittenServer")
+                .run((context) -> assertThat(context.getStartupFailure()).rootCause()
+                        .isInstanceOf(InvalidAsyncorePropertyException.class).hasMessageContaining("singleton"));
+    }
+
+    @Test
+    void missingPortFailsStartup() {
+        assertInvalid("asyncore.servers.echo.port", "asyncore.servers.echo.handler=echo");
+    }
+
+    @Test
+    void portOutOfRangeFailsStartup() {
+        assertInvalid("asyncore.servers.echo.port", "asyncore.servers.echo.port=70000");
+    }
+
+    @Test
+    void pathWithPortFailsStartup() {
+        assertInvalid("asyncore.servers.echo.path", "asyncore.servers.echo.port=0", "asyncore.servers.echo.path=/tmp/x.sock");
+    }
+
+    @Test
+    void zeroBacklogFailsStartup() {
+        assertInvalid("asyncore.servers.echo.backlog", "asyncore.servers.echo.port=0", "asyncore.servers.echo.backlog=0");
+    }
+
+    @Test
+    void negativeMaxConnectionsFailsStartup() {
+        assertInvalid("asyncore.servers.echo.max-connections", "asyncore.servers.echo.port=0",
+                "asyncore.servers.echo.max-connections=-1");
+    }
+
+    @Test
+    void zeroIdleTimeoutFailsStartup() {
+        assertInvalid("asyncore.servers.echo.idle-timeout", "asyncore.servers.echo.port=0", "asyncore.servers.echo.idle-timeout=0s");
+    }
+
+    @Test
+    void lowWatermarkAboveHighFailsStartup() {
+        assertInvalid("asyncore.servers.echo.echo.low-watermark", "asyncore.servers.echo.port=0",
+                "asyncore.servers.echo.echo.low-watermark=1MB", "asyncore.servers.echo.echo.high-watermark=64KB");
+    }
+
+    @Test
+    void blankThreadNameFailsStartup() {
+        assertInvalid("asyncore.loop.thread-name", "asyncore.loop.thread-name= ");
+    }
+
+    @Test
+    void negativeShutdownTimeoutFailsStartup() {
+        assertInvalid("asyncore.shutdown.timeout", "asyncore.shutdown.timeout=-1s");
+    }
+
+    @Test
+    void portInUseFailsStartupWithTheServerNameAndAddress() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            this.runner.withPropertyValues("asyncore.servers.echo.port=" + taken.getLocalPort(), "asyncore.servers.echo.address=127.0.0.1",
+                    "asyncore.servers.echo.reuse-address=false").run((context) -> {
+                        assertThat(context).hasFailed();
+                        assertThat(context.getStartupFailure()).rootCause().isInstanceOf(java.net.BindException.class);
+                        assertThat(context.getStartupFailure()).cause().isInstanceOf(AsyncoreServerBindException.class)
+                                .hasMessageContaining("asyncore server 'echo' could not bind 127.0.0.1:" + taken.getLocalPort());
+                    });
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !TestClients.threadAlive("asyncore-acr-loop"));
+    }
+
+    private void assertInvalid(String property, String... properties) {
+        this.runner.withPropertyValues(properties).run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidAsyncorePropertyException.class)
+                    .hasMessageContaining("'" + property + "'");
+            InvalidAsyncorePropertyException failure = (InvalidAsyncorePropertyException) rootCause(context.getStartupFailure());
+            assertThat(failure.getProperty()).isEqualTo(property);
+            assertThat(failure.getAction()).contains(property.substring(property.lastIndexOf('.') + 1));
+        });
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserLoopConfiguration {
+
+        @Bean
+        DispatcherMap userMap() {
+            return new DispatcherMap();
+        }
+
+        @Bean
+        AsyncLoop userLoop(DispatcherMap map) {
+            return AsyncLoop.builder(map).threadName("user-loop").build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ProbeHandlerConfiguration {
+
+        final Map<String, Object> seen = new ConcurrentHashMap<>();
+
+        @Bean
+        HandlerFactory probe() {
+            return (channel, address, map) -> {
+                this.seen.put("TCP_NODELAY", channel.getOption(StandardSocketOptions.TCP_NODELAY));
+                this.seen.put("SO_KEEPALIVE", channel.getOption(StandardSocketOptions.SO_KEEPALIVE));
+                this.seen.put("SO_SNDBUF", channel.getOption(StandardSocketOptions.SO_SNDBUF));
+                this.seen.put("SO_RCVBUF", channel.getOption(StandardSocketOptions.SO_RCVBUF));
+                return new EchoHandler(channel, map);
+            };
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UpperCaseHandlerConfiguration {
+
+        @Bean
+        HandlerFactory upperCase() {
+            return (channel, address, map) -> new UpperCaseHandler(channel, map);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PrototypeHandlerConfiguration {
+
+        @Bean
+        @Scope("prototype")
+        UpperCaseHandler upperCaseHandler(SocketChannel channel, DispatcherMap map) {
+            return new UpperCaseHandler(channel, map);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CustomizerConfiguration {
+
+        @Bean
+        AsyncoreServerCustomizer loopbackUpperCase(UpperCaseHandlerConfiguration handlers) {
+            return (factory) -> {
+                factory.setAddress(new InetSocketAddress("127.0.0.1", 0));
+                factory.setHandlerFactory(handlers.upperCase());
+            };
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class HandWrittenServerConfiguration {
+
+        @Bean
+        Dispatcher handWrittenServer() throws IOException {
+            return new HandWrittenEchoServer(new InetSocketAddress("127.0.0.1", 0));
+        }
+    }
+
+    /** The spec's echo server written by hand with asyncore's default map, as a user's {@code @Component} would be. */
+    static class HandWrittenEchoServer extends Dispatcher {
+
+        HandWrittenEchoServer(SocketAddress address) throws IOException {
+            createSocket(StandardProtocolFamily.INET);
+            setReuseAddr();
+            bind(address);
+            listen(5);
+        }
+
+        @Override
+        public void handleAccepted(SocketChannel sock, SocketAddress addr) {
+            new EchoHandler(sock, map());
+        }
+    }
+
+    /** Replies with the upper case of what it reads. */
+    static class UpperCaseHandler extends Dispatcher {
+
+        private final ByteBuffer buffer = ByteBuffer.allocate(1024);
+
+        UpperCaseHandler(SocketChannel channel, DispatcherMap map) {
+            super(channel, map);
+        }
+
+        @Override
+        public void handleRead() throws IOException {
+            this.buffer.clear();
+            int n = recv(this.buffer);
+            if (n > 0) {
+                this.buffer.flip();
+                for (int i = 0; i < n; i++) {
+                    this.buffer.put(i, (byte) Character.toUpperCase(this.buffer.get(i)));
+                }
+                while (this.buffer.hasRemaining()) {
+                    if (send(this.buffer) == 0 && socket() == null) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public boolean writable() {
+            return false;
+        }
+    }
+}
