@@ -13,8 +13,10 @@ import dev.asyncore.DispatcherMap;
  * <p>A read goes into the map's shared buffer and is written back at once; only what the peer cannot take yet is queued.
  * Above the high watermark of queued bytes the handler stops reading ({@link #readable()} is false) until the queue drains
  * to the low watermark, so a client that sends without reading cannot make the server buffer without end. When the client
- * half-closes (or a graceful shutdown begins), it sends what it still owes, then closes. In steady state it allocates
- * nothing per message.
+ * half-closes, it sends what it still owes, then closes. When a graceful shutdown begins, it stops echoing new input,
+ * sends what it owes, shuts its output down (the client sees end of stream after the last byte) and discards input until
+ * the client closes, so that the close never turns into a reset that would destroy echoed bytes in flight. In steady
+ * state it allocates nothing per message.
  */
 public class EchoHandler extends Dispatcher {
 
@@ -29,6 +31,8 @@ public class EchoHandler extends Dispatcher {
     private volatile int queued;
     private boolean paused;
     private boolean draining;
+    private boolean peerDone;
+    private boolean finishing;
 
     /**
      * Serves an accepted channel with the default watermarks.
@@ -60,7 +64,7 @@ public class EchoHandler extends Dispatcher {
 
     @Override
     public boolean readable() {
-        return !paused && !draining;
+        return finishing || (!paused && !draining);
     }
 
     @Override
@@ -72,6 +76,10 @@ public class EchoHandler extends Dispatcher {
     public void handleRead() throws IOException {
         ByteBuffer buffer = map().scratchBuffer();
         buffer.clear();
+        if (finishing) {
+            recv(buffer);
+            return;
+        }
         buffer.limit(Math.min(buffer.capacity(), highWatermark - queued));
         if (recv(buffer) <= 0) {
             return;
@@ -98,26 +106,27 @@ public class EchoHandler extends Dispatcher {
             paused = false;
         }
         if (draining && queued == 0) {
-            close();
+            finish();
         }
     }
 
     /** At end of stream, sends what is still queued before closing; a second call (the peer is gone) closes at once. */
     @Override
     public void handleClose() {
-        if (!draining && queued > 0 && socket().isOpen()) {
+        if (!draining && !finishing && queued > 0 && socket().isOpen()) {
             draining = true;
+            peerDone = true;
             return;
         }
         close();
     }
 
-    /** Stops reading; closes once everything read so far has been echoed. */
+    /** Stops echoing new input; once everything read so far has been echoed, ends the stream (see the class comment). */
     @Override
     protected void handleShutdown() {
         draining = true;
         if (queued == 0) {
-            close();
+            finish();
         }
     }
 
@@ -128,6 +137,19 @@ public class EchoHandler extends Dispatcher {
      */
     public int queuedBytes() {
         return queued;
+    }
+
+    private void finish() {
+        if (peerDone || finishing) {
+            close();
+            return;
+        }
+        try {
+            ((SocketChannel) socket()).shutdownOutput();
+            finishing = true;
+        } catch (IOException e) {
+            close();
+        }
     }
 
     private void enqueue(ByteBuffer data) {
