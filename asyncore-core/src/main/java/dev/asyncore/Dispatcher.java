@@ -373,6 +373,11 @@ public class Dispatcher {
      * @throws IOException on any other failure
      */
     public int send(ByteBuffer data) throws IOException {
+        return sendOnce(data);
+    }
+
+    /** {@link #send(ByteBuffer)} without virtual dispatch, so that a subclass's queueing {@code send} is not re-entered. */
+    private int sendOnce(ByteBuffer data) throws IOException {
         try {
             int n = ((WritableByteChannel) socket).write(data);
             if (stats != null) {
@@ -381,7 +386,7 @@ public class Dispatcher {
             return n;
         } catch (NotYetConnectedException e) {
             if (completePendingConnect()) {
-                return send(data);
+                return sendOnce(data);
             }
             if (!isConnectionPending()) {
                 handleClose();
@@ -433,6 +438,11 @@ public class Dispatcher {
      * @throws IOException on any other failure
      */
     public int recv(ByteBuffer dst) throws IOException {
+        return recvOnce(dst);
+    }
+
+    /** {@link #recv(ByteBuffer)} without virtual dispatch, so that a subclass's {@code recv} is not re-entered. */
+    private int recvOnce(ByteBuffer dst) throws IOException {
         try {
             int n = ((ReadableByteChannel) socket).read(dst);
             if (n < 0) {
@@ -445,7 +455,7 @@ public class Dispatcher {
             return n;
         } catch (NotYetConnectedException e) {
             if (completePendingConnect()) {
-                return recv(dst);
+                return recvOnce(dst);
             }
             if (isConnectionPending()) {
                 return 0;
