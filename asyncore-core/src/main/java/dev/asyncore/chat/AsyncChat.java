@@ -30,10 +30,11 @@ import dev.asyncore.DispatcherMap;
  * {@value #DEFAULT_MAX_FRAME_LENGTH}) may be collected without the terminator; more raises {@link FrameTooLongException},
  * which reaches {@link #handleError(Throwable)} and so, by default, closes this channel alone. The rest of that read is
  * discarded.</li>
- * <li>Bounded output: once the queued bytes reach the high watermark (default {@value #DEFAULT_HIGH_WATERMARK}),
- * {@link #readable()} is false until they drain to the low watermark (default {@value #DEFAULT_LOW_WATERMARK}), and a read
- * never asks for more than the room left below the high watermark. A handler that writes at most one byte per byte read
- * therefore never queues more than the high watermark.</li>
+ * <li>Bounded output: once the queued bytes, plus the bytes of the frame being collected, reach the high watermark
+ * (default {@value #DEFAULT_HIGH_WATERMARK}), {@link #readable()} is false until the queue drains to the low watermark
+ * (default {@value #DEFAULT_LOW_WATERMARK}); and a read never asks for more than the room left below the high watermark.
+ * So a handler that queues at most the bytes it reads (an echo of each frame, say) never queues more than the high
+ * watermark, and a peer that sends without reading is paused instead of buffered without end.</li>
  * <li>An unset terminator means none (Python raises AttributeError in {@code handle_read}).</li>
  * <li>An empty array pushed is dropped instead of causing a zero-byte send.</li>
  * </ul>
@@ -360,13 +361,20 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     private void addQueued(long delta) {
-        long queued = queuedBytes + delta;
-        queuedBytes = queued;
-        if (!readPaused && queued >= highWatermark) {
-            readPaused = true;
-            interestChanged();
-        } else if (readPaused && queued <= lowWatermark) {
-            readPaused = false;
+        queuedBytes += delta;
+        updateReadPause();
+    }
+
+    /**
+     * Pauses reading while the queued bytes plus the frame being collected (which an echo-like handler will queue when its
+     * terminator arrives) reach the high watermark, and keeps it paused until the queue drains to the low watermark. An empty
+     * queue never pauses, so a frame longer than the room between the watermarks cannot stall the channel.
+     */
+    private void updateReadPause() {
+        long queued = queuedBytes;
+        boolean pause = queued > 0 && (queued + frameLength >= highWatermark || (readPaused && queued > lowWatermark));
+        if (pause != readPaused) {
+            readPaused = pause;
             interestChanged();
         }
     }
@@ -382,6 +390,7 @@ public abstract class AsyncChat extends Dispatcher {
             incoming.reset();
         }
         producerFifo.clear();
+        frameLength = 0;
         addQueued(-queuedBytes);
         interestChanged();
     }
@@ -416,8 +425,8 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * True unless the output queue is above the high watermark (until it drains to the low watermark) or a graceful
-     * shutdown began. Loop thread.
+     * True unless the output queue (with the frame in progress) reached the high watermark and has not yet drained to the low
+     * watermark, or a graceful shutdown began. Loop thread.
      *
      * <p>Differs from Python: asynchat is always readable.
      *
@@ -539,7 +548,7 @@ public abstract class AsyncChat extends Dispatcher {
         }
         lowWatermark = low;
         highWatermark = high;
-        addQueued(0);
+        updateReadPause();
     }
 
     private static int positive(String name, int value) {
@@ -580,9 +589,10 @@ public abstract class AsyncChat extends Dispatcher {
         }
     }
 
+    /** The read size: no more than the room below the high watermark once the frame in progress is counted. */
     private int readSize() {
-        long room = highWatermark - queuedBytes;
-        return (int) Math.max(1, Math.min(acInBufferSize, room));
+        long room = highWatermark - queuedBytes - frameLength;
+        return room >= 1 ? (int) Math.min(acInBufferSize, room) : acInBufferSize;
     }
 
     /**
@@ -612,6 +622,7 @@ public abstract class AsyncChat extends Dispatcher {
             pos = frame(buf, start, end);
         } finally {
             keepRemainder(buf, inputDiscarded ? end : pos, end);
+            updateReadPause();
         }
     }
 
