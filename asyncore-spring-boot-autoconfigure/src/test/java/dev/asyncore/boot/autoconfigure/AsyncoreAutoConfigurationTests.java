@@ -7,7 +7,6 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import dev.asyncore.Asyncore;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.boot.TestClients;
+import dev.asyncore.boot.UpperCaseHandler;
 import dev.asyncore.boot.context.ApplicationLogSink;
 import dev.asyncore.boot.context.AsyncoreGracefulShutdownLifecycle;
 import dev.asyncore.boot.context.AsyncoreLifecycle;
@@ -458,38 +458,6 @@ class AsyncoreAutoConfigurationTests {
         @Override
         public void handleAccepted(SocketChannel sock, SocketAddress addr) {
             new EchoHandler(sock, map());
-        }
-    }
-
-    /** Replies with the upper case of what it reads. */
-    static class UpperCaseHandler extends Dispatcher {
-
-        private final ByteBuffer buffer = ByteBuffer.allocate(1024);
-
-        UpperCaseHandler(SocketChannel channel, DispatcherMap map) {
-            super(channel, map);
-        }
-
-        @Override
-        public void handleRead() throws IOException {
-            this.buffer.clear();
-            int n = recv(this.buffer);
-            if (n > 0) {
-                this.buffer.flip();
-                for (int i = 0; i < n; i++) {
-                    this.buffer.put(i, (byte) Character.toUpperCase(this.buffer.get(i)));
-                }
-                while (this.buffer.hasRemaining()) {
-                    if (send(this.buffer) == 0 && socket() == null) {
-                        return;
-                    }
-                }
-            }
-        }
-
-        @Override
-        public boolean writable() {
-            return false;
         }
     }
 }
