@@ -202,6 +202,15 @@ class AsyncChatFramingTest {
     }
 
     @Test
+    void gracefulShutdownStopsReadingAndQueuesTheClose() {
+        chat.push(bytes("pending"));
+        chat.handleShutdown();
+        assertThat(chat.readable()).isFalse();
+        assertThat(chat.writable()).isTrue();
+        assertThat(chat.queuedBytes()).isEqualTo(7);
+    }
+
+    @Test
     void simpleProducerSlicesItsData() {
         SimpleProducer producer = new SimpleProducer(bytes("abcdefghij"), 4);
         assertThat(producer.more()).isEqualTo(bytes("abcd"));
