@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -30,7 +32,8 @@ import java.util.stream.Stream;
  */
 public final class Compare {
     private static final String[] METRICS = {
-        "64B msg/s", "CPU ns/msg", "bulk MB/s", "pp p99 us", "connects/s", "KiB/idle", "open idle ms", "idle msg/s", "idle/plain"
+        "64B msg/s", "CPU ns/msg", "alloc B/msg", "bulk MB/s", "pp p99 us", "connects/s", "KiB/idle", "open idle ms",
+        "idle msg/s", "idle/plain"
     };
 
     private final Options options;
@@ -118,30 +121,31 @@ public final class Compare {
                     warmup.dividedBy(2), null);
 
             LoadGen.EchoResult small = LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration,
-                    server::cpuNanos);
+                    server::probe);
             r[0] = small.messagesPerSecond();
             r[1] = small.serverCpuPerMessage();
+            r[2] = small.serverAllocationPerMessage();
             LoadGen.EchoResult bulk = LoadGen.echo(addr, conns, options.integer("bulk-window", 4),
                     options.integer("bulk-size", 16384), Duration.ofMillis(200), duration, null);
-            r[2] = bulk.megabytesPerSecond();
+            r[3] = bulk.megabytesPerSecond();
             LoadGen.EchoResult pingPong = LoadGen.echo(addr, options.integer("pp-conns", 1), 1, size, Duration.ofMillis(200),
                     duration, null);
-            r[3] = pingPong.latencyMicros(99);
-            r[4] = LoadGen.connectRate(addr, options.integer("connect-concurrency", 8), Duration.ofMillis(200), duration);
+            r[4] = pingPong.latencyMicros(99);
+            r[5] = LoadGen.connectRate(addr, options.integer("connect-concurrency", 8), Duration.ofMillis(200), duration);
 
             int idleCount = options.integer("idle", 10_000);
             long memBefore = server.memoryBytes();
             try (LoadGen.IdleConnections idle = LoadGen.openIdle(addr, idleCount, 128, Duration.ofSeconds(120))) {
-                r[6] = idle.openNanos() / 1e6;
+                r[7] = idle.openNanos() / 1e6;
                 long memAfter = server.memoryBytes();
-                r[5] = (memAfter - memBefore) / 1024.0 / Math.max(1, idleCount);
+                r[6] = (memAfter - memBefore) / 1024.0 / Math.max(1, idleCount);
                 LoadGen.EchoResult withIdle = LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration, null);
-                r[7] = withIdle.messagesPerSecond();
-                r[8] = r[7] / r[0];
+                r[8] = withIdle.messagesPerSecond();
+                r[9] = r[8] / r[0];
             }
             System.out.printf(Locale.ROOT, "round %d %-8s small %s | bulk %,.0f MB/s | ping-pong p50 %.1f p99 %.1f us | "
                     + "%,.0f connects/s | %,d idle: %.2f KiB/conn%s, opened in %.0f ms, %,.0f msg/s (%.2fx)%n", round, kind, small,
-                    r[2], pingPong.latencyMicros(50), r[3], r[4], idleCount, r[5], server.java ? " heap" : " RSS", r[6], r[7], r[8]);
+                    r[3], pingPong.latencyMicros(50), r[4], r[5], idleCount, r[6], server.java ? " heap" : " RSS", r[7], r[8], r[9]);
         } catch (IOException | RuntimeException e) {
             System.out.println("round " + round + " " + kind + " FAILED: " + e);
         }
@@ -154,11 +158,39 @@ public final class Compare {
         final Process process;
         final int port;
         final boolean java;
+        final boolean controllable;
+        final BlockingQueue<String> replies;
 
-        ServerProcess(Process process, int port, boolean java) {
+        ServerProcess(Process process, int port, boolean java, boolean controllable, BlockingQueue<String> replies) {
             this.process = process;
             this.port = port;
             this.java = java;
+            this.controllable = controllable;
+            this.replies = replies;
+        }
+
+        /** CPU time and allocated bytes of the server so far (see {@link LoadGen.Probe}). */
+        long[] probe() {
+            return new long[] {cpuNanos(), allocatedBytes()};
+        }
+
+        /** Bytes allocated by the server's live threads so far (ServerMain servers only), else -1. */
+        long allocatedBytes() {
+            if (!controllable) {
+                return -1;
+            }
+            try {
+                replies.clear();
+                process.getOutputStream().write("alloc\n".getBytes(StandardCharsets.US_ASCII));
+                process.getOutputStream().flush();
+                String reply = replies.poll(5, TimeUnit.SECONDS);
+                return reply == null ? -1 : Long.parseLong(reply.substring("ALLOC ".length()).trim());
+            } catch (IOException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
         }
 
         /** CPU time (user + system, all threads) of the server process so far. */
@@ -251,7 +283,8 @@ public final class Compare {
             default -> {
                 cmd.add(java);
                 cmd.addAll(jvm);
-                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerMain.class.getName(), kind, "0"));
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerMain.class.getName(), kind, "0",
+                        "--stdin-control"));
                 return launch(cmd, true, -1);
             }
         }
@@ -270,11 +303,15 @@ public final class Compare {
             }
             bound = Integer.parseInt(line.substring(5).trim());
         }
-        // Keep draining its stdout so that a chatty server never blocks on a full pipe.
+        // Keep draining its stdout so that a chatty server never blocks on a full pipe; keep the answers to "alloc".
+        BlockingQueue<String> replies = new LinkedBlockingQueue<>();
         Thread drain = new Thread(() -> {
             try {
-                while (out.readLine() != null) {
-                    // discard
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("ALLOC ")) {
+                        replies.add(line);
+                    }
                 }
             } catch (IOException ignored) {
                 // process ended
@@ -300,7 +337,7 @@ public final class Compare {
                 }
             }
         }
-        return new ServerProcess(p, bound, java);
+        return new ServerProcess(p, bound, java, cmd.contains(ServerMain.class.getName()), replies);
     }
 
     private static int freePort() throws IOException {
@@ -403,7 +440,7 @@ public final class Compare {
 
     private static void printTable(Map<String, double[]> medians, double[] reference) {
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %-9s", "server"));
-        StringBuilder rule = new StringBuilder("|-----------");
+        StringBuilder rule = new StringBuilder("|----------");
         for (String metric : METRICS) {
             header.append(String.format(Locale.ROOT, "| %12s ", metric));
             rule.append("|--------------");

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.LongSupplier;
 
 import org.HdrHistogram.Histogram;
 
@@ -50,8 +49,19 @@ public final class LoadGen {
         return b;
     }
 
-    /** What one echo run measured. */
-    public record EchoResult(long messages, long bytes, long nanos, Histogram latency, long serverCpuNanos) {
+    /** Reads counters of the server under test (CPU nanoseconds, allocated bytes, ...), -1 where unknown. */
+    @FunctionalInterface
+    public interface Probe {
+        /**
+         * Reads the counters. Load generator thread.
+         *
+         * @return index 0: the server's CPU time in nanoseconds; index 1: bytes the server has allocated
+         */
+        long[] read();
+    }
+
+    /** What one echo run measured; {@code serverDelta} is the change of the {@link Probe} counters, or null. */
+    public record EchoResult(long messages, long bytes, long nanos, Histogram latency, long[] serverDelta) {
         /**
          * Returns messages per second.
          *
@@ -86,14 +96,30 @@ public final class LoadGen {
          * @return nanoseconds per message
          */
         public double serverCpuPerMessage() {
-            return serverCpuNanos < 0 ? Double.NaN : (double) serverCpuNanos / messages;
+            return perMessage(0);
+        }
+
+        /**
+         * Returns the bytes the server allocated per message, or NaN when it was not measured.
+         *
+         * @return bytes per message
+         */
+        public double serverAllocationPerMessage() {
+            return perMessage(1);
+        }
+
+        private double perMessage(int counter) {
+            return serverDelta == null || serverDelta[counter] < 0 ? Double.NaN : (double) serverDelta[counter] / messages;
         }
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%,.0f msg/s  %,.1f MB/s  p50 %.1f us  p99 %.1f us  p999 %.1f us%s",
                     messagesPerSecond(), megabytesPerSecond(), latencyMicros(50), latencyMicros(99), latencyMicros(99.9),
-                    serverCpuNanos < 0 ? "" : String.format(Locale.ROOT, "  server CPU %.0f ns/msg", serverCpuPerMessage()));
+                    (Double.isNaN(serverCpuPerMessage()) ? "" : String.format(Locale.ROOT, "  server CPU %.0f ns/msg",
+                            serverCpuPerMessage()))
+                            + (Double.isNaN(serverAllocationPerMessage()) ? "" : String.format(Locale.ROOT, "  %.2f B/msg allocated",
+                                    serverAllocationPerMessage())));
         }
     }
 
@@ -130,12 +156,12 @@ public final class LoadGen {
      * @param size message size in bytes, at least 1
      * @param warmup time run before measuring (not counted)
      * @param duration time measured
-     * @param serverCpu reads the server's CPU time in nanoseconds at the start and end of the measured time, or null
+     * @param probe read at the start and end of the measured time, or null
      * @return what was measured
      * @throws IOException on a connection failure or a wrong echoed byte
      */
     public static EchoResult echo(InetSocketAddress address, int connections, int window, int size, Duration warmup,
-            Duration duration, LongSupplier serverCpu) throws IOException {
+            Duration duration, Probe probe) throws IOException {
         require(connections >= 1, "connections must be >= 1: " + connections);
         require(window >= 1, "window must be >= 1: " + window);
         require(size >= 1, "size must be >= 1: " + size);
@@ -160,7 +186,7 @@ public final class LoadGen {
             long end = measureStart + duration.toNanos();
             boolean measuring = warmup.isZero();
             long messagesAtStart = 0;
-            long cpuAtStart = measuring && serverCpu != null ? serverCpu.getAsLong() : -1;
+            long[] atStart = measuring && probe != null ? probe.read() : null;
             long completed = 0;
             long now = start;
             while (now < end) {
@@ -168,8 +194,8 @@ public final class LoadGen {
                     measuring = true;
                     histogram.reset();
                     messagesAtStart = completed;
-                    measureStart = now;
-                    cpuAtStart = serverCpu != null ? serverCpu.getAsLong() : -1;
+                    atStart = probe != null ? probe.read() : null;
+                    measureStart = System.nanoTime();
                 }
                 selector.select(10);
                 now = System.nanoTime();
@@ -186,10 +212,16 @@ public final class LoadGen {
                     }
                 }
             }
-            long cpuAtEnd = cpuAtStart >= 0 ? serverCpu.getAsLong() : -1;
+            long[] delta = null;
+            if (atStart != null) {
+                long[] atEnd = probe.read();
+                delta = new long[atStart.length];
+                for (int i = 0; i < delta.length; i++) {
+                    delta[i] = atStart[i] < 0 || atEnd[i] < 0 ? -1 : atEnd[i] - atStart[i];
+                }
+            }
             long messages = completed - messagesAtStart;
-            return new EchoResult(messages, messages * size, now - measureStart, histogram,
-                    cpuAtStart >= 0 ? cpuAtEnd - cpuAtStart : -1);
+            return new EchoResult(messages, messages * size, now - measureStart, histogram, delta);
         } finally {
             for (Conn c : conns) {
                 c.channel.close();

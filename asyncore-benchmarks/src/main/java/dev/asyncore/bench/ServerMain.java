@@ -3,15 +3,19 @@ package dev.asyncore.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Runs one echo server in this process: {@code java -cp benchmarks.jar dev.asyncore.bench.ServerMain <kind> <port>}.
+ * Runs one echo server in this process: {@code java -cp benchmarks.jar dev.asyncore.bench.ServerMain <kind> <port>
+ * [--stdin-control]}.
  *
  * <p>Kinds: {@code netty} (Netty 4.2, one NIO loop), {@code nio} (hand-written single-thread NIO) and {@code asyncore}
  * ({@code dev.asyncore.handler.EchoServer} on a {@code dev.asyncore.AsyncLoop}). The server listens on 127.0.0.1, prints
- * {@code PORT <n>} on stdout once it accepts connections, and runs until its standard input is closed or reads {@code quit}.
+ * {@code PORT <n>} on stdout once it accepts connections, and runs until it is killed, or, with {@code --stdin-control},
+ * until its standard input is closed or reads {@code quit}; a line {@code alloc} is then answered with {@code ALLOC <bytes>},
+ * the bytes all live threads of this process have allocated so far.
  * The C server ({@code epoll_echo.c}) and the sample app are separate programs that {@link Compare} launches itself.
  */
 public final class ServerMain {
@@ -25,8 +29,9 @@ public final class ServerMain {
      * @throws Exception when the server cannot start
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: ServerMain <netty|nio|asyncore> <port>");
+        boolean stdinControl = args.length == 3 && args[2].equals("--stdin-control");
+        if (args.length != 2 && !stdinControl) {
+            System.err.println("usage: ServerMain <netty|nio|asyncore> <port> [--stdin-control]");
             System.exit(2);
         }
         String kind = args[0].toLowerCase(Locale.ROOT);
@@ -55,6 +60,9 @@ public final class ServerMain {
         }
         System.out.println("PORT " + bound);
         System.out.flush();
+        if (!stdinControl) {
+            Thread.currentThread().join();
+        }
         waitForQuit();
         server.close();
         System.exit(0);
@@ -92,12 +100,31 @@ public final class ServerMain {
         }
     }
 
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported()) {
+            long total = 0;
+            for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+                if (bytes > 0) {
+                    total += bytes;
+                }
+            }
+            return total;
+        }
+        return -1;
+    }
+
     private static void waitForQuit() throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
-            if (line.trim().equals("quit")) {
+            String command = line.trim();
+            if (command.equals("quit")) {
                 return;
+            }
+            if (command.equals("alloc")) {
+                System.out.println("ALLOC " + allocatedBytes());
+                System.out.flush();
             }
         }
     }
