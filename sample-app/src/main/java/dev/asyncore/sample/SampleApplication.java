@@ -1,11 +1,40 @@
 package dev.asyncore.sample;
 
+import dev.asyncore.chat.ChatRoom;
+import dev.asyncore.handler.HandlerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
 
-/** The sample application: echo and chat servers declared in {@code application.yml}. */
+/**
+ * The sample application: two echo servers and a chat server declared in {@code application.yml}, one client dispatcher of
+ * its own ({@link HealthCheckClient}), and the {@code health}, {@code asyncore} and {@code metrics} endpoints over HTTP.
+ */
 @SpringBootApplication
 public class SampleApplication {
+
+    /**
+     * The room every connection to the {@code chat} server joins. Created on the thread that refreshes the context; used on
+     * the loop thread.
+     *
+     * @return a new, empty room
+     */
+    @Bean
+    ChatRoom room() {
+        return new ChatRoom();
+    }
+
+    /**
+     * The handler of the {@code chat} server ({@code asyncore.servers.chat.handler: chatRoom}): a new room member for each
+     * accepted connection. Called on the loop thread.
+     *
+     * @param room the room members join
+     * @return the handler factory
+     */
+    @Bean
+    HandlerFactory chatRoom(ChatRoom room) {
+        return room::newMember;
+    }
 
     /**
      * Starts the application.
