@@ -29,6 +29,23 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>Backs off when asyncore's core is absent or {@code asyncore.enabled=false}; the map and the loop each back off to a bean of
  * the user's.
+ *
+ * <p><b>Handlers.</b> {@code asyncore.servers.<name>.handler} is {@code echo} (the built-in echo handler, bounded by
+ * {@code asyncore.servers.<name>.echo.*}) or the name of a bean that makes a new dispatcher for each accepted channel, on the
+ * loop thread. Two kinds of bean qualify:
+ * <ul>
+ * <li>a {@link dev.asyncore.handler.HandlerFactory}: {@code create(channel, peer, map)} returns a dispatcher built on
+ * {@code channel} in {@code map}, for example {@code (channel, peer, map) -> new MyHandler(channel, map)};</li>
+ * <li>a prototype-scoped {@link dev.asyncore.Dispatcher} bean whose constructor (or {@code @Bean} method) takes
+ * {@code (SocketChannel channel, DispatcherMap map)}; it is obtained with {@code getBean(name, channel, map)} for each
+ * connection, so it may also have other dependencies injected.</li>
+ * </ul>
+ * Any other name fails startup with a failure analysis that lists the handlers that exist.
+ *
+ * <p><b>Dispatcher beans.</b> Singleton {@code Dispatcher} beans (a client that connects at startup, a hand-written listening
+ * server) run on the managed loop: declare a {@code DispatcherMap} constructor parameter and pass it to {@code super(map)}, or
+ * build them with asyncore's default map and they are moved to the managed map after initialization. Override
+ * {@code handleShutdown()} to close them when graceful shutdown begins, or they are closed at {@code asyncore.shutdown.timeout}.
  */
 @AutoConfiguration
 @ConditionalOnClass(AsyncLoop.class)

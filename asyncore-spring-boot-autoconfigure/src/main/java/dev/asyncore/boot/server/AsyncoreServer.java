@@ -69,7 +69,7 @@ public final class AsyncoreServer {
         ServerDispatcher server = new ServerDispatcher(map, this.handlerFactory);
         try {
             server.setSocketOptions(this.socketOptions);
-            server.createSocket(family(this.configuredAddress));
+            createSocket(server);
             if (this.reuseAddress && !this.unixDomain) {
                 server.setReuseAddr();
             }
@@ -196,6 +196,24 @@ public final class AsyncoreServer {
     @Override
     public String toString() {
         return "asyncore server '" + this.name + "' on " + AsyncoreServerBindException.describe(getAddress());
+    }
+
+    /**
+     * Opens the channel. A wildcard address listens on all interfaces, IPv6 and IPv4 alike, as Spring Boot's web servers do:
+     * a dual-stack IPv6 channel, or an IPv4 one where the machine has no IPv6.
+     */
+    private void createSocket(ServerDispatcher server) throws IOException {
+        if (this.configuredAddress instanceof InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isAnyLocalAddress()) {
+            try {
+                server.createSocket(StandardProtocolFamily.INET6);
+                return;
+            }
+            catch (UnsupportedOperationException | IOException ignored) {
+                // no IPv6 on this machine: all IPv4 interfaces
+            }
+        }
+        server.createSocket(family(this.configuredAddress));
     }
 
     private static ProtocolFamily family(SocketAddress address) {

@@ -130,6 +130,32 @@ class AsyncoreAutoConfigurationTests {
     }
 
     @Test
+    void withoutAnAddressTheServerListensOnAllInterfaces() {
+        this.runner.withPropertyValues("asyncore.servers.echo.port=0").run((context) -> {
+            AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
+            assertThat(((InetSocketAddress) server.getAddress()).getAddress().isAnyLocalAddress()).isTrue();
+            assertThat(TestClients.roundTrip(server.getPort(), "over ipv4")).isEqualTo("over ipv4");
+            if (server.getAddress() instanceof InetSocketAddress inet && inet.getAddress() instanceof java.net.Inet6Address) {
+                try (SocketChannel client = TestClients.connect(new InetSocketAddress("::1", server.getPort()))) {
+                    assertThat(TestClients.roundTrip(client, "over ipv6")).isEqualTo("over ipv6");
+                }
+            }
+        });
+    }
+
+    @Test
+    void lazyDispatcherBeanCreatedWhileTheLoopRunsIsMovedOnTheLoopThread() {
+        this.runner.withUserConfiguration(LazyServerConfiguration.class).run((context) -> {
+            DispatcherMap managed = context.getBean(DispatcherMap.class);
+            assertThat(context.getBean(AsyncLoop.class).isRunning()).isTrue();
+            Dispatcher server = context.getBean("lazyServer", Dispatcher.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.map() == managed && managed.listening() == 1);
+            int port = ((InetSocketAddress) ((NetworkChannel) server.socket()).getLocalAddress()).getPort();
+            assertThat(TestClients.roundTrip(port, "lazy")).isEqualTo("lazy");
+        });
+    }
+
+    @Test
     void socketOptionPropertiesApplyToTheListeningSocketAndAcceptedChannels() {
         this.runner.withUserConfiguration(ProbeHandlerConfiguration.class)
                 .withPropertyValues("asyncore.servers.probe.port=0", "asyncore.servers.probe.address=127.0.0.1",
@@ -441,6 +467,16 @@ class AsyncoreAutoConfigurationTests {
 
         @Bean
         Dispatcher handWrittenServer() throws IOException {
+            return new HandWrittenEchoServer(new InetSocketAddress("127.0.0.1", 0));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class LazyServerConfiguration {
+
+        @Bean
+        @org.springframework.context.annotation.Lazy
+        Dispatcher lazyServer() throws IOException {
             return new HandWrittenEchoServer(new InetSocketAddress("127.0.0.1", 0));
         }
     }
