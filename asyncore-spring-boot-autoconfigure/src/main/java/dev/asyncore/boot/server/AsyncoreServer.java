@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.Channel;
 import java.time.Duration;
 
 import dev.asyncore.DispatcherMap;
@@ -43,6 +44,8 @@ public final class AsyncoreServer {
     private volatile ServerDispatcher dispatcher;
 
     private volatile SocketAddress boundAddress;
+
+    private volatile Channel listeningChannel;
 
     AsyncoreServer(AsyncoreServerFactory factory) {
         this.name = factory.getName();
@@ -85,6 +88,7 @@ public final class AsyncoreServer {
             throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
         }
         this.boundAddress = server.localAddress();
+        this.listeningChannel = server.socket();
         this.dispatcher = server;
     }
 
@@ -130,8 +134,8 @@ public final class AsyncoreServer {
      * @return true while it accepts connections
      */
     public boolean isListening() {
-        ServerDispatcher server = this.dispatcher;
-        return server != null && server.socket() != null && server.socket().isOpen();
+        Channel channel = this.listeningChannel;
+        return channel != null && channel.isOpen();
     }
 
     /**
