@@ -241,8 +241,11 @@ public final class Compare {
             } catch (IOException ignored) {
                 // the process is gone already
             }
+            if (!controllable) {
+                process.destroy();
+            }
             try {
-                if (!process.waitFor(3, TimeUnit.SECONDS)) {
+                if (!process.waitFor(controllable ? 3 : 15, TimeUnit.SECONDS)) {
                     process.destroy();
                     if (!process.waitFor(3, TimeUnit.SECONDS)) {
                         process.destroyForcibly().waitFor();
@@ -274,7 +277,11 @@ public final class Compare {
                 cmd.addAll(jvm);
                 cmd.addAll(List.of("-jar", sampleJar().toString(), "--asyncore.servers.echo.port=" + port, "--server.port=0",
                         "--spring.main.banner-mode=off"));
-                String extra = options.string("starter-args", "").trim();
+                // The sample app's other servers must not collide with a previous round (or anything else on the machine).
+                Path socket = Path.of(System.getProperty("java.io.tmpdir"), "asyncore-bench-" + port + ".sock");
+                Files.deleteIfExists(socket);
+                String extra = options.string("starter-args", "--asyncore.servers.chat.port=0 --asyncore.servers.echo-unix.path="
+                        + socket).trim();
                 if (!extra.isEmpty()) {
                     cmd.addAll(Arrays.asList(extra.split("\\s+")));
                 }
