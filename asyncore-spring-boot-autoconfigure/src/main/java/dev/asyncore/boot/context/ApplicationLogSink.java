@@ -10,13 +10,14 @@ import org.apache.commons.logging.LogFactory;
  * (through Spring's commons-logging bridge, so SLF4J and Logback in a Boot app), so that inside a Spring Boot application they
  * follow the application's logging levels, format and files.
  *
- * <p>The logger is the dispatcher's class; the level follows the type: {@code "error"} → ERROR, {@code "warning"} → WARN,
- * anything else ({@code "log"}, {@code "info"}) → INFO. Differs from Python: asyncore writes {@code log()} to stderr and
- * {@code log_info()} to stdout. Called on the loop thread; safe on any thread.
+ * <p>The logger is the dispatcher's class ({@code dev.asyncore} for messages of the loop itself); the level follows the
+ * type: {@code "error"} → ERROR, {@code "warning"} → WARN, anything else ({@code "log"}, {@code "info"}) → INFO. Differs from
+ * Python: asyncore writes {@code log()} to stderr and {@code log_info()} to stdout. Called on the loop thread; safe on any
+ * thread.
  */
 public final class ApplicationLogSink implements LogSink {
 
-    private static final Log FALLBACK = LogFactory.getLog(Dispatcher.class);
+    private static final Log FALLBACK = LogFactory.getLog("dev.asyncore");
 
     @Override
     public void log(Dispatcher source, String type, String message) {

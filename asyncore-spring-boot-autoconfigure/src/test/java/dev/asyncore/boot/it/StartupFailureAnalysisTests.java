@@ -43,7 +43,7 @@ class StartupFailureAnalysisTests {
                 .isNotNull();
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("Property 'asyncore.servers.chat.handler' has the value 'chatHandler', which cannot work: "
-                        + "no handler named 'chatHandler' exists.")
+                        + "no handler named 'chatHandler' exists. Handlers that exist: [echo].")
                 .contains("Set asyncore.servers.chat.handler to one of [echo]");
     }
 
