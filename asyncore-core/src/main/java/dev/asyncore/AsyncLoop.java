@@ -331,7 +331,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         } catch (Throwable t) {
             cause = t;
             failure = t;
-            log(null, "error", "asyncore loop " + threadName + " died: " + t);
+            map.logSink().log(null, "error", "asyncore loop thread '" + threadName + "' died; its channels are closed", t);
         } finally {
             terminate(cause);
         }
@@ -389,7 +389,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             } catch (ExitNow e) {
                 throw e;
             } catch (Exception e) {
-                log(null, "error", "asyncore loop task failed: " + e);
+                map.logSink().log(null, "error", "asyncore loop task failed", e);
             }
         }
     }
@@ -404,7 +404,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
                 } catch (ExitNow e) {
                     throw e;
                 } catch (Exception e) {
-                    log(null, "error", "asyncore scheduled task failed: " + e);
+                    map.logSink().log(null, "error", "asyncore scheduled task failed", e);
                 }
             }
         }

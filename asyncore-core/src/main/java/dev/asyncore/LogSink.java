@@ -26,9 +26,22 @@ public interface LogSink {
     /**
      * Writes one message.
      *
-     * @param source the dispatcher that logs
+     * @param source the dispatcher that logs, or null for the loop itself
      * @param type {@link #LOG} for {@code log()}, else the {@code logInfo} type ({@code info}, {@code warning}, {@code error}, ...)
      * @param message the message
      */
     void log(Dispatcher source, String type, String message);
+
+    /**
+     * Writes one message about a failure. The default appends the error to the message; a sink backed by a logging
+     * framework logs the stack trace too.
+     *
+     * @param source the dispatcher that logs, or null for the loop itself
+     * @param type the type, as in {@link #log(Dispatcher, String, String)}
+     * @param message the message
+     * @param error the failure, or null
+     */
+    default void log(Dispatcher source, String type, String message, Throwable error) {
+        log(source, type, error == null ? message : message + ": " + error);
+    }
 }

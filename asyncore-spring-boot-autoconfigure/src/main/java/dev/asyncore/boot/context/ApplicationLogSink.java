@@ -21,11 +21,16 @@ public final class ApplicationLogSink implements LogSink {
 
     @Override
     public void log(Dispatcher source, String type, String message) {
+        log(source, type, message, null);
+    }
+
+    @Override
+    public void log(Dispatcher source, String type, String message, Throwable error) {
         Log logger = source == null ? FALLBACK : LogFactory.getLog(source.getClass());
         switch (type == null ? "info" : type) {
-            case "error" -> logger.error(message);
-            case "warning" -> logger.warn(message);
-            default -> logger.info(message);
+            case "error" -> logger.error(message, error);
+            case "warning" -> logger.warn(message, error);
+            default -> logger.info(message, error);
         }
     }
 }

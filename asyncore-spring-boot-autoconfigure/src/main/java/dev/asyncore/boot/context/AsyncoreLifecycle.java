@@ -21,7 +21,7 @@ import org.springframework.context.SmartLifecycle;
  * when it stops. Runs in the phase of Spring Boot's web-server start/stop lifecycle, after the graceful drain
  * ({@link AsyncoreGracefulShutdownLifecycle}).
  *
- * <p>If the loop thread dies abnormally, logs the cause once and publishes {@link LivenessState#BROKEN}. Called by the
+ * <p>If the loop thread dies abnormally (the loop logs the cause once), publishes {@link LivenessState#BROKEN}. Called by the
  * context on its start and stop threads; {@link #isRunning()} may be called from any thread.
  */
 public class AsyncoreLifecycle implements SmartLifecycle {
@@ -131,8 +131,7 @@ public class AsyncoreLifecycle implements SmartLifecycle {
         if (cause == null || !this.brokenReported.compareAndSet(false, true)) {
             return;
         }
-        logger.error("asyncore loop thread '" + this.loop.threadName()
-                + "' died; its servers no longer accept or serve connections", cause);
+        // the loop has logged the cause once, through the application's logging
         AvailabilityChangeEvent.publish(this.context, LivenessState.BROKEN);
     }
 }
