@@ -23,13 +23,15 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The real Actuator over HTTP in a full Boot web application: endpoint, health, readiness group and metrics. */
+/**
+ * The real Actuator over HTTP in a full Boot web application: endpoint, health, readiness group (with probes enabled, the
+ * {@code asyncore} component joins it without further configuration) and metrics.
+ */
 @SpringBootTest(classes = AsyncoreActuatorHttpTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "asyncore.loop.thread-name=asyncore-http-it", "asyncore.shutdown.timeout=1s",
                 "asyncore.servers.echo.address=127.0.0.1", "asyncore.servers.echo.port=0",
                 "management.endpoints.web.exposure.include=health,asyncore,metrics",
-                "management.endpoint.health.show-details=always", "management.endpoint.health.probes.enabled=true",
-                "management.endpoint.health.group.readiness.include=readinessState,asyncore" })
+                "management.endpoint.health.show-details=always", "management.endpoint.health.probes.enabled=true" })
 class AsyncoreActuatorHttpTests {
 
     private static final JsonMapper json = JsonMapper.builder().build();

@@ -1,0 +1,47 @@
+package dev.asyncore.boot.context;
+
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.cloud.CloudPlatform;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Puts the {@code asyncore} health component in the readiness group whenever the application has availability probes
+ * ({@code management.endpoint.health.probes.enabled=true}, or on Kubernetes), so that a load balancer stops sending traffic
+ * to an instance whose servers no longer listen. It only supplies a default, at the lowest precedence: a
+ * {@code management.endpoint.health.group.readiness.include} of the user's own wins. Runs once, on the main thread, while
+ * the environment is prepared.
+ */
+public class AsyncoreReadinessEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+    static final String INCLUDE = "management.endpoint.health.group.readiness.include";
+
+    private static final String SOURCE = "asyncoreReadinessDefaults";
+
+    private static final String HEALTH_INDICATOR = "org.springframework.boot.health.contributor.HealthIndicator";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (!ClassUtils.isPresent(HEALTH_INDICATOR, getClass().getClassLoader())
+                || !environment.getProperty("asyncore.enabled", Boolean.class, true)
+                || environment.containsProperty(INCLUDE) || !probesEnabled(environment)) {
+            return;
+        }
+        environment.getPropertySources().addLast(new MapPropertySource(SOURCE, Map.of(INCLUDE, "readinessState,asyncore")));
+    }
+
+    private static boolean probesEnabled(ConfigurableEnvironment environment) {
+        Boolean enabled = environment.getProperty("management.endpoint.health.probes.enabled", Boolean.class);
+        return enabled != null ? enabled : CloudPlatform.getActive(environment) == CloudPlatform.KUBERNETES;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}
