@@ -474,6 +474,9 @@ public class Dispatcher {
     /**
      * Closes the channel and leaves the map (Python's {@code close}). Idempotent; does not call {@link #handleClose()}.
      *
+     * <p>Differs from Python: closing a listening UNIX-domain channel also removes its socket file, as Netty does, so that
+     * the same path can be bound again.
+     *
      * @throws UncheckedIOException if closing the channel fails for a reason other than it being closed already
      */
     public void close() {
@@ -485,6 +488,7 @@ public class Dispatcher {
             s.connectionClosed();
         }
         if (socket != null) {
+            Path unixPath = listeningUnixPath();
             try {
                 socket.close();
             } catch (ClosedChannelException ignored) {
@@ -493,6 +497,31 @@ public class Dispatcher {
                 if (!Errno.isDisconnect(e)) {
                     throw new UncheckedIOException(e);
                 }
+            }
+            deleteSocketFile(unixPath);
+        }
+    }
+
+    /** The socket file of a listening UNIX-domain channel, which closing it must remove (Java leaves it in place). */
+    private Path listeningUnixPath() {
+        if (socket instanceof ServerSocketChannel server && server.isOpen()) {
+            try {
+                if (server.getLocalAddress() instanceof UnixDomainSocketAddress unix && !unix.getPath().toString().isEmpty()) {
+                    return unix.getPath();
+                }
+            } catch (IOException ignored) {
+                // closed meanwhile: nothing to remove
+            }
+        }
+        return null;
+    }
+
+    private static void deleteSocketFile(Path path) {
+        if (path != null) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // another process may own the path now; leaving a stale file is the JDK's own behaviour
             }
         }
     }
