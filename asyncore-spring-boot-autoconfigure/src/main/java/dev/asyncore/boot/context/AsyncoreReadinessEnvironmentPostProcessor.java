@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -12,7 +11,7 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Puts the {@code asyncore} health component in the readiness group whenever the application has availability probes
- * ({@code management.endpoint.health.probes.enabled=true}, or on Kubernetes), so that a load balancer stops sending traffic
+ * ({@code management.endpoint.health.probes.enabled}, true by default in Spring Boot 4), so that a load balancer stops sending traffic
  * to an instance whose servers no longer listen. It only supplies a default, at the lowest precedence: a
  * {@code management.endpoint.health.group.readiness.include} of the user's own wins. Runs once, on the main thread, while
  * the environment is prepared.
@@ -36,8 +35,7 @@ public class AsyncoreReadinessEnvironmentPostProcessor implements EnvironmentPos
     }
 
     private static boolean probesEnabled(ConfigurableEnvironment environment) {
-        Boolean enabled = environment.getProperty("management.endpoint.health.probes.enabled", Boolean.class);
-        return enabled != null ? enabled : CloudPlatform.getActive(environment) == CloudPlatform.KUBERNETES;
+        return environment.getProperty("management.endpoint.health.probes.enabled", Boolean.class, true);
     }
 
     @Override

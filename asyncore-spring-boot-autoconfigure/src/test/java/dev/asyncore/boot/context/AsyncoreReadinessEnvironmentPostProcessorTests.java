@@ -19,8 +19,15 @@ class AsyncoreReadinessEnvironmentPostProcessorTests {
     }
 
     @Test
-    void leavesTheGroupAloneWithoutProbes() {
+    void probesAreOnByDefault() {
         MockEnvironment environment = new MockEnvironment();
+        this.processor.postProcessEnvironment(environment, new SpringApplication());
+        assertThat(environment.getProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE)).isEqualTo("readinessState,asyncore");
+    }
+
+    @Test
+    void leavesTheGroupAloneWithoutProbes() {
+        MockEnvironment environment = new MockEnvironment().withProperty("management.endpoint.health.probes.enabled", "false");
         this.processor.postProcessEnvironment(environment, new SpringApplication());
         assertThat(environment.containsProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE)).isFalse();
     }
