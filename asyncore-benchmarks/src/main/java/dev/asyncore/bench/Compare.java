@@ -68,9 +68,9 @@ public final class Compare {
                 System.out.println("skipping '" + kind + "': " + why);
             }
         }
-        System.out.printf(Locale.ROOT, "servers %s, %d rounds, warmup %s, duration %s, server cpu %s, client pid %d%n", kinds,
-                rounds, options.seconds("warmup", 2), options.seconds("duration", 3),
-                serverCpu == null ? "not pinned" : serverCpu, ProcessHandle.current().pid());
+        System.out.printf(Locale.ROOT, "servers %s, %d rounds, warmup %s, duration %s, server cpu %s, client pid %d, %d cpus, "
+                + "load average %s%n", kinds, rounds, options.seconds("warmup", 2), options.seconds("duration", 3),
+                serverCpu == null ? "not pinned" : serverCpu, ProcessHandle.current().pid(), onlineCpus(), loadAverage());
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (String kind : kinds) {
             results.put(kind, new ArrayList<>());
@@ -81,7 +81,18 @@ public final class Compare {
                 results.get(kind).add(r);
             }
         }
+        System.out.println();
+        System.out.println("load average at the end: " + loadAverage() + " (other work on the machine shows up as noise)");
         printTables(results);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private String unavailable(String kind) {
