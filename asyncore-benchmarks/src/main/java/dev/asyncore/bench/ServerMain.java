@@ -52,7 +52,7 @@ public final class ServerMain {
                 bound = s.port();
             }
             case "asyncore" -> {
-                RunningServer s = asyncore(port);
+                RunningServer s = new AsyncoreEchoServer(port);
                 server = s;
                 bound = s.port();
             }
@@ -80,12 +80,6 @@ public final class ServerMain {
         /** Stops the server. Any thread. */
         @Override
         void close();
-    }
-
-    // Loaded by name so that this module builds while the core's loop is not there yet.
-    private static RunningServer asyncore(int port) throws Exception {
-        Class<?> type = Class.forName("dev.asyncore.bench.AsyncoreEchoServer");
-        return (RunningServer) type.getConstructor(int.class).newInstance(port);
     }
 
     private static int parsePort(String text) {
