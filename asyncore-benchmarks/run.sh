@@ -9,9 +9,8 @@ root="$(dirname "$here")"
 jar="$here/target/benchmarks.jar"
 
 if [[ ! -f "$jar" || "${REBUILD:-0}" == 1 ]]; then
-  (cd "$root" && { mvn -B -q -o -Pbenchmarks -pl asyncore-benchmarks -am package -Dmaven.test.skip=true -Dspotless.check.skip=true -Dcheckstyle.skip=true \
-      || mvn -B -q -Pbenchmarks -pl asyncore-benchmarks -am package -Dmaven.test.skip=true \
-        -Dspotless.check.skip=true -Dcheckstyle.skip=true; })
+  (cd "$root" && { mvn -B -q -o -Pbenchmarks -pl asyncore-benchmarks -am package -Dmaven.test.skip=true \
+      || mvn -B -q -Pbenchmarks -pl asyncore-benchmarks -am package -Dmaven.test.skip=true; })
 fi
 mkdir -p "$here/target"
 if command -v gcc >/dev/null; then

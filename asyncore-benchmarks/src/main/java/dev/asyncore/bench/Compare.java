@@ -288,11 +288,8 @@ public final class Compare {
                 cmd.addAll(jvm);
                 cmd.addAll(List.of("-jar", sampleJar().toString(), "--asyncore.servers.echo.port=" + port, "--server.port=0",
                         "--spring.main.banner-mode=off"));
-                // The sample app's other servers must not collide with a previous round (or anything else on the machine).
-                Path socket = Path.of(System.getProperty("java.io.tmpdir"), "asyncore-bench-" + port + ".sock");
-                Files.deleteIfExists(socket);
-                String extra = options.string("starter-args", "--asyncore.servers.chat.port=0 --asyncore.servers.echo-unix.path="
-                        + socket).trim();
+                // The sample app's chat server must not collide with a previous round (or anything else on the machine).
+                String extra = options.string("starter-args", "--asyncore.servers.chat.port=0").trim();
                 if (!extra.isEmpty()) {
                     cmd.addAll(Arrays.asList(extra.split("\\s+")));
                 }
