@@ -373,6 +373,7 @@ public class Dispatcher {
      * @throws IOException on any other failure
      */
     public int send(ByteBuffer data) throws IOException {
+        assert onLoopThread() : "send called off the loop thread of " + this;
         return sendOnce(data);
     }
 
@@ -438,6 +439,7 @@ public class Dispatcher {
      * @throws IOException on any other failure
      */
     public int recv(ByteBuffer dst) throws IOException {
+        assert onLoopThread() : "recv called off the loop thread of " + this;
         return recvOnce(dst);
     }
 
@@ -846,6 +848,7 @@ public class Dispatcher {
      * it when they change for a reason the loop cannot see (a flag set by another channel or a timer). Loop thread.
      */
     public void interestChanged() {
+        assert onLoopThread() : "interestChanged called off the loop thread of " + this;
         markDirty();
     }
 
@@ -874,6 +877,13 @@ public class Dispatcher {
             return DispatcherMap.CONNECTED;
         }
         return connecting ? DispatcherMap.CONNECTING : DispatcherMap.OTHER;
+    }
+
+    /** Whether the caller may touch this dispatcher: no loop runs its map, or the caller is that loop's thread. */
+    boolean onLoopThread() {
+        DispatcherMap m = memberOf;
+        AsyncLoop owner = m == null ? null : m.owner();
+        return owner == null || !owner.isRunning() || owner.inEventLoop();
     }
 
     void markDirty() {
@@ -992,7 +1002,13 @@ public class Dispatcher {
         markDirty();
     }
 
-    private static ProtocolFamily familyOf(SocketAddress address) {
+    /**
+     * The protocol family an address belongs to: {@code UNIX}, {@code INET6} or {@code INET}. Any thread.
+     *
+     * @param address the address
+     * @return its family
+     */
+    protected static ProtocolFamily familyOf(SocketAddress address) {
         if (address instanceof UnixDomainSocketAddress) {
             return StandardProtocolFamily.UNIX;
         }

@@ -2,9 +2,7 @@ package dev.asyncore.handler;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.NetworkChannel;
@@ -180,15 +178,5 @@ public class ServerDispatcher extends Dispatcher {
         } finally {
             sock.close();
         }
-    }
-
-    private static ProtocolFamily familyOf(SocketAddress address) {
-        if (address instanceof UnixDomainSocketAddress) {
-            return StandardProtocolFamily.UNIX;
-        }
-        if (address instanceof InetSocketAddress inet && inet.getAddress() instanceof java.net.Inet6Address) {
-            return StandardProtocolFamily.INET6;
-        }
-        return StandardProtocolFamily.INET;
     }
 }
