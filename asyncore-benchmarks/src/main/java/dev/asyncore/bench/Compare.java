@@ -110,9 +110,10 @@ public final class Compare {
                 }
             case "nio":
             case "netty":
+            case "python-loop":
                 return null;
             default:
-                return "unknown server kind (expected c, nio, netty, asyncore or starter)";
+                return "unknown server kind (expected c, nio, netty, asyncore, python-loop or starter)";
         }
     }
 

@@ -31,7 +31,7 @@ public final class ServerMain {
     public static void main(String[] args) throws Exception {
         boolean stdinControl = args.length == 3 && args[2].equals("--stdin-control");
         if (args.length != 2 && !stdinControl) {
-            System.err.println("usage: ServerMain <netty|nio|asyncore> <port> [--stdin-control]");
+            System.err.println("usage: ServerMain <netty|nio|asyncore|python-loop> <port> [--stdin-control]");
             System.exit(2);
         }
         String kind = args[0].toLowerCase(Locale.ROOT);
@@ -56,7 +56,13 @@ public final class ServerMain {
                 server = s;
                 bound = s.port();
             }
-            default -> throw new IllegalArgumentException("unknown server kind '" + args[0] + "': expected netty, nio or asyncore");
+            case "python-loop" -> {
+                RunningServer s = new PythonLoopEchoServer(port);
+                server = s;
+                bound = s.port();
+            }
+            default -> throw new IllegalArgumentException(
+                    "unknown server kind '" + args[0] + "': expected netty, nio, asyncore or python-loop");
         }
         System.out.println("PORT " + bound);
         System.out.flush();
