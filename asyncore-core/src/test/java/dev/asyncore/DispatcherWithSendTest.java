@@ -101,7 +101,7 @@ class DispatcherWithSendTest {
             // Python sleeps 0.1 s "to give time for the socket to connect": wait until the server has accepted instead
             assertThat(server.accepted.await(5, TimeUnit.SECONDS)).isTrue();
 
-            // before any loop pass: the connect is not yet announced, and send must not fail (H6)
+            // before any loop pass: the connect is not yet announced, and send must not fail (it finishes the connect if it can)
             d.send(data);
             d.send(data);
             d.send("\n".getBytes(StandardCharsets.US_ASCII));
