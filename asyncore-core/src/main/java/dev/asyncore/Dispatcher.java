@@ -374,6 +374,7 @@ public class Dispatcher {
      */
     public int send(ByteBuffer data) throws IOException {
         assert onLoopThread() : "send called off the loop thread of " + this;
+        markDirty();
         return sendOnce(data);
     }
 
@@ -440,6 +441,7 @@ public class Dispatcher {
      */
     public int recv(ByteBuffer dst) throws IOException {
         assert onLoopThread() : "recv called off the loop thread of " + this;
+        markDirty();
         return recvOnce(dst);
     }
 
