@@ -1,18 +1,41 @@
 package dev.asyncore;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Traffic and connection figures of one listening server, written by the loop thread and readable from any thread.
  *
  * <p>A {@link Dispatcher} that carries a {@code ServerStats} (see {@link #attach(Dispatcher)}) adds the bytes it sends and
- * receives. Counters are single-writer volatile fields: the loop thread writes, anyone reads.
+ * receives. Each counter has a single writer, the loop thread, which publishes it with a release store (no full fence on the
+ * hot path); readers on any thread see every value in order, at most a moment late.
  */
 public final class ServerStats {
 
-    private volatile int connections;
-    private volatile long accepted;
-    private volatile long rejected;
-    private volatile long bytesReceived;
-    private volatile long bytesSent;
+    private static final VarHandle CONNECTIONS;
+    private static final VarHandle ACCEPTED;
+    private static final VarHandle REJECTED;
+    private static final VarHandle BYTES_RECEIVED;
+    private static final VarHandle BYTES_SENT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CONNECTIONS = lookup.findVarHandle(ServerStats.class, "connections", int.class);
+            ACCEPTED = lookup.findVarHandle(ServerStats.class, "accepted", long.class);
+            REJECTED = lookup.findVarHandle(ServerStats.class, "rejected", long.class);
+            BYTES_RECEIVED = lookup.findVarHandle(ServerStats.class, "bytesReceived", long.class);
+            BYTES_SENT = lookup.findVarHandle(ServerStats.class, "bytesSent", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private int connections;
+    private long accepted;
+    private long rejected;
+    private long bytesReceived;
+    private long bytesSent;
 
     /** Creates zeroed figures. Any thread. */
     public ServerStats() {
@@ -29,26 +52,26 @@ public final class ServerStats {
 
     /** Counts a connection accepted and now open. Loop thread. */
     public void connectionOpened() {
-        accepted = accepted + 1;
-        connections = connections + 1;
+        ACCEPTED.setRelease(this, (long) ACCEPTED.getOpaque(this) + 1);
+        CONNECTIONS.setRelease(this, (int) CONNECTIONS.getOpaque(this) + 1);
     }
 
     /** Counts an accepted connection that closed. Loop thread. */
     public void connectionClosed() {
-        connections = connections - 1;
+        CONNECTIONS.setRelease(this, (int) CONNECTIONS.getOpaque(this) - 1);
     }
 
     /** Counts a connection refused at once (over the connection limit, or its handler failed). Loop thread. */
     public void connectionRejected() {
-        rejected = rejected + 1;
+        REJECTED.setRelease(this, (long) REJECTED.getOpaque(this) + 1);
     }
 
     void received(int n) {
-        bytesReceived = bytesReceived + n;
+        BYTES_RECEIVED.setRelease(this, (long) BYTES_RECEIVED.getOpaque(this) + n);
     }
 
     void sent(int n) {
-        bytesSent = bytesSent + n;
+        BYTES_SENT.setRelease(this, (long) BYTES_SENT.getOpaque(this) + n);
     }
 
     /**
@@ -57,7 +80,7 @@ public final class ServerStats {
      * @return the count
      */
     public int connections() {
-        return connections;
+        return (int) CONNECTIONS.getAcquire(this);
     }
 
     /**
@@ -66,7 +89,7 @@ public final class ServerStats {
      * @return the count
      */
     public long accepted() {
-        return accepted;
+        return (long) ACCEPTED.getAcquire(this);
     }
 
     /**
@@ -75,7 +98,7 @@ public final class ServerStats {
      * @return the count
      */
     public long rejected() {
-        return rejected;
+        return (long) REJECTED.getAcquire(this);
     }
 
     /**
@@ -84,7 +107,7 @@ public final class ServerStats {
      * @return the count
      */
     public long bytesReceived() {
-        return bytesReceived;
+        return (long) BYTES_RECEIVED.getAcquire(this);
     }
 
     /**
@@ -93,6 +116,6 @@ public final class ServerStats {
      * @return the count
      */
     public long bytesSent() {
-        return bytesSent;
+        return (long) BYTES_SENT.getAcquire(this);
     }
 }
