@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One loop running on its own named thread over a {@link DispatcherMap}: the managed form of {@link Asyncore#loop()}.
@@ -70,7 +71,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final Engine.Guard guard = new LoopGuard();
     private volatile State state = State.NEW;
     private volatile Thread thread;
-    private volatile long passes;
+    private final AtomicLong passes = new AtomicLong();
     private volatile Throwable failure;
     private volatile boolean drained;
     private volatile long shutdownDeadline;
@@ -275,7 +276,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      * @return the count
      */
     public long passes() {
-        return passes;
+        return passes.get();
     }
 
     /**
@@ -365,7 +366,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
                 log(null, "warning", "asyncore loop " + threadName + " pass failed, retrying: " + e);
                 backOff();
             }
-            passes = passes + 1;
+            passes.lazySet(passes.getPlain() + 1);
         }
     }
 
