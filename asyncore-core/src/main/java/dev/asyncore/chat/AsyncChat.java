@@ -53,26 +53,14 @@ public abstract class AsyncChat extends Dispatcher {
     /** Default low watermark of the output queue, in bytes (64 KiB). */
     public static final int DEFAULT_LOW_WATERMARK = 64 * 1024;
 
-    private static final int NONE = 0;
-    private static final int BYTES = 1;
-    private static final int COUNT = 2;
     private static final Object CLOSE_MARKER = new Object();
     private static final byte[] EMPTY = new byte[0];
     private static final ThreadLocal<ReadBuffer> READ_BUFFERS = ThreadLocal.withInitial(ReadBuffer::new);
 
     private final ArrayDeque<Object> producerFifo = new ArrayDeque<>();
-    private final boolean customGetTerminator = overridesGetTerminator(getClass());
-    private byte[] acInBuffer = EMPTY;
-    private int acInLength;
-    private boolean inputDiscarded;
-    private boolean awaitingTerminator;
-    private int terminatorKind = NONE;
-    private byte[] terminatorBytes;
-    private int terminatorCount;
-    private long frameLength;
+    private final TerminatorFramer framer = new TerminatorFramer(this);
     private int acInBufferSize = DEFAULT_BUFFER_SIZE;
     private int acOutBufferSize = DEFAULT_BUFFER_SIZE;
-    private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
     private int highWatermark = DEFAULT_HIGH_WATERMARK;
     private int lowWatermark = DEFAULT_LOW_WATERMARK;
     private volatile long queuedBytes;
@@ -183,14 +171,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @param terminator the delimiter, copied; or null
      */
     public void setTerminator(byte[] terminator) {
-        if (terminator == null || terminator.length == 0) {
-            terminatorKind = NONE;
-            terminatorBytes = terminator == null ? null : EMPTY;
-        } else {
-            terminatorKind = BYTES;
-            terminatorBytes = terminator.clone();
-        }
-        frameLength = 0;
+        framer.setTerminator(terminator);
     }
 
     /**
@@ -204,9 +185,7 @@ public abstract class AsyncChat extends Dispatcher {
         if (count < 0) {
             throw new IllegalArgumentException("the number of received bytes must be positive, got " + count);
         }
-        terminatorKind = COUNT;
-        terminatorCount = count;
-        frameLength = 0;
+        framer.setTerminator(count);
     }
 
     /**
@@ -216,14 +195,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return the current terminator
      */
     public Object getTerminator() {
-        switch (terminatorKind) {
-            case BYTES:
-                return terminatorBytes.clone();
-            case COUNT:
-                return terminatorCount;
-            default:
-                return terminatorBytes == null ? null : EMPTY.clone();
-        }
+        return framer.terminator();
     }
 
     // ---------------------------------------------------------------- writing
@@ -372,7 +344,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     private void updateReadPause() {
         long queued = queuedBytes;
-        boolean pause = queued > 0 && (queued + frameLength >= highWatermark || (readPaused && queued > lowWatermark));
+        boolean pause = queued > 0 && (queued + framer.frameLength() >= highWatermark || (readPaused && queued > lowWatermark));
         if (pause != readPaused) {
             readPaused = pause;
             interestChanged();
@@ -384,13 +356,11 @@ public abstract class AsyncChat extends Dispatcher {
      * thread.
      */
     public void discardBuffers() {
-        acInLength = 0;
-        inputDiscarded = true;
+        framer.discard();
         if (incoming != null) {
             incoming.reset();
         }
         producerFifo.clear();
-        frameLength = 0;
         addQueued(-queuedBytes);
         interestChanged();
     }
@@ -503,7 +473,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return the maximum frame length in bytes
      */
     public int getMaxFrameLength() {
-        return maxFrameLength;
+        return framer.maxFrameLength();
     }
 
     /**
@@ -513,7 +483,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IllegalArgumentException if {@code maxFrameLength} is less than 1
      */
     public void setMaxFrameLength(int maxFrameLength) {
-        this.maxFrameLength = positive("maxFrameLength", maxFrameLength);
+        framer.maxFrameLength(positive("maxFrameLength", maxFrameLength));
     }
 
     /**
@@ -591,7 +561,7 @@ public abstract class AsyncChat extends Dispatcher {
 
     /** The read size: no more than the room below the high watermark once the frame in progress is counted. */
     private int readSize() {
-        long room = highWatermark - queuedBytes - frameLength;
+        long room = highWatermark - queuedBytes - framer.frameLength();
         return room >= 1 ? (int) Math.min(acInBufferSize, room) : acInBufferSize;
     }
 
@@ -605,142 +575,16 @@ public abstract class AsyncChat extends Dispatcher {
      */
     final void feed(byte[] data, int offset, int length) throws Exception {
         Objects.checkFromIndexSize(offset, length, data.length);
-        byte[] buf = data;
-        int start = offset;
-        if (acInLength > 0) {
-            ensureInCapacity(acInLength + length);
-            System.arraycopy(data, offset, acInBuffer, acInLength, length);
-            buf = acInBuffer;
-            start = 0;
-            length += acInLength;
-        }
-        acInLength = 0;
-        inputDiscarded = false;
-        int end = start + length;
-        int pos = start;
         try {
-            pos = frame(buf, start, end);
+            framer.feed(data, offset, length);
         } finally {
-            keepRemainder(buf, inputDiscarded ? end : pos, end);
             updateReadPause();
         }
     }
 
     /** The bytes kept for the next read (a possible terminator prefix); for tests. */
     byte[] bufferedInput() {
-        return Arrays.copyOf(acInBuffer, acInLength);
-    }
-
-    /** Runs asynchat's {@code handle_read} loop over {@code buf[pos, end)}; returns where the unconsumed bytes start. */
-    private int frame(byte[] buf, int pos, int end) throws Exception {
-        while (pos < end && !inputDiscarded) {
-            if (customGetTerminator) {
-                loadTerminator(getTerminator());
-            }
-            int kind = terminatorKind;
-            if (kind == BYTES) {
-                pos = frameBytes(buf, pos, end, terminatorBytes);
-                if (awaitingTerminator) {
-                    break;
-                }
-            } else if (kind == COUNT && terminatorCount > 0) {
-                pos = frameCount(buf, pos, end);
-            } else {
-                collect(buf, pos, end - pos);
-                pos = end;
-            }
-        }
-        return pos;
-    }
-
-    private int frameCount(byte[] buf, int pos, int end) throws Exception {
-        int n = terminatorCount;
-        int available = end - pos;
-        if (available < n) {
-            collect(buf, pos, available);
-            terminatorCount = n - available;
-            return end;
-        }
-        collect(buf, pos, n);
-        terminatorCount = 0;
-        foundTerminator();
-        return pos + n;
-    }
-
-    /** One step for a byte terminator; returns the new position and sets awaitingTerminator when the rest must wait. */
-    private int frameBytes(byte[] buf, int pos, int end, byte[] terminator) throws Exception {
-        awaitingTerminator = false;
-        int index = indexOf(buf, pos, end, terminator);
-        if (index >= 0) {
-            int n = index - pos;
-            checkFrame(n);
-            if (n > 0) {
-                collect(buf, pos, n);
-            }
-            frameLength = 0;
-            int next = index + terminator.length;
-            foundTerminator();
-            return next;
-        }
-        int k = findPrefixAtEnd(buf, pos, end, terminator);
-        int n = end - pos - k;
-        if (n > 0) {
-            checkFrame(n);
-            frameLength += n;
-            collect(buf, pos, n);
-        }
-        awaitingTerminator = k > 0;
-        return end - k;
-    }
-
-    private void checkFrame(int n) throws FrameTooLongException {
-        long length = frameLength + n;
-        if (length > maxFrameLength) {
-            frameLength = 0;
-            inputDiscarded = true;
-            throw new FrameTooLongException(maxFrameLength, length);
-        }
-    }
-
-    private void collect(byte[] buf, int offset, int length) throws Exception {
-        collectIncomingData(buf, offset, length);
-    }
-
-    private void keepRemainder(byte[] buf, int pos, int end) {
-        int n = end - pos;
-        if (n > 0) {
-            ensureInCapacity(n);
-            System.arraycopy(buf, pos, acInBuffer, 0, n);
-        }
-        acInLength = n;
-    }
-
-    private void ensureInCapacity(int n) {
-        if (acInBuffer.length < n) {
-            acInBuffer = Arrays.copyOf(acInBuffer, Math.max(n, Math.max(16, acInBuffer.length * 2)));
-        }
-    }
-
-    private void loadTerminator(Object terminator) {
-        if (terminator == null) {
-            terminatorKind = NONE;
-        } else if (terminator instanceof byte[] bytes) {
-            terminatorKind = bytes.length == 0 ? NONE : BYTES;
-            terminatorBytes = bytes;
-        } else if (terminator instanceof Integer count) {
-            terminatorKind = COUNT;
-            terminatorCount = count;
-        } else {
-            throw new IllegalArgumentException("terminator must be byte[], Integer or null, got " + terminator.getClass().getName());
-        }
-    }
-
-    private static boolean overridesGetTerminator(Class<?> type) {
-        try {
-            return type.getMethod("getTerminator").getDeclaringClass() != AsyncChat.class;
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(e);
-        }
+        return framer.bufferedInput();
     }
 
     /**
@@ -754,26 +598,6 @@ public abstract class AsyncChat extends Dispatcher {
     public static int findPrefixAtEnd(byte[] haystack, byte[] needle) {
         Objects.requireNonNull(haystack, "haystack");
         Objects.requireNonNull(needle, "needle");
-        return findPrefixAtEnd(haystack, 0, haystack.length, needle);
-    }
-
-    static int findPrefixAtEnd(byte[] buf, int from, int to, byte[] needle) {
-        for (int l = Math.min(needle.length - 1, to - from); l > 0; l--) {
-            if (Arrays.equals(buf, to - l, to, needle, 0, l)) {
-                return l;
-            }
-        }
-        return 0;
-    }
-
-    static int indexOf(byte[] buf, int from, int to, byte[] needle) {
-        byte first = needle[0];
-        int last = to - needle.length;
-        for (int i = from; i <= last; i++) {
-            if (buf[i] == first && Arrays.equals(buf, i + 1, i + needle.length, needle, 1, needle.length)) {
-                return i;
-            }
-        }
-        return -1;
+        return TerminatorFramer.findPrefixAtEnd(haystack, 0, haystack.length, needle);
     }
 }
