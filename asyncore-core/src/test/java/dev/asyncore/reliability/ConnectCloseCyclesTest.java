@@ -8,12 +8,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 
-import dev.asyncore.AsyncLoop;
-import dev.asyncore.DispatcherMap;
 import dev.asyncore.handler.EchoServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,26 +20,17 @@ import static org.awaitility.Awaitility.await;
  * 10,000 connect/close cycles, half of them ended by a reset: afterwards the process's open descriptors and the map's
  * channel count are back where they started.
  */
-class ConnectCloseCyclesTest {
+class ConnectCloseCyclesTest extends LoopTestSupport {
 
     private static final Path FDS = Path.of("/proc/self/fd");
 
-    private final DispatcherMap map = new DispatcherMap();
-    private AsyncLoop loop;
 
-    @AfterEach
-    void stop() {
-        if (loop != null) {
-            loop.close();
-        }
-    }
 
     @Test
     void descriptorsAndChannelsComeBack() throws Exception {
         assumeThat(Files.isDirectory(FDS)).as("needs /proc/self/fd").isTrue();
         EchoServer server = new EchoServer(new InetSocketAddress("127.0.0.1", 0), map);
-        loop = AsyncLoop.builder(map).threadName("cycles-loop").build();
-        loop.start();
+        startLoop("cycles-loop");
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
         ByteBuffer ping = ByteBuffer.allocate(1);
         cycle(address, ping, false);
@@ -77,9 +64,4 @@ class ConnectCloseCyclesTest {
         }
     }
 
-    private static long openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(FDS)) {
-            return fds.count();
-        }
-    }
 }

@@ -8,11 +8,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.asyncore.AsyncLoop;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,29 +19,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A client that sends 256 MiB without reading: the server's queued bytes stay under the high watermark and ten other
  * clients keep getting their echoes meanwhile.
  */
-class FloodWithoutReadingTest {
+class FloodWithoutReadingTest extends LoopTestSupport {
 
     private static final int HIGH = 64 * 1024;
     private static final int LOW = 16 * 1024;
     private static final long FLOOD_BYTES = 256L * 1024 * 1024;
 
-    private final DispatcherMap map = new DispatcherMap();
     private final AtomicInteger maxQueued = new AtomicInteger();
-    private AsyncLoop loop;
 
-    @AfterEach
-    void stop() {
-        if (loop != null) {
-            loop.close();
-        }
-    }
 
     @Test
     void queueStaysUnderTheHighWatermarkWhileOthersAreServed() throws Exception {
         ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new RecordingEcho(channel, m));
         server.open(new InetSocketAddress("127.0.0.1", 0), 64);
-        loop = AsyncLoop.builder(map).threadName("flood-loop").build();
-        loop.start();
+        startLoop("flood-loop");
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
 
         AtomicLong flooded = new AtomicLong();

@@ -5,16 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
-import dev.asyncore.AsyncLoop;
-import dev.asyncore.DispatcherMap;
 import dev.asyncore.handler.EchoServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,23 +18,14 @@ import static org.awaitility.Awaitility.await;
  * A client that sends everything, shuts its output down and only then reads: the echo server sends back every byte it
  * still owes, in order, then closes; nothing is lost and no descriptor is left behind.
  */
-class HalfCloseTest {
+class HalfCloseTest extends LoopTestSupport {
 
-    private final DispatcherMap map = new DispatcherMap();
-    private AsyncLoop loop;
 
-    @AfterEach
-    void stop() {
-        if (loop != null) {
-            loop.close();
-        }
-    }
 
     @Test
     void pendingEchoIsSentAfterTheClientHalfCloses() throws Exception {
         EchoServer server = new EchoServer(new InetSocketAddress("127.0.0.1", 0), map);
-        loop = AsyncLoop.builder(map).threadName("half-close-loop").build();
-        loop.start();
+        startLoop("half-close-loop");
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
         byte[] payload = new byte[512 * 1024];
         new SplittableRandom(3).nextBytes(payload);
@@ -68,13 +53,4 @@ class HalfCloseTest {
         return all.toByteArray();
     }
 
-    private static long openDescriptors() throws IOException {
-        Path fds = Path.of("/proc/self/fd");
-        if (!Files.isDirectory(fds)) {
-            return 0;
-        }
-        try (Stream<Path> list = Files.list(fds)) {
-            return list.count();
-        }
-    }
 }

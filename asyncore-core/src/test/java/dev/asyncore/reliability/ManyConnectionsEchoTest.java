@@ -3,10 +3,7 @@ package dev.asyncore.reliability;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
-import dev.asyncore.AsyncLoop;
-import dev.asyncore.DispatcherMap;
 import dev.asyncore.handler.EchoServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,25 +11,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** 2,000 concurrent connections each echo 100 random messages, every byte verified. */
-class ManyConnectionsEchoTest {
+class ManyConnectionsEchoTest extends LoopTestSupport {
 
-    private DispatcherMap map;
-    private AsyncLoop loop;
     private EchoServer server;
 
     @BeforeEach
     void start() throws Exception {
-        map = new DispatcherMap();
         server = new EchoServer(new InetSocketAddress("127.0.0.1", 0), map);
         server.setMaxConnections(0);
-        loop = AsyncLoop.builder(map).threadName("many-connections-loop").build();
-        loop.start();
+        startLoop("many-connections-loop");
     }
 
-    @AfterEach
-    void stop() {
-        loop.close();
-    }
 
     @Test
     void twoThousandConnectionsEchoEveryByte() throws Exception {

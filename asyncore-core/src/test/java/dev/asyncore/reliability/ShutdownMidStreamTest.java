@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.asyncore.AsyncLoop;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
@@ -29,13 +28,11 @@ import static org.awaitility.Awaitility.await;
  * shutdown began, in order, then a clean close (end of stream, not a reset). Each client closes when it sees the end of
  * the stream, as a well-behaved client does; the server then closes its side.
  */
-class ShutdownMidStreamTest {
+class ShutdownMidStreamTest extends LoopTestSupport {
 
-    private final DispatcherMap map = new DispatcherMap();
     private final Map<Integer, CountingEcho> handlers = new ConcurrentHashMap<>();
     private final List<Socket> clients = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private AsyncLoop loop;
 
     @AfterEach
     void stop() throws Exception {
@@ -44,9 +41,6 @@ class ShutdownMidStreamTest {
         }
         for (Thread t : threads) {
             t.join(5000);
-        }
-        if (loop != null) {
-            loop.close();
         }
     }
 
@@ -58,8 +52,7 @@ class ShutdownMidStreamTest {
             return echo;
         });
         server.open(new InetSocketAddress("127.0.0.1", 0), 64);
-        loop = AsyncLoop.builder(map).threadName("shutdown-loop").build();
-        loop.start();
+        startLoop("shutdown-loop");
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
 
         int n = 20;

@@ -12,8 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.asyncore.AsyncLoop;
-import dev.asyncore.DispatcherMap;
 import dev.asyncore.handler.EchoServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,12 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * completes within 500 ms (in practice well under a millisecond on loopback). A loop that served the slow clients in turn, or waited on one
  * of them, would stall the fast client for at least a 100 ms tick per slow client and break it.
  */
-class SlowClientsTest {
+class SlowClientsTest extends LoopTestSupport {
 
     private static final long BOUND_NANOS = 500_000_000L;
 
-    private final DispatcherMap map = new DispatcherMap();
-    private AsyncLoop loop;
     private ScheduledExecutorService ticker;
     private final List<Socket> slow = new ArrayList<>();
 
@@ -44,16 +40,12 @@ class SlowClientsTest {
         for (Socket s : slow) {
             s.close();
         }
-        if (loop != null) {
-            loop.close();
-        }
     }
 
     @Test
     void fastClientIsNotSlowedBySlowOnes() throws Exception {
         EchoServer server = new EchoServer(new InetSocketAddress("127.0.0.1", 0), map);
-        loop = AsyncLoop.builder(map).threadName("slow-clients-loop").build();
-        loop.start();
+        startLoop("slow-clients-loop");
         InetSocketAddress address = (InetSocketAddress) server.localAddress();
         AtomicLong slowEchoed = new AtomicLong();
         for (int i = 0; i < 50; i++) {
