@@ -1,10 +1,6 @@
 package dev.asyncore.boot.it;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +14,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,15 +29,12 @@ import static org.awaitility.Awaitility.await;
                 "management.endpoint.health.show-details=always", "management.endpoint.health.probes.enabled=true" })
 class AsyncoreActuatorHttpTests {
 
-    private static final JsonMapper json = JsonMapper.builder().build();
-
     @Value("${local.server.port}")
     int httpPort;
 
     @Value("${local.asyncore.servers.echo.port}")
     int echoPort;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final List<SocketChannel> clients = new ArrayList<>();
 
@@ -124,11 +116,7 @@ class AsyncoreActuatorHttpTests {
     }
 
     private JsonNode get(String path, int expectedStatus) throws IOException, InterruptedException {
-        HttpResponse<String> response = this.http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + " -> " + response.body()).isEqualTo(expectedStatus);
-        return response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
+        return new ActuatorClient(this.httpPort).get(path, expectedStatus);
     }
 
     @SpringBootConfiguration

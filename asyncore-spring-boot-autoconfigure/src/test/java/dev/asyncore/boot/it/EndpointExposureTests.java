@@ -1,10 +1,6 @@
 package dev.asyncore.boot.it;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,8 +22,6 @@ class EndpointExposureTests {
     @Value("${local.server.port}")
     int httpPort;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     @Test
     void asyncoreEndpointIsNotExposedUnlessIncluded() throws Exception {
         assertThat(get("/actuator/asyncore").statusCode()).isEqualTo(404);
@@ -38,8 +32,7 @@ class EndpointExposureTests {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return new ActuatorClient(this.httpPort).send(path);
     }
 
     @SpringBootConfiguration

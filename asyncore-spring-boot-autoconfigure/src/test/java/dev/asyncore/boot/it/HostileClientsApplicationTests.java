@@ -1,10 +1,6 @@
 package dev.asyncore.boot.it;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +21,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,8 +40,6 @@ import static org.awaitility.Awaitility.await;
                 "management.endpoint.health.show-details=always" })
 class HostileClientsApplicationTests {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     /** Set by the test: the next handler construction throws. */
     static final AtomicBoolean FAIL_NEXT_CONSTRUCTION = new AtomicBoolean();
 
@@ -58,8 +51,6 @@ class HostileClientsApplicationTests {
 
     @Value("${local.asyncore.servers.faulty.port}")
     int faultyPort;
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final List<SocketChannel> clients = new ArrayList<>();
 
@@ -134,10 +125,7 @@ class HostileClientsApplicationTests {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + " -> " + response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        return new ActuatorClient(this.httpPort).get(path, 200);
     }
 
     @SpringBootConfiguration
