@@ -9,5 +9,4 @@ import java.nio.channels.SocketChannel;
  * @param channel the accepted channel, still in blocking mode as Python's accepted socket is
  * @param address the peer's address
  */
-public record Accepted(SocketChannel channel, SocketAddress address) {
-}
+public record Accepted(SocketChannel channel, SocketAddress address) {}

@@ -42,19 +42,22 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     public interface Listener {
 
         /** The graceful shutdown began: listening channels are closed. */
-        default void shutdownStarted() {
-        }
+        default void shutdownStarted() {}
 
         /**
          * The loop thread is ending; every channel is closed.
          *
          * @param failure the error that killed the loop, or null after a normal stop
          */
-        default void terminated(Throwable failure) {
-        }
+        default void terminated(Throwable failure) {}
     }
 
-    private enum State { NEW, RUNNING, SHUTTING_DOWN, TERMINATED }
+    private enum State {
+        NEW,
+        RUNNING,
+        SHUTTING_DOWN,
+        TERMINATED
+    }
 
     private static final long BACKOFF_MILLIS = 100;
 
@@ -138,7 +141,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
         if (state == State.TERMINATED) {
-            throw new java.util.concurrent.RejectedExecutionException("asyncore loop " + threadName + " has terminated");
+            throw new java.util.concurrent.RejectedExecutionException(
+                    "asyncore loop " + threadName + " has terminated");
         }
         tasks.add(task);
         if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
@@ -188,7 +192,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             }
         }
         if (inEventLoop()) {
-            throw new IllegalStateException("shutdownGracefully would wait for its own thread: call it from another thread");
+            throw new IllegalStateException(
+                    "shutdownGracefully would wait for its own thread: call it from another thread");
         }
         if (state == State.RUNNING) {
             shutdownDeadline = System.nanoTime() + timeout.toNanos();
@@ -332,7 +337,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         } catch (Throwable t) {
             cause = t;
             failure = t;
-            map.logSink().log(null, "error", "asyncore loop thread '" + threadName + "' died; its channels are closed", t);
+            map.logSink()
+                    .log(null, "error", "asyncore loop thread '" + threadName + "' died; its channels are closed", t);
         } finally {
             terminate(cause);
         }

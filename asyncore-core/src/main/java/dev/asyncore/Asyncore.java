@@ -36,8 +36,7 @@ public final class Asyncore {
 
     private static final DispatcherMap DEFAULT_MAP = new DispatcherMap();
 
-    private Asyncore() {
-    }
+    private Asyncore() {}
 
     /**
      * The process-wide map used when no map is given (Python's {@code socket_map}). Any thread.
@@ -76,7 +75,8 @@ public final class Asyncore {
     public static void loop(Duration timeout, boolean usePoll, DispatcherMap map, int count) {
         DispatcherMap m = orDefault(map);
         if (m.owner() != null) {
-            throw new IllegalStateException("an AsyncLoop already runs this map: " + m.owner().threadName());
+            throw new IllegalStateException(
+                    "an AsyncLoop already runs this map: " + m.owner().threadName());
         }
         if (count < 0) {
             while (!m.isEmpty()) {
@@ -236,8 +236,13 @@ public final class Asyncore {
             info.add("[" + f.getFileName() + "|" + f.getMethodName() + "|" + f.getLineNumber() + "]");
         }
         StackTraceElement inner = frames[0];
-        return new CompactTraceback(inner.getFileName(), inner.getMethodName(), String.valueOf(inner.getLineNumber()),
-                t.getClass(), t, info.toString());
+        return new CompactTraceback(
+                inner.getFileName(),
+                inner.getMethodName(),
+                String.valueOf(inner.getLineNumber()),
+                t.getClass(),
+                t,
+                info.toString());
     }
 
     static void finishConnectOnly(Dispatcher obj) {

@@ -10,5 +10,5 @@ package dev.asyncore;
  * @param value the exception
  * @param info every frame, outermost first, as {@code [file|function|line]} joined by spaces
  */
-public record CompactTraceback(String file, String function, String line, Class<?> type, Throwable value, String info) {
-}
+public record CompactTraceback(
+        String file, String function, String line, Class<?> type, Throwable value, String info) {}

@@ -299,7 +299,8 @@ public class Dispatcher {
             server.configureBlocking(false);
             if (fam != StandardProtocolFamily.UNIX) {
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddr);
-            } else if (local instanceof UnixDomainSocketAddress unix && !unix.getPath().toString().isEmpty()) {
+            } else if (local instanceof UnixDomainSocketAddress unix
+                    && !unix.getPath().toString().isEmpty()) {
                 Files.deleteIfExists(unix.getPath());
             }
             server.bind(local, backlog);
@@ -510,7 +511,8 @@ public class Dispatcher {
     private Path listeningUnixPath() {
         if (socket instanceof ServerSocketChannel server && server.isOpen()) {
             try {
-                if (server.getLocalAddress() instanceof UnixDomainSocketAddress unix && !unix.getPath().toString().isEmpty()) {
+                if (server.getLocalAddress() instanceof UnixDomainSocketAddress unix
+                        && !unix.getPath().toString().isEmpty()) {
                     return unix.getPath();
                 }
             } catch (IOException ignored) {
@@ -695,8 +697,10 @@ public class Dispatcher {
         } catch (RuntimeException e) {
             self = "<toString() failed for object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
         }
-        logInfo("uncaptured java exception, closing channel " + self + " (" + t.getClass().getName() + ":"
-                + t.getMessage() + " " + info + ")", "error");
+        logInfo(
+                "uncaptured java exception, closing channel " + self + " ("
+                        + t.getClass().getName() + ":" + t.getMessage() + " " + info + ")",
+                "error");
         handleClose();
     }
 
@@ -705,8 +709,7 @@ public class Dispatcher {
      * The channel then has until the shutdown timeout to close itself. Default: nothing (the peer decides); the built-in
      * handlers stop reading, flush what they owe and close.
      */
-    protected void handleShutdown() {
-    }
+    protected void handleShutdown() {}
 
     // ------------------------------------------------------------------------------------------------------------------
     // logging
@@ -865,7 +868,10 @@ public class Dispatcher {
         if (addr != null) {
             status.append(' ').append(describe(addr));
         }
-        return status.append(" at 0x").append(Integer.toHexString(System.identityHashCode(this))).append('>').toString();
+        return status.append(" at 0x")
+                .append(Integer.toHexString(System.identityHashCode(this)))
+                .append('>')
+                .toString();
     }
 
     // ------------------------------------------------------------------------------------------------------------------

@@ -44,8 +44,7 @@ public final class DispatcherMap implements AutoCloseable {
     private int dirtyCount;
 
     /** Creates an empty map. Any thread. */
-    public DispatcherMap() {
-    }
+    public DispatcherMap() {}
 
     /**
      * The dispatcher registered under a file number. Loop thread.

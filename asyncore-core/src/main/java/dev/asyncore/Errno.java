@@ -69,8 +69,7 @@ public final class Errno {
             Map.entry(ETIMEDOUT, "Connection timed out"),
             Map.entry(ECONNREFUSED, "Connection refused"));
 
-    private Errno() {
-    }
+    private Errno() {}
 
     /**
      * Classifies an exception as the errno Python would have seen.

@@ -38,8 +38,7 @@ public final class ServerStats {
     private long bytesSent;
 
     /** Creates zeroed figures. Any thread. */
-    public ServerStats() {
-    }
+    public ServerStats() {}
 
     /**
      * Makes a dispatcher count its traffic here. Loop thread.

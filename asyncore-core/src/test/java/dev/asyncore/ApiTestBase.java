@@ -44,7 +44,9 @@ abstract class ApiTestBase {
 
     /** The address family under test. */
     enum Family {
-        IPV4(StandardProtocolFamily.INET), IPV6(StandardProtocolFamily.INET6), UNIX(StandardProtocolFamily.UNIX);
+        IPV4(StandardProtocolFamily.INET),
+        IPV6(StandardProtocolFamily.INET6),
+        UNIX(StandardProtocolFamily.UNIX);
 
         final ProtocolFamily protocol;
 
@@ -212,8 +214,7 @@ abstract class ApiTestBase {
         }
 
         @Override
-        public void handleConnect() {
-        }
+        public void handleConnect() {}
     }
 
     /** Python's {@code loop_waiting_for_flag}: one 10 ms pass at a time until the flag is set, at most 500 passes. */
@@ -379,8 +380,9 @@ abstract class ApiTestBase {
     }
 
     @Test
-    @Disabled("Java NIO never reports urgent (MSG_OOB) data: no POLLPRI, a selector returns no key and read() returns 0,"
-            + " so handleExpt cannot be triggered by the loop (Dispatcher Javadoc: 'Differs from Python')")
+    @Disabled(
+            "Java NIO never reports urgent (MSG_OOB) data: no POLLPRI, a selector returns no key and read() returns 0,"
+                    + " so handleExpt cannot be triggered by the loop (Dispatcher Javadoc: 'Differs from Python')")
     void handleExpt() {
         fail("NIO cannot deliver out-of-band data to handleExpt");
     }
@@ -446,7 +448,8 @@ abstract class ApiTestBase {
         if (family() != Family.UNIX) {
             channel.bind(null);
             Class<?> expected = family() == Family.IPV4 ? java.net.Inet4Address.class : java.net.Inet6Address.class;
-            assertThat(((InetSocketAddress) channel.getLocalAddress()).getAddress()).isInstanceOf(expected);
+            assertThat(((InetSocketAddress) channel.getLocalAddress()).getAddress())
+                    .isInstanceOf(expected);
         }
         assertThat(map.get(s.fileno())).isSameAs(s);
     }
@@ -477,7 +480,8 @@ abstract class ApiTestBase {
         s.socket().close();
         s.createSocket(protocol());
         s.setReuseAddr();
-        assertThat(((NetworkChannel) s.socket()).getOption(StandardSocketOptions.SO_REUSEADDR)).isTrue();
+        assertThat(((NetworkChannel) s.socket()).getOption(StandardSocketOptions.SO_REUSEADDR))
+                .isTrue();
     }
 
     @Test
@@ -486,13 +490,15 @@ abstract class ApiTestBase {
         BaseServer server = new BaseServer(protocol(), addr(), map);
         SocketAddress address = server.address();
         AtomicReference<Throwable> raised = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                Asyncore.loop(Duration.ofMillis(100), usePoll(), map, 5);
-            } catch (Throwable e) {
-                raised.set(e);
-            }
-        }, "quick-connect-loop");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        Asyncore.loop(Duration.ofMillis(100), usePoll(), map, 5);
+                    } catch (Throwable e) {
+                        raised.set(e);
+                    }
+                },
+                "quick-connect-loop");
         t.start();
         try (Socket s = new Socket()) {
             s.setSoLinger(true, 0);
@@ -536,7 +542,9 @@ abstract class ApiTestBase {
         assertThat(error.get()).isInstanceOf(ConnectException.class);
         assertThat(Errno.classify(error.get())).isEqualTo(Errno.ECONNREFUSED);
         assertThat(Errno.isDisconnect(error.get())).isFalse();
-        assertThat(map.isEmpty()).as("close() tolerates the channel Java already closed").isTrue();
+        assertThat(map.isEmpty())
+                .as("close() tolerates the channel Java already closed")
+                .isTrue();
     }
 
     @Test
@@ -546,7 +554,9 @@ abstract class ApiTestBase {
         client.createSocket(protocol());
         assertThatThrownBy(() -> client.connect(UnixDomainSocketAddress.of(dir.resolve("missing"))))
                 .isInstanceOf(IOException.class);
-        assertThat(client.isConnecting()).as("connecting stays true, as in Python").isTrue();
+        assertThat(client.isConnecting())
+                .as("connecting stays true, as in Python")
+                .isTrue();
         client.close();
         assertThat(map.isEmpty()).isTrue();
     }
@@ -564,7 +574,9 @@ abstract class ApiTestBase {
             }
         };
         loopWaitingForFlag(client);
-        assertThat(connectedInside).as("inside handleConnect: connected, connecting").containsExactly(false, true);
+        assertThat(connectedInside)
+                .as("inside handleConnect: connected, connecting")
+                .containsExactly(false, true);
         assertThat(client.isConnected()).isTrue();
         assertThat(client.isConnecting()).isFalse();
     }
@@ -579,7 +591,9 @@ abstract class ApiTestBase {
                 flag = true;
             }
         };
-        assertThat(client.flag).as("handleConnect ran inside connect(), before any pass").isTrue();
+        assertThat(client.flag)
+                .as("handleConnect ran inside connect(), before any pass")
+                .isTrue();
         assertThat(client.isConnected()).isTrue();
         assertThat(client.isConnecting()).isFalse();
     }

@@ -45,7 +45,10 @@ class AsyncLoopInterestTest {
             watcher.createSocket();
             watcher.bind(new InetSocketAddress("127.0.0.1", 0));
             watcher.listen(5);
-            loop = AsyncLoop.builder(map).threadName("interest-loop").timeout(Duration.ofSeconds(30)).build();
+            loop = AsyncLoop.builder(map)
+                    .threadName("interest-loop")
+                    .timeout(Duration.ofSeconds(30))
+                    .build();
             loop.start();
 
             trigger.connect(new InetSocketAddress("127.0.0.1", watcher.port()));
@@ -67,7 +70,7 @@ class AsyncLoopInterestTest {
         }
 
         void owe(byte b) throws IOException {
-            owed = ByteBuffer.wrap(new byte[] { b });
+            owed = ByteBuffer.wrap(new byte[] {b});
             send(ByteBuffer.allocate(0));
         }
 

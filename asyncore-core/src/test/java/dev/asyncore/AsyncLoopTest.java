@@ -81,7 +81,10 @@ class AsyncLoopTest {
     @Test
     void executeFromAnotherThreadWakesTheSelector() throws Exception {
         echoServer(SocketOptions.DEFAULTS);
-        loop = AsyncLoop.builder(map).threadName("wakeup-loop").timeout(Duration.ofSeconds(30)).build();
+        loop = AsyncLoop.builder(map)
+                .threadName("wakeup-loop")
+                .timeout(Duration.ofSeconds(30))
+                .build();
         loop.start();
         loop.start();
         assertThat(loop.isRunning()).isTrue();
@@ -101,7 +104,10 @@ class AsyncLoopTest {
 
     @Test
     void tasksRunInOrderOnTheLoopThread() throws Exception {
-        loop = AsyncLoop.builder(map).threadName("order-loop").timeout(Duration.ofSeconds(30)).build();
+        loop = AsyncLoop.builder(map)
+                .threadName("order-loop")
+                .timeout(Duration.ofSeconds(30))
+                .build();
         loop.start();
         List<Integer> order = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
@@ -118,7 +124,10 @@ class AsyncLoopTest {
     void gracefulShutdownClosesListenersAtOnceAndLetsEchoesFinish() throws Exception {
         // small buffers so that the echo is still queued in the handler when the shutdown starts
         ServerDispatcher server = echoServer(new SocketOptions(true, false, 0, 4096));
-        loop = AsyncLoop.builder(map).threadName("graceful-loop").timeout(Duration.ofMillis(50)).build();
+        loop = AsyncLoop.builder(map)
+                .threadName("graceful-loop")
+                .timeout(Duration.ofMillis(50))
+                .build();
         loop.start();
         Socket client = new Socket();
         sockets.add(client);
@@ -133,8 +142,12 @@ class AsyncLoopTest {
 
         CompletableFuture<Boolean> finished = CompletableFuture.supplyAsync(() -> loop.shutdownGracefully(WAIT));
         await().atMost(WAIT).until(() -> map.listening() == 0);
-        assertThatThrownBy(() -> new Socket().connect(server.localAddress() == null
-                ? new InetSocketAddress("127.0.0.1", client.getPort()) : server.localAddress(), 2000))
+        assertThatThrownBy(() -> new Socket()
+                        .connect(
+                                server.localAddress() == null
+                                        ? new InetSocketAddress("127.0.0.1", client.getPort())
+                                        : server.localAddress(),
+                                2000))
                 .isInstanceOf(ConnectException.class);
         assertThat(loop.isShuttingDown()).isTrue();
         assertThat(finished).isNotDone();
@@ -142,10 +155,12 @@ class AsyncLoopTest {
         ByteArrayOutputStream echoed = new ByteArrayOutputStream();
         InputStream in = client.getInputStream();
         byte[] chunk = new byte[8192];
-        for (int n; (n = in.read(chunk)) > 0;) {
+        for (int n; (n = in.read(chunk)) > 0; ) {
             echoed.write(chunk, 0, n);
         }
-        assertThat(echoed.toByteArray()).as("everything read was echoed before the end of stream").isEqualTo(data);
+        assertThat(echoed.toByteArray())
+                .as("everything read was echoed before the end of stream")
+                .isEqualTo(data);
         // the handler half-closed after its last byte and waits for the peer to finish too, as a client does on EOF
         client.close();
         assertThat(finished.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -153,7 +168,7 @@ class AsyncLoopTest {
         assertThat(loop.failure()).isNull();
         assertThat(map.size()).isZero();
         assertThat(loop.awaitTermination(Duration.ZERO)).isTrue();
-        assertThatThrownBy(() -> loop.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
+        assertThatThrownBy(() -> loop.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
     }
 
     @Test
@@ -170,7 +185,10 @@ class AsyncLoopTest {
             }
         });
         server.open(new InetSocketAddress("127.0.0.1", 0), 5);
-        loop = AsyncLoop.builder(map).threadName("stubborn-loop").timeout(Duration.ofMillis(50)).build();
+        loop = AsyncLoop.builder(map)
+                .threadName("stubborn-loop")
+                .timeout(Duration.ofMillis(50))
+                .build();
         List<String> told = new CopyOnWriteArrayList<>();
         loop.addListener(new AsyncLoop.Listener() {
             @Override
@@ -206,7 +224,10 @@ class AsyncLoopTest {
     @Test
     void anErrorFromATaskKillsTheLoop() throws Exception {
         ServerDispatcher server = echoServer(SocketOptions.DEFAULTS);
-        loop = AsyncLoop.builder(map).threadName("dying-loop").timeout(Duration.ofMillis(100)).build();
+        loop = AsyncLoop.builder(map)
+                .threadName("dying-loop")
+                .timeout(Duration.ofMillis(100))
+                .build();
         AtomicReference<Throwable> told = new AtomicReference<>();
         CountDownLatch terminated = new CountDownLatch(1);
         loop.addListener(new AsyncLoop.Listener() {
@@ -237,7 +258,10 @@ class AsyncLoopTest {
     void anExceptionFromATaskIsLoggedAndTheLoopGoesOn() throws Exception {
         List<String> logged = new CopyOnWriteArrayList<>();
         map.setLogSink((source, type, message) -> logged.add(type + ": " + message));
-        loop = AsyncLoop.builder(map).threadName("surviving-loop").timeout(Duration.ofMillis(100)).build();
+        loop = AsyncLoop.builder(map)
+                .threadName("surviving-loop")
+                .timeout(Duration.ofMillis(100))
+                .build();
         loop.start();
         loop.execute(() -> {
             throw new IllegalStateException("task failed");
@@ -253,7 +277,10 @@ class AsyncLoopTest {
     void idleTimeoutClosesASilentConnection() throws Exception {
         ServerDispatcher server = echoServer(SocketOptions.DEFAULTS);
         server.setIdleTimeout(Duration.ofMillis(300));
-        loop = AsyncLoop.builder(map).threadName("idle-loop").timeout(Duration.ofMillis(50)).build();
+        loop = AsyncLoop.builder(map)
+                .threadName("idle-loop")
+                .timeout(Duration.ofMillis(50))
+                .build();
         loop.start();
         long start = System.nanoTime();
         try (SocketChannel silent = SocketChannel.open(server.localAddress())) {
@@ -274,7 +301,9 @@ class AsyncLoopTest {
             });
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
             talker.getOutputStream().write('u');
-            assertThat(talker.getInputStream().read()).as("a busy connection is not idle").isEqualTo('u');
+            assertThat(talker.getInputStream().read())
+                    .as("a busy connection is not idle")
+                    .isEqualTo('u');
             await().atMost(WAIT).until(() -> server.stats().connections() == 1);
         }
     }

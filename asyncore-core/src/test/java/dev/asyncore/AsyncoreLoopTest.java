@@ -78,7 +78,8 @@ class AsyncoreLoopTest {
         map.put(1, new Dispatcher(map));
         map.put(2, new FailingClose(map));
         map.put(3, new Dispatcher(map));
-        assertThatThrownBy(() -> Asyncore.closeAll(map, false)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> Asyncore.closeAll(map, false))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("close failed");
         assertThat(map.size()).as("the map is not cleared when closeAll raises").isEqualTo(3);
         Asyncore.closeAll(map, true);
@@ -120,7 +121,8 @@ class AsyncoreLoopTest {
         }.setSocket(java.nio.channels.Pipe.open().sink());
         for (boolean usePoll : new boolean[] {false, true}) {
             events.clear();
-            assertThatThrownBy(() -> Asyncore.loop(Duration.ofMillis(10), usePoll, map)).isInstanceOf(ExitNow.class);
+            assertThatThrownBy(() -> Asyncore.loop(Duration.ofMillis(10), usePoll, map))
+                    .isInstanceOf(ExitNow.class);
             assertThat(events).as("usePoll=%s", usePoll).containsExactly("write");
             assertThat(map.isEmpty()).isFalse();
         }
@@ -140,16 +142,21 @@ class AsyncoreLoopTest {
             }
         }.setSocket(java.nio.channels.Pipe.open().sink());
         assertThatThrownBy(() -> Asyncore.loop(Duration.ofMillis(10), false, map, 5))
-                .isInstanceOf(IllegalStateException.class).hasMessage("from handleError");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("from handleError");
     }
 
     @Test
     void loopRefusesAMapRunByAnAsyncLoop() throws IOException {
         DispatcherMap owned = new DispatcherMap();
-        try (AsyncLoop loop = AsyncLoop.builder(owned).threadName("owned-loop").timeout(Duration.ofMillis(50)).build()) {
+        try (AsyncLoop loop = AsyncLoop.builder(owned)
+                .threadName("owned-loop")
+                .timeout(Duration.ofMillis(50))
+                .build()) {
             loop.start();
             assertThatThrownBy(() -> Asyncore.loop(Duration.ofMillis(10), false, owned, 1))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("owned-loop");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("owned-loop");
         }
         try (ServerSocketChannel unused = ServerSocketChannel.open()) {
             assertThat(unused.isOpen()).isTrue();

@@ -31,7 +31,8 @@ class DispatcherTest {
     @Test
     void repr() {
         Dispatcher d = new Dispatcher(map);
-        assertThat(d.toString()).matches("^<[\\w.$]*Dispatcher at 0x[0-9a-f]+>$")
+        assertThat(d.toString())
+                .matches("^<[\\w.$]*Dispatcher at 0x[0-9a-f]+>$")
                 .isEqualTo("<dev.asyncore.Dispatcher at 0x" + Integer.toHexString(System.identityHashCode(d)) + ">");
     }
 
@@ -75,8 +76,12 @@ class DispatcherTest {
                 throw new AssertionError(e);
             }
         });
-        assertThat(out.lines()).containsExactly("warning: unhandled incoming priority event",
-                "warning: unhandled read event", "warning: unhandled write event", "warning: unhandled connect event");
+        assertThat(out.lines())
+                .containsExactly(
+                        "warning: unhandled incoming priority event",
+                        "warning: unhandled read event",
+                        "warning: unhandled write event",
+                        "warning: unhandled connect event");
     }
 
     @Test

@@ -43,7 +43,8 @@ class DispatcherWithSendTest {
 
         @Override
         public void run() {
-            try (ServerSocket s = serv; Socket conn = s.accept()) {
+            try (ServerSocket s = serv;
+                    Socket conn = s.accept()) {
                 accepted.countDown();
                 conn.setSoTimeout(100);
                 InputStream in = conn.getInputStream();
@@ -85,8 +86,7 @@ class DispatcherWithSendTest {
         }
 
         @Override
-        public void handleConnect() {
-        }
+        public void handleConnect() {}
     }
 
     @Test
@@ -101,7 +101,8 @@ class DispatcherWithSendTest {
             // Python sleeps 0.1 s "to give time for the socket to connect": wait until the server has accepted instead
             assertThat(server.accepted.await(5, TimeUnit.SECONDS)).isTrue();
 
-            // before any loop pass: the connect is not yet announced, and send must not fail (it finishes the connect if it can)
+            // before any loop pass: the connect is not yet announced, and send must not fail (it finishes the connect
+            // if it can)
             d.send(data);
             d.send(data);
             d.send("\n".getBytes(StandardCharsets.US_ASCII));

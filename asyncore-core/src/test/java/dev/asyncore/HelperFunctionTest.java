@@ -84,8 +84,8 @@ class HelperFunctionTest {
 
     /** Records which event entry point ran (Python's {@code testobj}). */
     static final class Recorder extends Dispatcher {
-        final Map<String, Boolean> seen = new java.util.LinkedHashMap<>(Map.of("read", false, "expt", false, "write",
-                false, "closed", false, "error_handled", false));
+        final Map<String, Boolean> seen = new java.util.LinkedHashMap<>(
+                Map.of("read", false, "expt", false, "write", false, "closed", false, "error_handled", false));
 
         Recorder(DispatcherMap map) {
             super(map);
@@ -168,7 +168,9 @@ class HelperFunctionTest {
             assertThat(tobj.seen.get(attr)).isFalse();
             Asyncore.readwrite(tobj, flag);
             for (Map.Entry<String, Boolean> e : tobj.seen.entrySet()) {
-                assertThat(e.getValue()).as("flag %s, attribute %s", flag, e.getKey()).isEqualTo(e.getKey().equals(attr));
+                assertThat(e.getValue())
+                        .as("flag %s, attribute %s", flag, e.getKey())
+                        .isEqualTo(e.getKey().equals(attr));
             }
 
             ExitingDummy tr1 = new ExitingDummy(map);
@@ -238,7 +240,8 @@ class HelperFunctionTest {
     void compactTracebackWithoutStackFails() {
         Exception e = new Exception("no stack");
         e.setStackTrace(new StackTraceElement[0]);
-        assertThatThrownBy(() -> Asyncore.compactTraceback(e)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> Asyncore.compactTraceback(e))
+                .isInstanceOf(AssertionError.class)
                 .hasMessage("traceback does not exist");
     }
 }

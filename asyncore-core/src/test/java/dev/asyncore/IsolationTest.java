@@ -92,7 +92,10 @@ class IsolationTest {
         EchoServer echo = new EchoServer(new InetSocketAddress("127.0.0.1", 0), map);
         faultyServer = new ServerDispatcher(map, (channel, peer, m) -> new Faulty(channel, m));
         faultyServer.open(new InetSocketAddress("127.0.0.1", 0), 16);
-        loop = AsyncLoop.builder(map).threadName("isolation-loop").timeout(Duration.ofMillis(100)).build();
+        loop = AsyncLoop.builder(map)
+                .threadName("isolation-loop")
+                .timeout(Duration.ofMillis(100))
+                .build();
         loop.start();
         healthy = connect(echo.localAddress());
         assertEchoes(healthy, 'a');

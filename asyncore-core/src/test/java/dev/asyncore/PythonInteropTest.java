@@ -148,7 +148,9 @@ class PythonInteropTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        assertThat(p.waitFor(PROCESS_SECONDS, TimeUnit.SECONDS)).as("process ended in time").isTrue();
+        assertThat(p.waitFor(PROCESS_SECONDS, TimeUnit.SECONDS))
+                .as("process ended in time")
+                .isTrue();
         return new String(out.get(PROCESS_SECONDS, TimeUnit.SECONDS), StandardCharsets.US_ASCII);
     }
 
@@ -163,7 +165,10 @@ class PythonInteropTest {
     private AsyncLoop javaEchoServer(InetSocketAddress[] bound) throws IOException {
         EchoServer server = new EchoServer(new InetSocketAddress("127.0.0.1", 0), map);
         bound[0] = (InetSocketAddress) server.localAddress();
-        AsyncLoop loop = AsyncLoop.builder(map).threadName("interop-echo").timeout(Duration.ofMillis(100)).build();
+        AsyncLoop loop = AsyncLoop.builder(map)
+                .threadName("interop-echo")
+                .timeout(Duration.ofMillis(100))
+                .build();
         loop.start();
         return loop;
     }
@@ -174,8 +179,14 @@ class PythonInteropTest {
         Path script = Files.writeString(dir.resolve("client.py"), PYTHON_CLIENT);
         InetSocketAddress[] bound = new InetSocketAddress[1];
         try (AsyncLoop loop = javaEchoServer(bound)) {
-            Process p = start(new ProcessBuilder("python3", "-W", "ignore", script.toString(), "127.0.0.1",
-                    String.valueOf(bound[0].getPort()), "3000"));
+            Process p = start(new ProcessBuilder(
+                    "python3",
+                    "-W",
+                    "ignore",
+                    script.toString(),
+                    "127.0.0.1",
+                    String.valueOf(bound[0].getPort()),
+                    "3000"));
             assertThat(readAll(p)).isEqualTo(lines(3000, "python asyncore"));
             assertThat(p.exitValue()).isZero();
             assertThat(loop.isRunning()).isTrue();
@@ -189,8 +200,9 @@ class PythonInteropTest {
         InetSocketAddress[] bound = new InetSocketAddress[1];
         try (AsyncLoop loop = javaEchoServer(bound)) {
             // -N: shut down the sending side at end of input, then read until the server closes
-            Process p = start(new ProcessBuilder("nc", "-N", "-w", "10", "127.0.0.1", String.valueOf(bound[0].getPort()))
-                    .redirectInput(input.toFile()));
+            Process p =
+                    start(new ProcessBuilder("nc", "-N", "-w", "10", "127.0.0.1", String.valueOf(bound[0].getPort()))
+                            .redirectInput(input.toFile()));
             assertThat(readAll(p)).isEqualTo(lines(2000, "nc"));
             assertThat(loop.isRunning()).isTrue();
         }
@@ -210,8 +222,7 @@ class PythonInteropTest {
         }
 
         @Override
-        public void handleConnect() {
-        }
+        public void handleConnect() {}
 
         @Override
         public boolean writable() {
@@ -244,25 +255,28 @@ class PythonInteropTest {
         Process p = start(new ProcessBuilder("python3", "-W", "ignore", script.toString()));
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
         String portLine = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).get(PROCESS_SECONDS, TimeUnit.SECONDS);
+                    try {
+                        return out.readLine();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .get(PROCESS_SECONDS, TimeUnit.SECONDS);
         assertThat(portLine).as("the Python server's port").matches("\\d+");
         byte[] payload = lines(3000, "java dispatcher").getBytes(StandardCharsets.US_ASCII);
-        EchoClient client = new EchoClient(new InetSocketAddress("127.0.0.1", Integer.parseInt(portLine)), payload, map);
+        EchoClient client =
+                new EchoClient(new InetSocketAddress("127.0.0.1", Integer.parseInt(portLine)), payload, map);
         Asyncore.loop(Duration.ofMillis(100), false, map, 600);
         assertThat(map.isEmpty()).as("the client got everything and closed").isTrue();
         assertThat(client.got.toByteArray()).isEqualTo(payload);
         String rest = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).get(PROCESS_SECONDS, TimeUnit.SECONDS);
+                    try {
+                        return out.readLine();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .get(PROCESS_SECONDS, TimeUnit.SECONDS);
         assertThat(rest).isEqualTo("served " + payload.length + " bytes");
         assertThat(p.waitFor(PROCESS_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();

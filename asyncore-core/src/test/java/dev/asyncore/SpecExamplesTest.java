@@ -127,16 +127,19 @@ class SpecExamplesTest {
 
     private void echoServerExample(boolean usePoll) throws Exception {
         EchoServer server = new EchoServer("localhost", 0, map);
-        int port = ((InetSocketAddress) ((java.nio.channels.NetworkChannel) server.socket()).getLocalAddress()).getPort();
+        int port =
+                ((InetSocketAddress) ((java.nio.channels.NetworkChannel) server.socket()).getLocalAddress()).getPort();
         Stopper stopper = new Stopper(map);
         AtomicReference<Throwable> loopEnd = new AtomicReference<>();
-        Thread loop = new Thread(() -> {
-            try {
-                Asyncore.loop(Duration.ofMillis(100), usePoll, map);
-            } catch (Throwable t) {
-                loopEnd.set(t);
-            }
-        }, "echo-example-loop");
+        Thread loop = new Thread(
+                () -> {
+                    try {
+                        Asyncore.loop(Duration.ofMillis(100), usePoll, map);
+                    } catch (Throwable t) {
+                        loopEnd.set(t);
+                    }
+                },
+                "echo-example-loop");
         loop.start();
         ExecutorService clients = Executors.newFixedThreadPool(3);
         try {
@@ -149,7 +152,9 @@ class SpecExamplesTest {
                 echoes.add(clients.submit(() -> echo(port, data)));
             }
             for (int i = 0; i < 3; i++) {
-                assertThat(echoes.get(i).get(20, TimeUnit.SECONDS)).as("echo %s", i).isEqualTo(sent.get(i));
+                assertThat(echoes.get(i).get(20, TimeUnit.SECONDS))
+                        .as("echo %s", i)
+                        .isEqualTo(sent.get(i));
             }
             assertThat(server.incoming).hasSize(3).allSatisfy(a -> assertThat(a).isInstanceOf(InetSocketAddress.class));
         } finally {
@@ -197,8 +202,7 @@ class SpecExamplesTest {
         }
 
         @Override
-        public void handleConnect() {
-        }
+        public void handleConnect() {}
 
         @Override
         public void handleClose() {
@@ -248,7 +252,9 @@ class SpecExamplesTest {
         try {
             HttpClient client = new HttpClient("127.0.0.1", http.getAddress().getPort(), "/", map);
             Asyncore.loop(Duration.ofMillis(100), usePoll, map, 500);
-            assertThat(map.isEmpty()).as("the client closed when the server closed").isTrue();
+            assertThat(map.isEmpty())
+                    .as("the client closed when the server closed")
+                    .isTrue();
             String response = client.received.toString(StandardCharsets.US_ASCII);
             assertThat(response).startsWith("HTTP/1.1 200").endsWith(new String(body, StandardCharsets.US_ASCII));
             assertThat(requests).containsExactly("GET / 127.0.0.1");

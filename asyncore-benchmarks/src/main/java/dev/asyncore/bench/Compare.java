@@ -32,8 +32,16 @@ import java.util.stream.Stream;
  */
 public final class Compare {
     private static final String[] METRICS = {
-        "64B msg/s", "CPU ns/msg", "alloc B/msg", "bulk MB/s", "pp p99 us", "connects/s", "KiB/idle", "open idle ms",
-        "idle msg/s", "idle/plain"
+        "64B msg/s",
+        "CPU ns/msg",
+        "alloc B/msg",
+        "bulk MB/s",
+        "pp p99 us",
+        "connects/s",
+        "KiB/idle",
+        "open idle ms",
+        "idle msg/s",
+        "idle/plain"
     };
 
     private final Options options;
@@ -59,7 +67,8 @@ public final class Compare {
     private void run() throws Exception {
         int rounds = options.integer("rounds", 3);
         List<String> kinds = new ArrayList<>();
-        for (String k : options.string("servers", "c,nio,netty,asyncore,starter").split(",")) {
+        for (String k :
+                options.string("servers", "c,nio,netty,asyncore,starter").split(",")) {
             String kind = k.trim();
             String why = unavailable(kind);
             if (why == null) {
@@ -68,9 +77,18 @@ public final class Compare {
                 System.out.println("skipping '" + kind + "': " + why);
             }
         }
-        System.out.printf(Locale.ROOT, "servers %s, %d rounds, warmup %s, duration %s, server cpu %s, client pid %d, %d cpus, "
-                + "load average %s%n", kinds, rounds, options.seconds("warmup", 2), options.seconds("duration", 3),
-                serverCpu == null ? "not pinned" : serverCpu, ProcessHandle.current().pid(), onlineCpus(), loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "servers %s, %d rounds, warmup %s, duration %s, server cpu %s, client pid %d, %d cpus, "
+                        + "load average %s%n",
+                kinds,
+                rounds,
+                options.seconds("warmup", 2),
+                options.seconds("duration", 3),
+                serverCpu == null ? "not pinned" : serverCpu,
+                ProcessHandle.current().pid(),
+                onlineCpus(),
+                loadAverage());
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (String kind : kinds) {
             results.put(kind, new ArrayList<>());
@@ -82,7 +100,8 @@ public final class Compare {
             }
         }
         System.out.println();
-        System.out.println("load average at the end: " + loadAverage() + " (other work on the machine shows up as noise)");
+        System.out.println(
+                "load average at the end: " + loadAverage() + " (other work on the machine shows up as noise)");
         printTables(results);
     }
 
@@ -98,9 +117,13 @@ public final class Compare {
     private String unavailable(String kind) {
         switch (kind) {
             case "c":
-                return Files.isExecutable(cBinary()) ? null : "no C server binary at " + cBinary() + " (run.sh compiles it with gcc)";
+                return Files.isExecutable(cBinary())
+                        ? null
+                        : "no C server binary at " + cBinary() + " (run.sh compiles it with gcc)";
             case "starter":
-                return sampleJar() != null ? null : "no sample-app/target/sample-app-*.jar (build it with mvn -pl sample-app -am package)";
+                return sampleJar() != null
+                        ? null
+                        : "no sample-app/target/sample-app-*.jar (build it with mvn -pl sample-app -am package)";
             case "asyncore":
                 try {
                     Class.forName("dev.asyncore.bench.AsyncoreEchoServer");
@@ -129,21 +152,34 @@ public final class Compare {
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port);
             // Warm the server (and this client) up on every kind of load it is about to see.
             LoadGen.echo(addr, conns, window, size, Duration.ZERO, warmup, null);
-            LoadGen.echo(addr, conns, options.integer("bulk-window", 4), options.integer("bulk-size", 16384), Duration.ZERO,
-                    warmup.dividedBy(2), null);
+            LoadGen.echo(
+                    addr,
+                    conns,
+                    options.integer("bulk-window", 4),
+                    options.integer("bulk-size", 16384),
+                    Duration.ZERO,
+                    warmup.dividedBy(2),
+                    null);
 
-            LoadGen.EchoResult small = LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration,
-                    server::probe);
+            LoadGen.EchoResult small =
+                    LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration, server::probe);
             r[0] = small.messagesPerSecond();
             r[1] = small.serverCpuPerMessage();
             r[2] = small.serverAllocationPerMessage();
-            LoadGen.EchoResult bulk = LoadGen.echo(addr, conns, options.integer("bulk-window", 4),
-                    options.integer("bulk-size", 16384), Duration.ofMillis(200), duration, null);
+            LoadGen.EchoResult bulk = LoadGen.echo(
+                    addr,
+                    conns,
+                    options.integer("bulk-window", 4),
+                    options.integer("bulk-size", 16384),
+                    Duration.ofMillis(200),
+                    duration,
+                    null);
             r[3] = bulk.megabytesPerSecond();
-            LoadGen.EchoResult pingPong = LoadGen.echo(addr, options.integer("pp-conns", 1), 1, size, Duration.ofMillis(200),
-                    duration, null);
+            LoadGen.EchoResult pingPong =
+                    LoadGen.echo(addr, options.integer("pp-conns", 1), 1, size, Duration.ofMillis(200), duration, null);
             r[4] = pingPong.latencyMicros(99);
-            r[5] = LoadGen.connectRate(addr, options.integer("connect-concurrency", 8), Duration.ofMillis(200), duration);
+            r[5] = LoadGen.connectRate(
+                    addr, options.integer("connect-concurrency", 8), Duration.ofMillis(200), duration);
 
             int idleCount = options.integer("idle", 10_000);
             long memBefore = server.memoryBytes();
@@ -151,20 +187,36 @@ public final class Compare {
                 r[7] = idle.openNanos() / 1e6;
                 long memAfter = server.memoryBytes();
                 r[6] = (memAfter - memBefore) / 1024.0 / Math.max(1, idleCount);
-                LoadGen.EchoResult withIdle = LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration, null);
+                LoadGen.EchoResult withIdle =
+                        LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration, null);
                 r[8] = withIdle.messagesPerSecond();
                 r[9] = r[8] / r[0];
             }
-            System.out.printf(Locale.ROOT, "round %d %-8s small %s | bulk %,.0f MB/s | ping-pong p50 %.1f p99 %.1f us | "
-                    + "%,.0f connects/s | %,d idle: %.2f KiB/conn%s, opened in %.0f ms, %,.0f msg/s (%.2fx)%n", round, kind, small,
-                    r[3], pingPong.latencyMicros(50), r[4], r[5], idleCount, r[6], server.java ? " heap" : " RSS", r[7], r[8], r[9]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "round %d %-8s small %s | bulk %,.0f MB/s | ping-pong p50 %.1f p99 %.1f us | "
+                            + "%,.0f connects/s | %,d idle: %.2f KiB/conn%s, opened in %.0f ms, %,.0f msg/s (%.2fx)%n",
+                    round,
+                    kind,
+                    small,
+                    r[3],
+                    pingPong.latencyMicros(50),
+                    r[4],
+                    r[5],
+                    idleCount,
+                    r[6],
+                    server.java ? " heap" : " RSS",
+                    r[7],
+                    r[8],
+                    r[9]);
         } catch (IOException | RuntimeException e) {
             System.out.println("round " + round + " " + kind + " FAILED: " + e);
         }
         return r;
     }
 
-    // ---------------------------------------------------------------------------------------------------- server processes
+    // ---------------------------------------------------------------------------------------------------- server
+    // processes
 
     private final class ServerProcess implements AutoCloseable {
         final Process process;
@@ -196,7 +248,9 @@ public final class Compare {
                 process.getOutputStream().write("alloc\n".getBytes(StandardCharsets.US_ASCII));
                 process.getOutputStream().flush();
                 String reply = replies.poll(5, TimeUnit.SECONDS);
-                return reply == null ? -1 : Long.parseLong(reply.substring("ALLOC ".length()).trim());
+                return reply == null
+                        ? -1
+                        : Long.parseLong(reply.substring("ALLOC ".length()).trim());
             } catch (IOException e) {
                 return -1;
             } catch (InterruptedException e) {
@@ -213,7 +267,8 @@ public final class Compare {
                 long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
                 return ticks * 1_000_000_000L / clockTicks;
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read the CPU time of server process " + process.pid(), e);
+                throw new java.io.UncheckedIOException(
+                        "cannot read the CPU time of server process " + process.pid(), e);
             }
         }
 
@@ -228,9 +283,12 @@ public final class Compare {
                 }
                 throw new IOException("no VmRSS in /proc/" + pid + "/status");
             }
-            Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+            Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram")
+                    .redirectErrorStream(true)
+                    .start();
             String last = null;
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(jcmd.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(jcmd.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (line.startsWith("Total")) {
@@ -275,7 +333,9 @@ public final class Compare {
         if (serverCpu != null) {
             cmd.addAll(List.of("taskset", "-c", serverCpu));
         }
-        List<String> jvm = Arrays.asList(options.string("server-jvm", "-Xms256m -Xmx1g -XX:+UseG1GC").trim().split("\\s+"));
+        List<String> jvm = Arrays.asList(options.string("server-jvm", "-Xms256m -Xmx1g -XX:+UseG1GC")
+                .trim()
+                .split("\\s+"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         switch (kind) {
             case "c" -> {
@@ -287,10 +347,16 @@ public final class Compare {
                 int port = freePort();
                 cmd.add(java);
                 cmd.addAll(jvm);
-                cmd.addAll(List.of("-jar", sampleJar().toString(), "--asyncore.servers.echo.port=" + port, "--server.port=0",
+                cmd.addAll(List.of(
+                        "-jar",
+                        sampleJar().toString(),
+                        "--asyncore.servers.echo.port=" + port,
+                        "--server.port=0",
                         "--spring.main.banner-mode=off"));
-                // The sample app's chat server must not collide with a previous round (or anything else on the machine).
-                String extra = options.string("starter-args", "--asyncore.servers.chat.port=0").trim();
+                // The sample app's chat server must not collide with a previous round (or anything else on the
+                // machine).
+                String extra = options.string("starter-args", "--asyncore.servers.chat.port=0")
+                        .trim();
                 if (!extra.isEmpty()) {
                     cmd.addAll(Arrays.asList(extra.split("\\s+")));
                 }
@@ -299,7 +365,12 @@ public final class Compare {
             default -> {
                 cmd.add(java);
                 cmd.addAll(jvm);
-                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerMain.class.getName(), kind, "0",
+                cmd.addAll(List.of(
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ServerMain.class.getName(),
+                        kind,
+                        "0",
                         "--stdin-control"));
                 return launch(cmd, true, -1);
             }
@@ -308,7 +379,9 @@ public final class Compare {
 
     /** Starts the process; port -1 means "read PORT n from its stdout", else wait until the port accepts connections. */
     private ServerProcess launch(List<String> cmd, boolean java, int port) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         int bound = port;
         if (port < 0) {
@@ -321,18 +394,20 @@ public final class Compare {
         }
         // Keep draining its stdout so that a chatty server never blocks on a full pipe; keep the answers to "alloc".
         BlockingQueue<String> replies = new LinkedBlockingQueue<>();
-        Thread drain = new Thread(() -> {
-            try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("ALLOC ")) {
-                        replies.add(line);
+        Thread drain = new Thread(
+                () -> {
+                    try {
+                        String line;
+                        while ((line = out.readLine()) != null) {
+                            if (line.startsWith("ALLOC ")) {
+                                replies.add(line);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // process ended
                     }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        }, "drain-" + p.pid());
+                },
+                "drain-" + p.pid());
         drain.setDaemon(true);
         drain.start();
         if (port >= 0) {
@@ -377,10 +452,14 @@ public final class Compare {
             if (Files.isDirectory(d)) {
                 try (Stream<Path> files = Files.list(d)) {
                     Path found = files.filter(f -> {
-                        String n = f.getFileName().toString();
-                        return n.startsWith("sample-app-") && n.endsWith(".jar") && !n.endsWith("-plain.jar")
-                                && !n.endsWith("-sources.jar");
-                    }).findFirst().orElse(null);
+                                String n = f.getFileName().toString();
+                                return n.startsWith("sample-app-")
+                                        && n.endsWith(".jar")
+                                        && !n.endsWith("-plain.jar")
+                                        && !n.endsWith("-sources.jar");
+                            })
+                            .findFirst()
+                            .orElse(null);
                     if (found != null) {
                         return found;
                     }
@@ -435,19 +514,25 @@ public final class Compare {
             double[] m = new double[METRICS.length];
             for (int i = 0; i < METRICS.length; i++) {
                 int metric = i;
-                m[i] = median(rounds.stream().mapToDouble(r -> r[metric]).filter(v -> !Double.isNaN(v)).sorted().toArray());
+                m[i] = median(rounds.stream()
+                        .mapToDouble(r -> r[metric])
+                        .filter(v -> !Double.isNaN(v))
+                        .sorted()
+                        .toArray());
             }
             medians.put(kind, m);
         });
         System.out.println();
-        System.out.println("Medians of " + results.values().stream().mapToInt(List::size).max().orElse(0) + " rounds "
+        System.out.println("Medians of "
+                + results.values().stream().mapToInt(List::size).max().orElse(0) + " rounds "
                 + "(KiB/idle: live heap after full GC for JVM servers, RSS for c):");
         printTable(medians, null);
         for (String reference : List.of("c", "netty")) {
             double[] ref = medians.get(reference);
             if (ref != null) {
                 System.out.println();
-                System.out.println("Ratios to " + reference + " (x " + reference + "; higher is better for msg/s, MB/s, connects/s,"
+                System.out.println("Ratios to " + reference + " (x " + reference
+                        + "; higher is better for msg/s, MB/s, connects/s,"
                         + " idle/plain; lower is better for the others):");
                 printTable(medians, ref);
             }

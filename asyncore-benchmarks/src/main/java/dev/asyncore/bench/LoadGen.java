@@ -29,10 +29,10 @@ public final class LoadGen {
     static final int PERIOD = 65_521;
     /** Largest single write or read. */
     static final int MAX_IO = 256 * 1024;
+
     private static final ByteBuffer PATTERN = pattern();
 
-    private LoadGen() {
-    }
+    private LoadGen() {}
 
     private static ByteBuffer pattern() {
         ByteBuffer b = ByteBuffer.allocateDirect(PERIOD + MAX_IO);
@@ -109,17 +109,28 @@ public final class LoadGen {
         }
 
         private double perMessage(int counter) {
-            return serverDelta == null || serverDelta[counter] < 0 ? Double.NaN : (double) serverDelta[counter] / messages;
+            return serverDelta == null || serverDelta[counter] < 0
+                    ? Double.NaN
+                    : (double) serverDelta[counter] / messages;
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%,.0f msg/s  %,.1f MB/s  p50 %.1f us  p99 %.1f us  p999 %.1f us%s",
-                    messagesPerSecond(), megabytesPerSecond(), latencyMicros(50), latencyMicros(99), latencyMicros(99.9),
-                    (Double.isNaN(serverCpuPerMessage()) ? "" : String.format(Locale.ROOT, "  server CPU %.0f ns/msg",
-                            serverCpuPerMessage()))
-                            + (Double.isNaN(serverAllocationPerMessage()) ? "" : String.format(Locale.ROOT, "  %.2f B/msg allocated",
-                                    serverAllocationPerMessage())));
+            return String.format(
+                    Locale.ROOT,
+                    "%,.0f msg/s  %,.1f MB/s  p50 %.1f us  p99 %.1f us  p999 %.1f us%s",
+                    messagesPerSecond(),
+                    megabytesPerSecond(),
+                    latencyMicros(50),
+                    latencyMicros(99),
+                    latencyMicros(99.9),
+                    (Double.isNaN(serverCpuPerMessage())
+                                    ? ""
+                                    : String.format(Locale.ROOT, "  server CPU %.0f ns/msg", serverCpuPerMessage()))
+                            + (Double.isNaN(serverAllocationPerMessage())
+                                    ? ""
+                                    : String.format(
+                                            Locale.ROOT, "  %.2f B/msg allocated", serverAllocationPerMessage())));
         }
     }
 
@@ -142,7 +153,8 @@ public final class LoadGen {
             this.id = id;
             this.channel = channel;
             this.base = (id * 7919L) % PERIOD;
-            this.stamps = new long[Integer.highestOneBit(window) == window ? window : Integer.highestOneBit(window) << 1];
+            this.stamps =
+                    new long[Integer.highestOneBit(window) == window ? window : Integer.highestOneBit(window) << 1];
             this.size = size;
         }
     }
@@ -160,8 +172,15 @@ public final class LoadGen {
      * @return what was measured
      * @throws IOException on a connection failure or a wrong echoed byte
      */
-    public static EchoResult echo(InetSocketAddress address, int connections, int window, int size, Duration warmup,
-            Duration duration, Probe probe) throws IOException {
+    public static EchoResult echo(
+            InetSocketAddress address,
+            int connections,
+            int window,
+            int size,
+            Duration warmup,
+            Duration duration,
+            Probe probe)
+            throws IOException {
         require(connections >= 1, "connections must be >= 1: " + connections);
         require(window >= 1, "window must be >= 1: " + window);
         require(size >= 1, "size must be >= 1: " + size);
@@ -229,7 +248,8 @@ public final class LoadGen {
         }
     }
 
-    private static int read(Conn c, ByteBuffer in, ByteBuffer expect, Histogram histogram, long now) throws IOException {
+    private static int read(Conn c, ByteBuffer in, ByteBuffer expect, Histogram histogram, long now)
+            throws IOException {
         in.clear();
         int n = c.channel.read(in);
         if (n < 0) {
@@ -239,15 +259,16 @@ public final class LoadGen {
             return 0;
         }
         if (c.received + n > c.sent) {
-            throw new IOException("connection " + c.id + " received " + (c.received + n) + " bytes but sent only " + c.sent);
+            throw new IOException(
+                    "connection " + c.id + " received " + (c.received + n) + " bytes but sent only " + c.sent);
         }
         in.flip();
         int pos = (int) ((c.base + c.received) % PERIOD);
         expect.limit(pos + n).position(pos);
         int bad = in.mismatch(expect);
         if (bad >= 0) {
-            throw new IOException("connection " + c.id + ": wrong echoed byte at stream offset " + (c.received + bad) + ": got "
-                    + in.get(bad) + ", expected " + expect.get(pos + bad));
+            throw new IOException("connection " + c.id + ": wrong echoed byte at stream offset " + (c.received + bad)
+                    + ": got " + in.get(bad) + ", expected " + expect.get(pos + bad));
         }
         long before = c.received / c.size;
         c.received += n;
@@ -514,8 +535,9 @@ public final class LoadGen {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: LoadGen <host> <port> <echo|pingpong|bulk|connect|idle> [--conns N] [--window W] "
-                    + "[--size S] [--warmup SEC] [--duration SEC] [--idle K]");
+            System.err.println(
+                    "usage: LoadGen <host> <port> <echo|pingpong|bulk|connect|idle> [--conns N] [--window W] "
+                            + "[--size S] [--warmup SEC] [--duration SEC] [--idle K]");
             System.exit(2);
         }
         InetSocketAddress address = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
@@ -524,25 +546,63 @@ public final class LoadGen {
         Duration warmup = o.seconds("warmup", 1);
         Duration duration = o.seconds("duration", 3);
         switch (mode) {
-            case "echo" -> System.out.println(echo(address, o.integer("conns", 50), o.integer("window", 16),
-                    o.integer("size", 64), warmup, duration, null));
-            case "pingpong" -> System.out.println(echo(address, o.integer("conns", 1), 1, o.integer("size", 64), warmup,
-                    duration, null));
-            case "bulk" -> System.out.println(echo(address, o.integer("conns", 50), o.integer("window", 4),
-                    o.integer("size", 16384), warmup, duration, null));
-            case "connect" -> System.out.printf(Locale.ROOT, "%,.0f connects/s%n",
-                    connectRate(address, o.integer("concurrency", 8), warmup, duration));
+            case "echo" ->
+                System.out.println(echo(
+                        address,
+                        o.integer("conns", 50),
+                        o.integer("window", 16),
+                        o.integer("size", 64),
+                        warmup,
+                        duration,
+                        null));
+            case "pingpong" ->
+                System.out.println(
+                        echo(address, o.integer("conns", 1), 1, o.integer("size", 64), warmup, duration, null));
+            case "bulk" ->
+                System.out.println(echo(
+                        address,
+                        o.integer("conns", 50),
+                        o.integer("window", 4),
+                        o.integer("size", 16384),
+                        warmup,
+                        duration,
+                        null));
+            case "connect" ->
+                System.out.printf(
+                        Locale.ROOT,
+                        "%,.0f connects/s%n",
+                        connectRate(address, o.integer("concurrency", 8), warmup, duration));
             case "idle" -> {
-                System.out.println("without idle connections: " + echo(address, o.integer("conns", 50),
-                        o.integer("window", 16), o.integer("size", 64), warmup, duration, null));
-                try (IdleConnections idle = openIdle(address, o.integer("idle", 10_000), 128, Duration.ofSeconds(120))) {
-                    System.out.printf(Locale.ROOT, "opened %,d idle connections in %.0f ms%n", idle.size(),
+                System.out.println("without idle connections: "
+                        + echo(
+                                address,
+                                o.integer("conns", 50),
+                                o.integer("window", 16),
+                                o.integer("size", 64),
+                                warmup,
+                                duration,
+                                null));
+                try (IdleConnections idle =
+                        openIdle(address, o.integer("idle", 10_000), 128, Duration.ofSeconds(120))) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "opened %,d idle connections in %.0f ms%n",
+                            idle.size(),
                             idle.openNanos() / 1e6);
-                    System.out.println("with idle connections:    " + echo(address, o.integer("conns", 50),
-                            o.integer("window", 16), o.integer("size", 64), warmup, duration, null));
+                    System.out.println("with idle connections:    "
+                            + echo(
+                                    address,
+                                    o.integer("conns", 50),
+                                    o.integer("window", 16),
+                                    o.integer("size", 64),
+                                    warmup,
+                                    duration,
+                                    null));
                 }
             }
-            default -> throw new IllegalArgumentException("unknown mode '" + mode + "': expected echo, pingpong, bulk, connect or idle");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown mode '" + mode + "': expected echo, pingpong, bulk, connect or idle");
         }
     }
 }

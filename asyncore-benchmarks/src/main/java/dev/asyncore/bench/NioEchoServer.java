@@ -99,7 +99,7 @@ public final class NioEchoServer implements Runnable, AutoCloseable {
     private void read(SelectionKey key) throws IOException {
         SocketChannel ch = (SocketChannel) key.channel();
         ByteBuffer buf = shared;
-        for (;;) {
+        for (; ; ) {
             buf.clear();
             int n = ch.read(buf);
             if (n < 0) {

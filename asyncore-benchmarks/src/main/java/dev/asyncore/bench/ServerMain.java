@@ -19,8 +19,7 @@ import java.util.Locale;
  * The C server ({@code epoll_echo.c}) and the sample app are separate programs that {@link Compare} launches itself.
  */
 public final class ServerMain {
-    private ServerMain() {
-    }
+    private ServerMain() {}
 
     /**
      * Starts the server named by {@code args[0]} on port {@code args[1]} (0 = any free port). Main thread.
@@ -61,8 +60,9 @@ public final class ServerMain {
                 server = s;
                 bound = s.port();
             }
-            default -> throw new IllegalArgumentException(
-                    "unknown server kind '" + args[0] + "': expected netty, nio, asyncore or python-loop");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown server kind '" + args[0] + "': expected netty, nio, asyncore or python-loop");
         }
         System.out.println("PORT " + bound);
         System.out.flush();

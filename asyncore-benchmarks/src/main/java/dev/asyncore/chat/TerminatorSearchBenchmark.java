@@ -135,10 +135,11 @@ public class TerminatorSearchBenchmark {
     public void tearDown() {
         chat.close();
         pipeline.finishAndReleaseAll();
-        if (chat.frames > 0 && pipelineCounter.frames > 0
+        if (chat.frames > 0
+                && pipelineCounter.frames > 0
                 && chat.bytes / chat.frames != pipelineCounter.bytes / pipelineCounter.frames) {
-            throw new IllegalStateException("AsyncChat and Netty disagree on the frame length: " + chat.bytes / chat.frames
-                    + " vs " + pipelineCounter.bytes / pipelineCounter.frames);
+            throw new IllegalStateException("AsyncChat and Netty disagree on the frame length: "
+                    + chat.bytes / chat.frames + " vs " + pipelineCounter.bytes / pipelineCounter.frames);
         }
     }
 

@@ -53,7 +53,9 @@ class LoadGenTest {
         assertThat(r.messages()).isPositive();
         assertThat(r.bytes()).isEqualTo(r.messages() * 100);
         assertThat(r.latency().getTotalCount()).isEqualTo(r.messages());
-        assertThat(r.latencyMicros(99)).isGreaterThanOrEqualTo(r.latencyMicros(50)).isPositive();
+        assertThat(r.latencyMicros(99))
+                .isGreaterThanOrEqualTo(r.latencyMicros(50))
+                .isPositive();
         assertThat(r.serverCpuPerMessage()).isNaN();
     }
 
@@ -75,24 +77,28 @@ class LoadGenTest {
     @Test
     void aWrongEchoedByteFailsTheRunAndNamesItsOffset() throws Exception {
         corrupting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        corruptingThread = new Thread(() -> {
-            try (Socket s = corrupting.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                long offset = 0;
-                byte[] buf = new byte[4096];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    for (int i = 0; i < n; i++) {
-                        if (offset + i == 1000) {
-                            buf[i] ^= 0x55;
+        corruptingThread = new Thread(
+                () -> {
+                    try (Socket s = corrupting.accept();
+                            InputStream in = s.getInputStream();
+                            OutputStream out = s.getOutputStream()) {
+                        long offset = 0;
+                        byte[] buf = new byte[4096];
+                        int n;
+                        while ((n = in.read(buf)) > 0) {
+                            for (int i = 0; i < n; i++) {
+                                if (offset + i == 1000) {
+                                    buf[i] ^= 0x55;
+                                }
+                            }
+                            offset += n;
+                            out.write(buf, 0, n);
                         }
+                    } catch (IOException ignored) {
+                        // the client gave up: that is the point of the test
                     }
-                    offset += n;
-                    out.write(buf, 0, n);
-                }
-            } catch (IOException ignored) {
-                // the client gave up: that is the point of the test
-            }
-        }, "test-corrupting-echo");
+                },
+                "test-corrupting-echo");
         corruptingThread.start();
         InetSocketAddress addr = new InetSocketAddress("127.0.0.1", corrupting.getLocalPort());
 
@@ -112,17 +118,23 @@ class LoadGenTest {
             LoadGen.EchoResult r = LoadGen.echo(addr, 2, 2, 64, Duration.ZERO, Duration.ofMillis(200), null);
             assertThat(r.messages()).isPositive();
         }
-        assertThat(LoadGen.connectRate(addr, 2, Duration.ZERO, Duration.ofMillis(300))).isPositive();
+        assertThat(LoadGen.connectRate(addr, 2, Duration.ZERO, Duration.ofMillis(300)))
+                .isPositive();
     }
 
     @Test
     void badArgumentsAreRejectedWithTheirValue() {
         InetSocketAddress addr = new InetSocketAddress("127.0.0.1", 1);
         assertThatThrownBy(() -> LoadGen.echo(addr, 0, 1, 1, Duration.ZERO, Duration.ZERO, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("connections must be >= 1: 0");
-        assertThatThrownBy(() -> Options.parse(new String[] {"--rounds", "three"}, 0).integer("rounds", 3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'three'");
-        assertThatThrownBy(() -> Options.parse(new String[] {"--warmup", "-1"}, 0).seconds("warmup", 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("connections must be >= 1: 0");
+        assertThatThrownBy(() ->
+                        Options.parse(new String[] {"--rounds", "three"}, 0).integer("rounds", 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'three'");
+        assertThatThrownBy(
+                        () -> Options.parse(new String[] {"--warmup", "-1"}, 0).seconds("warmup", 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
     }
 }

@@ -344,7 +344,8 @@ public abstract class AsyncChat extends Dispatcher {
      */
     private void updateReadPause() {
         long queued = queuedBytes;
-        boolean pause = queued > 0 && (queued + framer.frameLength() >= highWatermark || (readPaused && queued > lowWatermark));
+        boolean pause =
+                queued > 0 && (queued + framer.frameLength() >= highWatermark || (readPaused && queued > lowWatermark));
         if (pause != readPaused) {
             readPaused = pause;
             interestChanged();
@@ -514,7 +515,8 @@ public abstract class AsyncChat extends Dispatcher {
      */
     public void setWatermarks(int low, int high) {
         if (low < 0 || high < 1 || low > high) {
-            throw new IllegalArgumentException("watermarks need 0 <= low <= high and high >= 1, got low=" + low + ", high=" + high);
+            throw new IllegalArgumentException(
+                    "watermarks need 0 <= low <= high and high >= 1, got low=" + low + ", high=" + high);
         }
         lowWatermark = low;
         highWatermark = high;

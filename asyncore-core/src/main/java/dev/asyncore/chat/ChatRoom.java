@@ -29,8 +29,7 @@ public final class ChatRoom {
     private volatile int highWatermark = AsyncChat.DEFAULT_HIGH_WATERMARK;
 
     /** Creates an empty room. Any thread. */
-    public ChatRoom() {
-    }
+    public ChatRoom() {}
 
     /**
      * Makes the member that serves an accepted connection; a {@link dev.asyncore.handler.HandlerFactory}. Loop thread.
@@ -125,7 +124,8 @@ public final class ChatRoom {
      */
     public void setWatermarks(int low, int high) {
         if (low < 0 || high < 1 || low > high) {
-            throw new IllegalArgumentException("watermarks need 0 <= low <= high and high >= 1, got low=" + low + ", high=" + high);
+            throw new IllegalArgumentException(
+                    "watermarks need 0 <= low <= high and high >= 1, got low=" + low + ", high=" + high);
         }
         lowWatermark = low;
         highWatermark = high;

@@ -212,7 +212,8 @@ final class TerminatorFramer {
             terminatorKind = COUNT;
             terminatorCount = count;
         } else {
-            throw new IllegalArgumentException("terminator must be byte[], Integer or null, got " + terminator.getClass().getName());
+            throw new IllegalArgumentException("terminator must be byte[], Integer or null, got "
+                    + terminator.getClass().getName());
         }
     }
 

@@ -55,8 +55,8 @@ public class EchoHandler extends Dispatcher {
     public EchoHandler(SocketChannel sock, DispatcherMap map, int highWatermark, int lowWatermark) {
         super(sock, map);
         if (highWatermark < 1 || lowWatermark < 0 || lowWatermark >= highWatermark) {
-            throw new IllegalArgumentException("watermarks must satisfy 0 <= low < high, were low=" + lowWatermark
-                    + " high=" + highWatermark);
+            throw new IllegalArgumentException(
+                    "watermarks must satisfy 0 <= low < high, were low=" + lowWatermark + " high=" + highWatermark);
         }
         this.highWatermark = highWatermark;
         this.lowWatermark = lowWatermark;

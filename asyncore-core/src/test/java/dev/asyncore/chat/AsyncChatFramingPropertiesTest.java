@@ -131,12 +131,15 @@ class AsyncChatFramingPropertiesTest {
 
         @Override
         public String toString() {
-            return "input=" + new String(input, java.nio.charset.StandardCharsets.ISO_8859_1) + " terminator=" + describe(terminator)
-                    + " next=" + next.stream().map(Scenario::describe).toList() + " cuts=" + Arrays.toString(cuts);
+            return "input=" + new String(input, java.nio.charset.StandardCharsets.ISO_8859_1) + " terminator="
+                    + describe(terminator) + " next="
+                    + next.stream().map(Scenario::describe).toList() + " cuts=" + Arrays.toString(cuts);
         }
 
         private static String describe(Object t) {
-            return t instanceof byte[] b ? "'" + new String(b, java.nio.charset.StandardCharsets.ISO_8859_1) + "'" : String.valueOf(t);
+            return t instanceof byte[] b
+                    ? "'" + new String(b, java.nio.charset.StandardCharsets.ISO_8859_1) + "'"
+                    : String.valueOf(t);
         }
     }
 }

@@ -168,7 +168,8 @@ class AsyncChatFramingTest {
     @Test
     void findPrefixAtEndFollowsPython() {
         assertThat(AsyncChat.findPrefixAtEnd(bytes("qwerty\r"), bytes("\r\n"))).isEqualTo(1);
-        assertThat(AsyncChat.findPrefixAtEnd(bytes("qwertydkjf"), bytes("\r\n"))).isZero();
+        assertThat(AsyncChat.findPrefixAtEnd(bytes("qwertydkjf"), bytes("\r\n")))
+                .isZero();
         assertThat(AsyncChat.findPrefixAtEnd(bytes("aqq"), bytes("qqq"))).isEqualTo(2);
         assertThat(AsyncChat.findPrefixAtEnd(bytes(""), bytes("ab"))).isZero();
         assertThat(AsyncChat.findPrefixAtEnd(bytes("a"), bytes("a"))).isZero();
@@ -176,11 +177,15 @@ class AsyncChatFramingTest {
 
     @Test
     void badSettingsFailNamingTheValue() {
-        assertThatThrownBy(() -> chat.setMaxFrameLength(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxFrameLength").hasMessageContaining("0");
-        assertThatThrownBy(() -> chat.setWatermarks(10, 5)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> chat.setMaxFrameLength(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxFrameLength")
+                .hasMessageContaining("0");
+        assertThatThrownBy(() -> chat.setWatermarks(10, 5))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("low=10, high=5");
-        assertThatThrownBy(() -> chat.setAcInBufferSize(-1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> chat.setAcInBufferSize(-1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("-1");
     }
 

@@ -71,7 +71,8 @@ class AsyncChatFuzzTest {
             }
             assertThat(chat.longestFrame).as("seed %d run %d", seed, run).isLessThanOrEqualTo(chat.getMaxFrameLength());
             byte[] seen = chat.out.toByteArray();
-            assertThat(seen).as("seed %d run %d: a prefix of the input", seed, run)
+            assertThat(seen)
+                    .as("seed %d run %d: a prefix of the input", seed, run)
                     .isEqualTo(Arrays.copyOf(input, seen.length));
         }
         assertThat(rejected).isPositive();

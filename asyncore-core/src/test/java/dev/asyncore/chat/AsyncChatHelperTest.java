@@ -59,7 +59,8 @@ class AsyncChatHelperTest {
     @Test
     void findPrefixAtEnd() {
         assertThat(AsyncChat.findPrefixAtEnd(bytes("qwerty\r"), bytes("\r\n"))).isEqualTo(1);
-        assertThat(AsyncChat.findPrefixAtEnd(bytes("qwertydkjf"), bytes("\r\n"))).isZero();
+        assertThat(AsyncChat.findPrefixAtEnd(bytes("qwertydkjf"), bytes("\r\n")))
+                .isZero();
     }
 
     private static byte[] bytes(String s) {
@@ -69,7 +70,8 @@ class AsyncChatHelperTest {
     @Test
     void disallowNegativeTerminator() {
         RecordingChat client = new RecordingChat(map);
-        assertThatThrownBy(() -> client.setTerminator(-1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> client.setTerminator(-1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the number of received bytes must be positive, got -1");
     }
 }

@@ -65,7 +65,11 @@ class ChatRoomServerTest {
     }
 
     private void startLoop(boolean usePoll) {
-        loop = AsyncLoop.builder(map).usePoll(usePoll).timeout(Duration.ofMillis(200)).threadName("chat-test-loop").build();
+        loop = AsyncLoop.builder(map)
+                .usePoll(usePoll)
+                .timeout(Duration.ofMillis(200))
+                .threadName("chat-test-loop")
+                .build();
         loop.start();
     }
 
@@ -96,7 +100,9 @@ class ChatRoomServerTest {
             assertThat(c.get(i).readLine()).isEqualTo("hello");
         }
         c.get(1).send("a\nb\n");
-        assertThat(c.get(0).readLine()).as("the sender does not get its own line").isEqualTo("a");
+        assertThat(c.get(0).readLine())
+                .as("the sender does not get its own line")
+                .isEqualTo("a");
         assertThat(c.get(0).readLine()).isEqualTo("b");
         for (int i = 2; i < 4; i++) {
             assertThat(c.get(i).readLine()).isEqualTo("a");
@@ -120,8 +126,11 @@ class ChatRoomServerTest {
         c.get(0).send("x".repeat(2000));
         assertThat(c.get(0).readToEnd()).as("disconnected by the server").isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> room.memberCount() == 2);
-        assertThat(logs).anySatisfy(line -> assertThat(line).startsWith("error: ")
-                .contains(FrameTooLongException.class.getName()).contains("maxFrameLength 1024"));
+        assertThat(logs)
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("error: ")
+                        .contains(FrameTooLongException.class.getName())
+                        .contains("maxFrameLength 1024"));
 
         c.get(1).send("still here\n");
         assertThat(c.get(2).readLine()).isEqualTo("still here");
@@ -149,12 +158,14 @@ class ChatRoomServerTest {
         writer.start();
 
         long[] last = {-1};
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            long now = written.get();
-            boolean stalled = now > 0 && now == last[0];
-            last[0] = now;
-            return stalled;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    long now = written.get();
+                    boolean stalled = now > 0 && now == last[0];
+                    last[0] = now;
+                    return stalled;
+                });
         long high = handler.getHighWatermark();
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> handler.queuedBytes() <= high);
         for (int i = 0; i < 20; i++) {
@@ -162,10 +173,14 @@ class ChatRoomServerTest {
             assertThat(others.get(1).readLine()).isEqualTo("line " + i);
         }
 
-        System.out.printf("flood: client wrote %d of %d bytes before it was held back; server peak queued %d, high watermark %d%n",
+        System.out.printf(
+                "flood: client wrote %d of %d bytes before it was held back; server peak queued %d, high watermark %d%n",
                 written.get(), FLOOD_BYTES, handler.peakQueuedBytes(), high);
         assertThat(written.get()).as("the writer was held back").isLessThan(FLOOD_BYTES);
-        assertThat(handler.peakQueuedBytes()).as("peak queued bytes").isLessThanOrEqualTo(high).isGreaterThan(high - 4096);
+        assertThat(handler.peakQueuedBytes())
+                .as("peak queued bytes")
+                .isLessThanOrEqualTo(high)
+                .isGreaterThan(high - 4096);
         assertThat(handler.queuedBytes()).isLessThanOrEqualTo(high);
         flooder.close();
         writer.join(TimeUnit.SECONDS.toMillis(10));

@@ -49,7 +49,10 @@ class ServerDispatcherTest {
     }
 
     private void startLoop() {
-        loop = AsyncLoop.builder(map).threadName("server-test-loop").timeout(Duration.ofMillis(100)).build();
+        loop = AsyncLoop.builder(map)
+                .threadName("server-test-loop")
+                .timeout(Duration.ofMillis(100))
+                .build();
         loop.start();
     }
 
@@ -91,7 +94,8 @@ class ServerDispatcherTest {
                 resetWhileConnecting++;
             }
         }
-        await().atMost(WAIT).until(() -> server.stats().accepted() + server.stats().rejected() == 20);
+        await().atMost(WAIT)
+                .until(() -> server.stats().accepted() + server.stats().rejected() == 20);
         int served = 0;
         for (Socket s : connected) {
             if (echoes(s)) {
@@ -134,7 +138,8 @@ class ServerDispatcherTest {
     @Test
     void maxConnectionsRejectsNegative() {
         ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
-        assertThatThrownBy(() -> server.setMaxConnections(-1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> server.setMaxConnections(-1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("-1");
     }
 

@@ -24,8 +24,6 @@ class ConnectCloseCyclesTest extends LoopTestSupport {
 
     private static final Path FDS = Path.of("/proc/self/fd");
 
-
-
     @Test
     void descriptorsAndChannelsComeBack() throws Exception {
         assumeThat(Files.isDirectory(FDS)).as("needs /proc/self/fd").isTrue();
@@ -63,5 +61,4 @@ class ConnectCloseCyclesTest extends LoopTestSupport {
             }
         }
     }
-
 }

@@ -18,8 +18,7 @@ import java.util.SplittableRandom;
 final class EchoClients implements AutoCloseable {
 
     /** The result of a run. */
-    record Result(int connections, long messagesVerified, long bytesVerified, List<String> failures) {
-    }
+    record Result(int connections, long messagesVerified, long bytesVerified, List<String> failures) {}
 
     private final Selector selector;
     private final List<Conversation> conversations = new ArrayList<>();
@@ -128,7 +127,8 @@ final class EchoClients implements AutoCloseable {
                 if (in.position() == expected.length) {
                     for (int i = 0; i < expected.length; i++) {
                         if (in.get(i) != expected[i]) {
-                            throw new IllegalStateException("byte " + i + " of message " + verifiedMessages + " differs");
+                            throw new IllegalStateException(
+                                    "byte " + i + " of message " + verifiedMessages + " differs");
                         }
                     }
                     verifiedMessages++;

@@ -27,7 +27,6 @@ class FloodWithoutReadingTest extends LoopTestSupport {
 
     private final AtomicInteger maxQueued = new AtomicInteger();
 
-
     @Test
     void queueStaysUnderTheHighWatermarkWhileOthersAreServed() throws Exception {
         ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new RecordingEcho(channel, m));

@@ -20,8 +20,6 @@ import static org.awaitility.Awaitility.await;
  */
 class HalfCloseTest extends LoopTestSupport {
 
-
-
     @Test
     void pendingEchoIsSentAfterTheClientHalfCloses() throws Exception {
         EchoServer server = new EchoServer(new InetSocketAddress("127.0.0.1", 0), map);
@@ -52,5 +50,4 @@ class HalfCloseTest extends LoopTestSupport {
         in.transferTo(all);
         return all.toByteArray();
     }
-
 }

@@ -22,7 +22,6 @@ class ManyConnectionsEchoTest extends LoopTestSupport {
         startLoop("many-connections-loop");
     }
 
-
     @Test
     void twoThousandConnectionsEchoEveryByte() throws Exception {
         InetSocketAddress address = (InetSocketAddress) server.localAddress();

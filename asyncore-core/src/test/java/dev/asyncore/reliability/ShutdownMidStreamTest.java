@@ -88,8 +88,8 @@ class ShutdownMidStreamTest extends LoopTestSupport {
                 s.close();
             }));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> handlers.size() == n
-                && handlers.values().stream().allMatch(h -> h.read > 100_000));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> handlers.size() == n && handlers.values().stream().allMatch(h -> h.read > 100_000));
 
         assertThat(loop.shutdownGracefully(Duration.ofSeconds(20))).isTrue();
         keepSending.set(false);
@@ -104,7 +104,9 @@ class ShutdownMidStreamTest extends LoopTestSupport {
             CountingEcho h = handlers.get(s.getLocalPort());
             byte[] got = received.get(i).toByteArray();
             assertThat(cleanEnd.get(i)).as("client %d saw end of stream", i).isTrue();
-            assertThat(h.readAtShutdown).as("client %d bytes read before shutdown", i).isPositive();
+            assertThat(h.readAtShutdown)
+                    .as("client %d bytes read before shutdown", i)
+                    .isPositive();
             assertThat((long) got.length).as("client %d bytes back", i).isEqualTo(h.readAtShutdown);
             byte[] pattern = patterns.get(i);
             for (int j = 0; j < got.length; j++) {
@@ -117,13 +119,15 @@ class ShutdownMidStreamTest extends LoopTestSupport {
     }
 
     private static Thread start(String name, IoAction action) {
-        Thread t = new Thread(() -> {
-            try {
-                action.run();
-            } catch (IOException ignored) {
-                // the writer stops when the server has closed
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        action.run();
+                    } catch (IOException ignored) {
+                        // the writer stops when the server has closed
+                    }
+                },
+                name);
         t.start();
         return t;
     }

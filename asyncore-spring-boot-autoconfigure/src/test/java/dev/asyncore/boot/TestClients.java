@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
 /** Blocking loopback clients for tests. */
 public final class TestClients {
 
-    private TestClients() {
-    }
+    private TestClients() {}
 
     /** Opens a blocking client to 127.0.0.1:port. */
     public static SocketChannel connect(int port) throws IOException {
@@ -28,8 +27,7 @@ public final class TestClients {
         try {
             channel.connect(address);
             return channel;
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             channel.close();
             throw ex;
         }
@@ -62,19 +60,22 @@ public final class TestClients {
     public static boolean closedByPeer(SocketChannel channel) {
         try {
             return channel.read(ByteBuffer.allocate(1)) < 0;
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             return true;
         }
     }
 
     /** Returns whether a live thread with this exact name exists. */
     public static boolean threadAlive(String name) {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch((t) -> t.getName().equals(name) && t.isAlive());
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch((t) -> t.getName().equals(name) && t.isAlive());
     }
 
     /** Finds the live thread with this exact name, or null. */
     public static Thread thread(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().equals(name)).findFirst().orElse(null);
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter((t) -> t.getName().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 }

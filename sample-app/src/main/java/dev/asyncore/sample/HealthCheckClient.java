@@ -73,16 +73,14 @@ public class HealthCheckClient extends Dispatcher {
             connect(address);
             String request = "GET " + PATH + " HTTP/1.0\r\nHost: localhost:" + address.getPort() + "\r\n\r\n";
             this.buffer = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
-        }
-        catch (IOException ex) {
+        } catch (IOException ex) {
             handleError(ex);
         }
     }
 
     /** Step 3: the connection is up; the request goes out through {@link #handleWrite()}. Loop thread. */
     @Override
-    public void handleConnect() {
-    }
+    public void handleConnect() {}
 
     /**
      * Step 4: write while the request has bytes left. Loop thread.

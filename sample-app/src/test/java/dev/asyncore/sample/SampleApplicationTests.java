@@ -29,8 +29,9 @@ import static org.awaitility.Awaitility.await;
  * connection, health is UP, the metrics are there, and the application's own HTTP client dispatcher fetched its health at
  * startup.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = { "asyncore.servers.echo.port=0", "asyncore.servers.chat.port=0", "asyncore.shutdown.timeout=1s" })
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {"asyncore.servers.echo.port=0", "asyncore.servers.chat.port=0", "asyncore.shutdown.timeout=1s"})
 @DirtiesContext
 class SampleApplicationTests {
 
@@ -70,7 +71,8 @@ class SampleApplicationTests {
 
     @Test
     void chatServerRelaysALineToTheOtherClient() throws Exception {
-        try (Socket alice = connect(this.chatPort); Socket bob = connect(this.chatPort)) {
+        try (Socket alice = connect(this.chatPort);
+                Socket bob = connect(this.chatPort)) {
             await().atMost(WAIT).until(() -> serverConnections("chat") == 2);
             send(alice, "hi bob\r\n");
             assertThat(readLine(bob.getInputStream())).isEqualTo("hi bob");
@@ -86,11 +88,15 @@ class SampleApplicationTests {
             assertThat(readLine(client.getInputStream())).isEqualTo("ping");
             await().atMost(WAIT).untilAsserted(() -> {
                 String body = get("/actuator/asyncore");
-                assertThat((Integer) JsonPath.read(body, "$.servers.echo.connections")).isEqualTo(1);
+                assertThat((Integer) JsonPath.read(body, "$.servers.echo.connections"))
+                        .isEqualTo(1);
                 assertThat((Integer) JsonPath.read(body, "$.servers.echo.port")).isEqualTo(this.echoPort);
-                assertThat((Boolean) JsonPath.read(body, "$.servers.echo.listening")).isTrue();
-                assertThat((Integer) JsonPath.read(body, "$.servers.echo-any-port.port")).isEqualTo(this.anyPort);
-                assertThat((Integer) JsonPath.read(body, "$.channels.listening")).isEqualTo(3);
+                assertThat((Boolean) JsonPath.read(body, "$.servers.echo.listening"))
+                        .isTrue();
+                assertThat((Integer) JsonPath.read(body, "$.servers.echo-any-port.port"))
+                        .isEqualTo(this.anyPort);
+                assertThat((Integer) JsonPath.read(body, "$.channels.listening"))
+                        .isEqualTo(3);
                 assertThat((Integer) JsonPath.read(body, "$.channels.total")).isGreaterThanOrEqualTo(4);
                 assertThat((Boolean) JsonPath.read(body, "$.loop.running")).isTrue();
             });
@@ -103,7 +109,8 @@ class SampleApplicationTests {
         String body = get("/actuator/health");
         assertThat((String) JsonPath.read(body, "$.status")).isEqualTo("UP");
         assertThat((String) JsonPath.read(body, "$.components.asyncore.status")).isEqualTo("UP");
-        assertThat((String) JsonPath.read(body, "$.components.asyncore.details.servers.chat")).isEqualTo("listening");
+        assertThat((String) JsonPath.read(body, "$.components.asyncore.details.servers.chat"))
+                .isEqualTo("listening");
     }
 
     @Test
@@ -126,8 +133,8 @@ class SampleApplicationTests {
     }
 
     private String get(String path) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create("http://localhost:" + this.httpPort + path).toURL()
-                .openConnection();
+        HttpURLConnection connection = (HttpURLConnection)
+                URI.create("http://localhost:" + this.httpPort + path).toURL().openConnection();
         try {
             connection.setConnectTimeout((int) WAIT.toMillis());
             connection.setReadTimeout((int) WAIT.toMillis());
@@ -135,8 +142,7 @@ class SampleApplicationTests {
             try (InputStream in = connection.getInputStream()) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-        }
-        finally {
+        } finally {
             connection.disconnect();
         }
     }

@@ -49,9 +49,13 @@ public class AsyncoreEndpoint {
     @ReadOperation
     public AsyncoreDescriptor asyncore() {
         DispatcherMap map = this.loop.map();
-        LoopDescriptor loopDescriptor = new LoopDescriptor(this.loop.threadName(), this.loop.isRunning(),
-                this.loop.usePoll() ? "poll" : "select", this.loop.passes());
-        ChannelsDescriptor channels = new ChannelsDescriptor(map.total(), map.listening(), map.connected(), map.connecting());
+        LoopDescriptor loopDescriptor = new LoopDescriptor(
+                this.loop.threadName(),
+                this.loop.isRunning(),
+                this.loop.usePoll() ? "poll" : "select",
+                this.loop.passes());
+        ChannelsDescriptor channels =
+                new ChannelsDescriptor(map.total(), map.listening(), map.connected(), map.connecting());
         Map<String, ServerDescriptor> described = new LinkedHashMap<>();
         if (this.servers != null) {
             this.servers.all().forEach((name, server) -> described.put(name, describe(server)));
@@ -79,12 +83,19 @@ public class AsyncoreEndpoint {
         if (address instanceof InetSocketAddress inet) {
             host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
             port = server.getPort() >= 0 ? server.getPort() : inet.getPort();
-        }
-        else if (address instanceof UnixDomainSocketAddress unix) {
+        } else if (address instanceof UnixDomainSocketAddress unix) {
             path = unix.getPath().toString();
         }
-        return new ServerDescriptor(host, port, path, server.isListening(), server.connections(), server.accepted(),
-                server.rejected(), server.bytesReceived(), server.bytesSent());
+        return new ServerDescriptor(
+                host,
+                port,
+                path,
+                server.isListening(),
+                server.connections(),
+                server.accepted(),
+                server.rejected(),
+                server.bytesReceived(),
+                server.bytesSent());
     }
 
     /**
@@ -94,9 +105,9 @@ public class AsyncoreEndpoint {
      * @param channels channel counts of the managed map
      * @param servers each server by name
      */
-    public record AsyncoreDescriptor(LoopDescriptor loop, ChannelsDescriptor channels, Map<String, ServerDescriptor> servers)
-            implements OperationResponseBody {
-    }
+    public record AsyncoreDescriptor(
+            LoopDescriptor loop, ChannelsDescriptor channels, Map<String, ServerDescriptor> servers)
+            implements OperationResponseBody {}
 
     /**
      * The loop's state.
@@ -106,8 +117,7 @@ public class AsyncoreEndpoint {
      * @param dispatch {@code select} or {@code poll}
      * @param passes select/poll passes since the loop started
      */
-    public record LoopDescriptor(String threadName, boolean running, String dispatch, long passes) {
-    }
+    public record LoopDescriptor(String threadName, boolean running, String dispatch, long passes) {}
 
     /**
      * Channel counts of the managed map.
@@ -117,8 +127,7 @@ public class AsyncoreEndpoint {
      * @param connected connected channels
      * @param connecting channels still connecting
      */
-    public record ChannelsDescriptor(int total, int listening, int connected, int connecting) {
-    }
+    public record ChannelsDescriptor(int total, int listening, int connected, int connecting) {}
 
     /**
      * One server's state and counts.
@@ -133,7 +142,15 @@ public class AsyncoreEndpoint {
      * @param bytesReceived bytes read from its accepted channels
      * @param bytesSent bytes written to its accepted channels
      */
-    public record ServerDescriptor(String address, Integer port, String path, boolean listening, int connections, long accepted,
-            long rejected, long bytesReceived, long bytesSent) implements OperationResponseBody {
-    }
+    public record ServerDescriptor(
+            String address,
+            Integer port,
+            String path,
+            boolean listening,
+            int connections,
+            long accepted,
+            long rejected,
+            long bytesReceived,
+            long bytesSent)
+            implements OperationResponseBody {}
 }

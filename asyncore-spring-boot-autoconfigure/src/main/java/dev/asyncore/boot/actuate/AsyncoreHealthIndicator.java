@@ -35,21 +35,26 @@ public class AsyncoreHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         boolean up = this.loop.isRunning();
-        builder.withDetail("loop", this.loop.isRunning() ? "running" : (this.loop.failure() != null ? "died" : "stopped"));
+        builder.withDetail(
+                "loop", this.loop.isRunning() ? "running" : (this.loop.failure() != null ? "died" : "stopped"));
         if (this.loop.failure() != null) {
-            builder.withDetail("error", this.loop.failure().getClass().getName() + ": " + this.loop.failure().getMessage());
+            builder.withDetail(
+                    "error",
+                    this.loop.failure().getClass().getName() + ": "
+                            + this.loop.failure().getMessage());
         }
         Map<String, String> serverStates = new LinkedHashMap<>();
         if (this.servers != null) {
-            this.servers.all().forEach((name, server) -> serverStates.put(name, server.isListening() ? "listening" : "closed"));
+            this.servers
+                    .all()
+                    .forEach((name, server) -> serverStates.put(name, server.isListening() ? "listening" : "closed"));
         }
         up = up && !serverStates.containsValue("closed");
         builder.withDetail("servers", serverStates);
         builder.withDetail("channels", this.loop.map().total());
         if (up) {
             builder.up();
-        }
-        else {
+        } else {
             builder.down();
         }
     }

@@ -61,26 +61,61 @@ public class AsyncoreMetrics implements MeterBinder {
         String name = server.getName();
         channels(registry, name, "listening", server, (s) -> s.isListening() ? 1 : 0);
         channels(registry, name, "connected", server, AsyncoreServer::connections);
-        counter(registry, "asyncore.connections.accepted", "Connections accepted by the server", null, name, server,
+        counter(
+                registry,
+                "asyncore.connections.accepted",
+                "Connections accepted by the server",
+                null,
+                name,
+                server,
                 AsyncoreServer::accepted);
-        counter(registry, "asyncore.connections.rejected", "Connections closed at once because max-connections was reached",
-                null, name, server, AsyncoreServer::rejected);
-        counter(registry, "asyncore.bytes.received", "Bytes read from the server's accepted channels", "bytes", name, server,
+        counter(
+                registry,
+                "asyncore.connections.rejected",
+                "Connections closed at once because max-connections was reached",
+                null,
+                name,
+                server,
+                AsyncoreServer::rejected);
+        counter(
+                registry,
+                "asyncore.bytes.received",
+                "Bytes read from the server's accepted channels",
+                "bytes",
+                name,
+                server,
                 AsyncoreServer::bytesReceived);
-        counter(registry, "asyncore.bytes.sent", "Bytes written to the server's accepted channels", "bytes", name, server,
+        counter(
+                registry,
+                "asyncore.bytes.sent",
+                "Bytes written to the server's accepted channels",
+                "bytes",
+                name,
+                server,
                 AsyncoreServer::bytesSent);
     }
 
-    private static <T> void channels(MeterRegistry registry, String server, String state, T source, ToDoubleFunction<T> value) {
+    private static <T> void channels(
+            MeterRegistry registry, String server, String state, T source, ToDoubleFunction<T> value) {
         Gauge.builder("asyncore.channels", source, value)
                 .description("Open asyncore channels")
                 .tags(Tags.of("server", server, "state", state))
                 .register(registry);
     }
 
-    private static <T> void counter(MeterRegistry registry, String name, String description, String unit, String server, T source,
+    private static <T> void counter(
+            MeterRegistry registry,
+            String name,
+            String description,
+            String unit,
+            String server,
+            T source,
             ToDoubleFunction<T> value) {
-        FunctionCounter.builder(name, source, value).description(description).baseUnit(unit).tag("server", server).register(registry);
+        FunctionCounter.builder(name, source, value)
+                .description(description)
+                .baseUnit(unit)
+                .tag("server", server)
+                .register(registry);
     }
 
     private int serverListening() {

@@ -76,7 +76,9 @@ public final class AsyncoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    AsyncoreServers asyncoreServers(AsyncoreProperties properties, ListableBeanFactory beanFactory,
+    AsyncoreServers asyncoreServers(
+            AsyncoreProperties properties,
+            ListableBeanFactory beanFactory,
             ObjectProvider<AsyncoreServerCustomizer> customizers) {
         List<AsyncoreServerFactory> factories = new AsyncoreServerFactories(properties, beanFactory).create();
         for (AsyncoreServerFactory factory : factories) {
@@ -93,14 +95,15 @@ public final class AsyncoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    AsyncoreGracefulShutdownLifecycle asyncoreGracefulShutdownLifecycle(AsyncLoop loop, AsyncoreProperties properties,
-            ApplicationContext context) {
-        return new AsyncoreGracefulShutdownLifecycle(loop, properties.getShutdown().getTimeout(), context);
+    AsyncoreGracefulShutdownLifecycle asyncoreGracefulShutdownLifecycle(
+            AsyncLoop loop, AsyncoreProperties properties, ApplicationContext context) {
+        return new AsyncoreGracefulShutdownLifecycle(
+                loop, properties.getShutdown().getTimeout(), context);
     }
 
     @Bean
-    static DispatcherBeanRegistrar asyncoreDispatcherBeanRegistrar(ObjectProvider<DispatcherMap> map,
-            ObjectProvider<AsyncLoop> loop) {
+    static DispatcherBeanRegistrar asyncoreDispatcherBeanRegistrar(
+            ObjectProvider<DispatcherMap> map, ObjectProvider<AsyncLoop> loop) {
         return new DispatcherBeanRegistrar(map, loop);
     }
 }

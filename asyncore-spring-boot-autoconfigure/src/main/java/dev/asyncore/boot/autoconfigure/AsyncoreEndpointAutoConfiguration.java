@@ -3,7 +3,6 @@ package dev.asyncore.boot.autoconfigure;
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.boot.actuate.AsyncoreEndpoint;
 import dev.asyncore.boot.server.AsyncoreServers;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -18,7 +17,7 @@ import org.springframework.context.annotation.Bean;
  * endpoint is not available (disabled or not exposed).
  */
 @AutoConfiguration(after = AsyncoreAutoConfiguration.class)
-@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class, AsyncLoop.class })
+@ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class, AsyncLoop.class})
 @ConditionalOnBean(AsyncLoop.class)
 @ConditionalOnAvailableEndpoint(AsyncoreEndpoint.class)
 public final class AsyncoreEndpointAutoConfiguration {

@@ -3,7 +3,6 @@ package dev.asyncore.boot.autoconfigure;
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.boot.actuate.AsyncoreHealthIndicator;
 import dev.asyncore.boot.server.AsyncoreServers;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -20,9 +19,10 @@ import org.springframework.context.annotation.Bean;
  * <p>To gate a Kubernetes readiness probe on it, add it to the readiness group:
  * {@code management.endpoint.health.group.readiness.include=readinessState,asyncore}.
  */
-@AutoConfiguration(after = AsyncoreAutoConfiguration.class,
+@AutoConfiguration(
+        after = AsyncoreAutoConfiguration.class,
         beforeName = "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration")
-@ConditionalOnClass({ HealthIndicator.class, AsyncLoop.class })
+@ConditionalOnClass({HealthIndicator.class, AsyncLoop.class})
 @ConditionalOnBean(AsyncLoop.class)
 @ConditionalOnEnabledHealthIndicator("asyncore")
 public final class AsyncoreHealthContributorAutoConfiguration {

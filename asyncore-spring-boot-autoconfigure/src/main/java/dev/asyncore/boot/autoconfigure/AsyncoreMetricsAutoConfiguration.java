@@ -4,7 +4,6 @@ import dev.asyncore.AsyncLoop;
 import dev.asyncore.boot.actuate.AsyncoreMetrics;
 import dev.asyncore.boot.server.AsyncoreServers;
 import io.micrometer.core.instrument.binder.MeterBinder;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,7 +16,7 @@ import org.springframework.context.annotation.Bean;
  * Backs off without Micrometer or without a managed loop.
  */
 @AutoConfiguration(after = AsyncoreAutoConfiguration.class)
-@ConditionalOnClass({ MeterBinder.class, AsyncLoop.class })
+@ConditionalOnClass({MeterBinder.class, AsyncLoop.class})
 @ConditionalOnBean(AsyncLoop.class)
 public final class AsyncoreMetricsAutoConfiguration {
 

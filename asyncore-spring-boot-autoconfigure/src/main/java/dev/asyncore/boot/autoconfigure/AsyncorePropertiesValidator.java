@@ -8,23 +8,30 @@ import org.springframework.util.unit.DataSize;
 /** Checks {@code asyncore.*} values that binding accepts but that cannot work; called on the context-refresh thread. */
 final class AsyncorePropertiesValidator {
 
-    private AsyncorePropertiesValidator() {
-    }
+    private AsyncorePropertiesValidator() {}
 
     static void validateLoop(AsyncoreProperties properties) {
         Duration timeout = properties.getLoop().getTimeout();
         if (timeout == null || timeout.isNegative()) {
-            throw new InvalidAsyncorePropertyException("asyncore.loop.timeout", timeout, "the select timeout must be zero or positive",
+            throw new InvalidAsyncorePropertyException(
+                    "asyncore.loop.timeout",
+                    timeout,
+                    "the select timeout must be zero or positive",
                     "Set asyncore.loop.timeout to a positive duration such as 1s.");
         }
         String threadName = properties.getLoop().getThreadName();
         if (threadName == null || threadName.isBlank()) {
-            throw new InvalidAsyncorePropertyException("asyncore.loop.thread-name", threadName, "the loop thread needs a name",
+            throw new InvalidAsyncorePropertyException(
+                    "asyncore.loop.thread-name",
+                    threadName,
+                    "the loop thread needs a name",
                     "Set asyncore.loop.thread-name to a non-blank name such as asyncore-loop.");
         }
         Duration shutdown = properties.getShutdown().getTimeout();
         if (shutdown == null || shutdown.isNegative()) {
-            throw new InvalidAsyncorePropertyException("asyncore.shutdown.timeout", shutdown,
+            throw new InvalidAsyncorePropertyException(
+                    "asyncore.shutdown.timeout",
+                    shutdown,
                     "the graceful shutdown timeout must be zero or positive",
                     "Set asyncore.shutdown.timeout to a duration such as 30s (0 closes every connection at once).");
         }
@@ -34,30 +41,46 @@ final class AsyncorePropertiesValidator {
         String prefix = "asyncore.servers." + name;
         if (server.getPath() != null) {
             if (server.getPort() != null || server.getAddress() != null) {
-                throw new InvalidAsyncorePropertyException(prefix + ".path", server.getPath(),
+                throw new InvalidAsyncorePropertyException(
+                        prefix + ".path",
+                        server.getPath(),
                         "a UNIX-domain server has a path instead of an address and port",
-                        "Remove " + prefix + ".address and " + prefix + ".port, or remove " + prefix + ".path for a TCP server.");
+                        "Remove " + prefix + ".address and " + prefix + ".port, or remove " + prefix
+                                + ".path for a TCP server.");
             }
-        }
-        else if (server.getPort() == null) {
-            throw new InvalidAsyncorePropertyException(prefix + ".port", null, "a TCP server needs a port",
+        } else if (server.getPort() == null) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".port",
+                    null,
+                    "a TCP server needs a port",
                     "Set " + prefix + ".port (0 picks a free port), or " + prefix + ".path for a UNIX-domain socket.");
-        }
-        else if (server.getPort() < 0 || server.getPort() > 65535) {
-            throw new InvalidAsyncorePropertyException(prefix + ".port", server.getPort(), "a port is between 0 and 65535",
+        } else if (server.getPort() < 0 || server.getPort() > 65535) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".port",
+                    server.getPort(),
+                    "a port is between 0 and 65535",
                     "Set " + prefix + ".port to a port between 1 and 65535, or 0 to pick a free port.");
         }
         if (server.getBacklog() < 1) {
-            throw new InvalidAsyncorePropertyException(prefix + ".backlog", server.getBacklog(), "the backlog must be at least 1",
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".backlog",
+                    server.getBacklog(),
+                    "the backlog must be at least 1",
                     "Set " + prefix + ".backlog to a positive number such as 128.");
         }
         if (server.getMaxConnections() < 0) {
-            throw new InvalidAsyncorePropertyException(prefix + ".max-connections", server.getMaxConnections(),
-                    "the connection limit cannot be negative", "Set " + prefix + ".max-connections to 0 (no limit) or more.");
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".max-connections",
+                    server.getMaxConnections(),
+                    "the connection limit cannot be negative",
+                    "Set " + prefix + ".max-connections to 0 (no limit) or more.");
         }
         Duration idle = server.getIdleTimeout();
         if (idle != null && (idle.isNegative() || idle.isZero())) {
-            throw new InvalidAsyncorePropertyException(prefix + ".idle-timeout", idle, "the idle timeout must be positive",
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".idle-timeout",
+                    idle,
+                    "the idle timeout must be positive",
                     "Set " + prefix + ".idle-timeout to a positive duration such as 60s, or remove it for no timeout.");
         }
         positive(prefix + ".receive-buffer-size", server.getReceiveBufferSize());
@@ -66,7 +89,9 @@ final class AsyncorePropertiesValidator {
         positive(prefix + ".echo.high-watermark", echo.getHighWatermark());
         positive(prefix + ".echo.low-watermark", echo.getLowWatermark());
         if (echo.getLowWatermark().toBytes() >= echo.getHighWatermark().toBytes()) {
-            throw new InvalidAsyncorePropertyException(prefix + ".echo.low-watermark", echo.getLowWatermark(),
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".echo.low-watermark",
+                    echo.getLowWatermark(),
                     "the low watermark must be below the high watermark (" + echo.getHighWatermark() + ")",
                     "Set " + prefix + ".echo.low-watermark below " + prefix + ".echo.high-watermark.");
         }
@@ -74,7 +99,10 @@ final class AsyncorePropertiesValidator {
 
     private static void positive(String property, DataSize size) {
         if (size != null && (size.toBytes() <= 0 || size.toBytes() > Integer.MAX_VALUE)) {
-            throw new InvalidAsyncorePropertyException(property, size, "a buffer size is between 1B and 2GB",
+            throw new InvalidAsyncorePropertyException(
+                    property,
+                    size,
+                    "a buffer size is between 1B and 2GB",
                     "Set " + property + " to a positive size such as 64KB, or remove it for the default.");
         }
     }

@@ -37,7 +37,8 @@ final class AsyncoreServerFactories {
 
     List<AsyncoreServerFactory> create() {
         List<AsyncoreServerFactory> factories = new ArrayList<>();
-        for (Map.Entry<String, AsyncoreProperties.Server> entry : this.properties.getServers().entrySet()) {
+        for (Map.Entry<String, AsyncoreProperties.Server> entry :
+                this.properties.getServers().entrySet()) {
             AsyncoreProperties.Server server = entry.getValue();
             if (server.isEnabled()) {
                 factories.add(create(entry.getKey(), server));
@@ -53,8 +54,11 @@ final class AsyncoreServerFactories {
         factory.setReuseAddress(server.isReuseAddress());
         factory.setMaxConnections(server.getMaxConnections());
         factory.setIdleTimeout(server.getIdleTimeout());
-        factory.setSocketOptions(new SocketOptions(server.isTcpNoDelay(), server.isKeepAlive(),
-                bytes(server.getReceiveBufferSize()), bytes(server.getSendBufferSize())));
+        factory.setSocketOptions(new SocketOptions(
+                server.isTcpNoDelay(),
+                server.isKeepAlive(),
+                bytes(server.getReceiveBufferSize()),
+                bytes(server.getSendBufferSize())));
         return factory;
     }
 
@@ -67,14 +71,19 @@ final class AsyncoreServerFactories {
             return UnixDomainSocketAddress.of(server.getPath());
         }
         InetAddress address = server.getAddress();
-        return address == null ? new InetSocketAddress(server.getPort()) : new InetSocketAddress(address, server.getPort());
+        return address == null
+                ? new InetSocketAddress(server.getPort())
+                : new InetSocketAddress(address, server.getPort());
     }
 
     private HandlerFactory handler(String name, AsyncoreProperties.Server server) {
         String property = "asyncore.servers." + name + ".handler";
         String handler = server.getHandler();
         if (handler == null || handler.isBlank()) {
-            throw new InvalidAsyncorePropertyException(property, handler, "every server needs a handler",
+            throw new InvalidAsyncorePropertyException(
+                    property,
+                    handler,
+                    "every server needs a handler",
                     "Set " + property + " to echo or to the name of a handler bean.");
         }
         if (ECHO.equals(handler)) {
@@ -93,9 +102,13 @@ final class AsyncoreServerFactories {
 
     private HandlerFactory prototypeDispatcher(String property, String handler) {
         if (!this.beanFactory.isPrototype(handler)) {
-            throw new InvalidAsyncorePropertyException(property, handler,
-                    "bean '" + handler + "' is a singleton Dispatcher, but a handler needs a new dispatcher for each connection",
-                    "Declare bean '" + handler + "' with @Scope(\"prototype\") and a (SocketChannel, DispatcherMap) constructor, "
+            throw new InvalidAsyncorePropertyException(
+                    property,
+                    handler,
+                    "bean '" + handler
+                            + "' is a singleton Dispatcher, but a handler needs a new dispatcher for each connection",
+                    "Declare bean '" + handler
+                            + "' with @Scope(\"prototype\") and a (SocketChannel, DispatcherMap) constructor, "
                             + "or make it a dev.asyncore.handler.HandlerFactory.");
         }
         ListableBeanFactory beans = this.beanFactory;

@@ -76,16 +76,13 @@ public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
             boolean finished = this.loop.shutdownGracefully(this.timeout);
             if (finished) {
                 logger.info("Graceful shutdown of asyncore loop '" + this.loop.threadName() + "' complete");
-            }
-            else {
+            } else {
                 logger.info("Graceful shutdown of asyncore loop '" + this.loop.threadName() + "' aborted after "
                         + this.timeout.toMillis() + " ms: the remaining connections were closed");
             }
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             logger.warn("Graceful shutdown of asyncore loop '" + this.loop.threadName() + "' failed", ex);
-        }
-        finally {
+        } finally {
             callback.run();
         }
     }

@@ -70,7 +70,8 @@ public class AsyncoreLifecycle implements SmartLifecycle {
         for (AsyncoreServer server : started) {
             logger.info("asyncore server '" + server.getName() + "' listening on "
                     + AsyncoreServerBindException.describe(server.getAddress()));
-            this.context.publishEvent(new AsyncoreServerInitializedEvent(this.context, server.getName(), server.getAddress()));
+            this.context.publishEvent(
+                    new AsyncoreServerInitializedEvent(this.context, server.getName(), server.getAddress()));
         }
         this.loop.start();
         this.running = true;
@@ -111,15 +112,13 @@ public class AsyncoreLifecycle implements SmartLifecycle {
         this.loop.execute(() -> {
             try {
                 result.complete(this.servers.start(this.loop.map()));
-            }
-            catch (RuntimeException ex) {
+            } catch (RuntimeException ex) {
                 result.completeExceptionally(ex);
             }
         });
         try {
             return result.join();
-        }
-        catch (CompletionException ex) {
+        } catch (CompletionException ex) {
             if (ex.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }

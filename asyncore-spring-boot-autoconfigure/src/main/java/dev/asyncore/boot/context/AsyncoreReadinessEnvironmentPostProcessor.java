@@ -28,10 +28,13 @@ public class AsyncoreReadinessEnvironmentPostProcessor implements EnvironmentPos
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         if (!ClassUtils.isPresent(HEALTH_INDICATOR, getClass().getClassLoader())
                 || !environment.getProperty("asyncore.enabled", Boolean.class, true)
-                || environment.containsProperty(INCLUDE) || !probesEnabled(environment)) {
+                || environment.containsProperty(INCLUDE)
+                || !probesEnabled(environment)) {
             return;
         }
-        environment.getPropertySources().addLast(new MapPropertySource(SOURCE, Map.of(INCLUDE, "readinessState,asyncore")));
+        environment
+                .getPropertySources()
+                .addLast(new MapPropertySource(SOURCE, Map.of(INCLUDE, "readinessState,asyncore")));
     }
 
     private static boolean probesEnabled(ConfigurableEnvironment environment) {

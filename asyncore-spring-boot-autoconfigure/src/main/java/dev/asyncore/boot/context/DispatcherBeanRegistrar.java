@@ -3,7 +3,6 @@ package dev.asyncore.boot.context;
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
@@ -48,8 +47,7 @@ public class DispatcherBeanRegistrar implements BeanPostProcessor {
         AsyncLoop managedLoop = this.loop.getIfAvailable();
         if (managedLoop != null && managedLoop.isRunning() && !managedLoop.inEventLoop()) {
             managedLoop.execute(() -> move(dispatcher, managed));
-        }
-        else {
+        } else {
             move(dispatcher, managed);
         }
     }

@@ -24,8 +24,8 @@ public class AsyncorePortInUseFailureAnalyzer extends AbstractFailureAnalyzer<As
         if (address instanceof UnixDomainSocketAddress unix) {
             String property = "asyncore.servers." + name + ".path";
             return new FailureAnalysis(
-                    "asyncore server '" + name + "' could not bind the UNIX-domain socket " + where + " (" + property + "=" + where
-                            + "): " + cause.getCause().getMessage() + ".",
+                    "asyncore server '" + name + "' could not bind the UNIX-domain socket " + where + " (" + property
+                            + "=" + where + "): " + cause.getCause().getMessage() + ".",
                     "Delete the stale socket file " + unix.getPath() + " if no process uses it, or set " + property
                             + " to another path.",
                     cause);
@@ -41,8 +41,9 @@ public class AsyncorePortInUseFailureAnalyzer extends AbstractFailureAnalyzer<As
                     cause);
         }
         return new FailureAnalysis(
-                "asyncore server '" + name + "' could not listen on " + where + " (" + property + "=" + port + ", asyncore.servers."
-                        + name + ".address): " + cause.getCause().getMessage() + ".",
+                "asyncore server '" + name + "' could not listen on " + where + " (" + property + "=" + port
+                        + ", asyncore.servers." + name + ".address): "
+                        + cause.getCause().getMessage() + ".",
                 "Check asyncore.servers." + name + ".address and " + property
                         + ": the address must belong to this machine and the port must be free and allowed.",
                 cause);

@@ -82,8 +82,7 @@ public final class AsyncoreServer {
             server.setIdleTimeout(this.idleTimeout);
             server.bind(this.configuredAddress);
             server.listen(this.backlog);
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             server.close();
             throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
         }
@@ -207,13 +206,13 @@ public final class AsyncoreServer {
      * a dual-stack IPv6 channel, or an IPv4 one where the machine has no IPv6.
      */
     private void createSocket(ServerDispatcher server) throws IOException {
-        if (this.configuredAddress instanceof InetSocketAddress inet && inet.getAddress() != null
+        if (this.configuredAddress instanceof InetSocketAddress inet
+                && inet.getAddress() != null
                 && inet.getAddress().isAnyLocalAddress()) {
             try {
                 server.createSocket(StandardProtocolFamily.INET6);
                 return;
-            }
-            catch (UnsupportedOperationException | IOException ignored) {
+            } catch (UnsupportedOperationException | IOException ignored) {
                 // no IPv6 on this machine: all IPv4 interfaces
             }
         }
@@ -222,7 +221,9 @@ public final class AsyncoreServer {
 
     private static ProtocolFamily family(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
-            return inet.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+            return inet.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6
+                    : StandardProtocolFamily.INET;
         }
         return StandardProtocolFamily.UNIX;
     }

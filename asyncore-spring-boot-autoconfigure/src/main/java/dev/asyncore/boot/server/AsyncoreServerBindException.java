@@ -24,7 +24,9 @@ public class AsyncoreServerBindException extends RuntimeException {
      * @param cause the underlying failure, often a {@code java.net.BindException}
      */
     public AsyncoreServerBindException(String serverName, SocketAddress address, Throwable cause) {
-        super("asyncore server '" + serverName + "' could not bind " + describe(address) + ": " + cause.getMessage(), cause);
+        super(
+                "asyncore server '" + serverName + "' could not bind " + describe(address) + ": " + cause.getMessage(),
+                cause);
         this.serverName = serverName;
         this.address = address;
     }
@@ -60,7 +62,9 @@ public class AsyncoreServerBindException extends RuntimeException {
         if (address instanceof java.net.InetSocketAddress inet) {
             String host = inet.getAddress() == null
                     ? inet.getHostString()
-                    : inet.getAddress().isAnyLocalAddress() ? "*" : inet.getAddress().getHostAddress();
+                    : inet.getAddress().isAnyLocalAddress()
+                            ? "*"
+                            : inet.getAddress().getHostAddress();
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
         }
         return String.valueOf(address);

@@ -45,8 +45,7 @@ public final class AsyncoreServers {
                 server.start(map);
                 started.add(server);
             }
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             started.forEach(AsyncoreServer::stop);
             throw ex;
         }

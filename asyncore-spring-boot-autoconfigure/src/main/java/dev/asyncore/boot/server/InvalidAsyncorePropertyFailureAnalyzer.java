@@ -15,7 +15,9 @@ public class InvalidAsyncorePropertyFailureAnalyzer extends AbstractFailureAnaly
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidAsyncorePropertyException cause) {
         String value = cause.getValue() == null ? "(not set)" : "'" + cause.getValue() + "'";
         return new FailureAnalysis(
-                "Property '" + cause.getProperty() + "' has the value " + value + ", which cannot work: " + cause.getReason() + ".",
-                cause.getAction(), cause);
+                "Property '" + cause.getProperty() + "' has the value " + value + ", which cannot work: "
+                        + cause.getReason() + ".",
+                cause.getAction(),
+                cause);
     }
 }

@@ -21,7 +21,10 @@ public class UnknownHandlerException extends InvalidAsyncorePropertyException {
      * @param candidates the handler names that exist: {@code echo} and the eligible beans
      */
     public UnknownHandlerException(String property, String value, List<String> candidates) {
-        super(property, value, "no handler named '" + value + "' exists",
+        super(
+                property,
+                value,
+                "no handler named '" + value + "' exists",
                 "Set " + property + " to one of " + candidates + ", or declare a bean named '" + value
                         + "' that is a dev.asyncore.handler.HandlerFactory or a prototype-scoped dev.asyncore.Dispatcher.");
         this.candidates = List.copyOf(candidates);

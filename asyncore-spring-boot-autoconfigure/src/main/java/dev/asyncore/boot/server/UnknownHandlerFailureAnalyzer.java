@@ -12,8 +12,12 @@ public class UnknownHandlerFailureAnalyzer extends AbstractFailureAnalyzer<Unkno
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, UnknownHandlerException cause) {
-        return new FailureAnalysis("Property '" + cause.getProperty() + "' has the value '" + cause.getValue()
-                + "', which cannot work: no handler named '" + cause.getValue() + "' exists. Handlers that exist: "
-                + cause.getCandidates() + ".", cause.getAction(), cause);
+        return new FailureAnalysis(
+                "Property '" + cause.getProperty() + "' has the value '" + cause.getValue()
+                        + "', which cannot work: no handler named '" + cause.getValue()
+                        + "' exists. Handlers that exist: "
+                        + cause.getCandidates() + ".",
+                cause.getAction(),
+                cause);
     }
 }

@@ -33,69 +33,95 @@ import static org.awaitility.Awaitility.await;
 class AsyncoreActuatorAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(AsyncoreAutoConfiguration.class, AsyncoreEndpointAutoConfiguration.class,
-                    AsyncoreHealthContributorAutoConfiguration.class, AsyncoreMetricsAutoConfiguration.class,
+            .withConfiguration(AutoConfigurations.of(
+                    AsyncoreAutoConfiguration.class,
+                    AsyncoreEndpointAutoConfiguration.class,
+                    AsyncoreHealthContributorAutoConfiguration.class,
+                    AsyncoreMetricsAutoConfiguration.class,
                     ApplicationAvailabilityAutoConfiguration.class))
-            .withPropertyValues("asyncore.loop.thread-name=asyncore-actuator-loop", "asyncore.shutdown.timeout=1s",
-                    "asyncore.servers.echo.port=0", "asyncore.servers.echo.address=127.0.0.1",
+            .withPropertyValues(
+                    "asyncore.loop.thread-name=asyncore-actuator-loop",
+                    "asyncore.shutdown.timeout=1s",
+                    "asyncore.servers.echo.port=0",
+                    "asyncore.servers.echo.address=127.0.0.1",
                     "management.endpoints.web.exposure.include=asyncore");
 
     @Test
     void endpointHealthIndicatorAndMetricsAreCreatedWhenActuatorAndMicrometerArePresent() {
-        this.runner.run((context) -> assertThat(context).hasSingleBean(AsyncoreEndpoint.class)
-                .hasSingleBean(AsyncoreMetrics.class).hasBean("asyncoreHealthIndicator"));
+        this.runner.run((context) -> assertThat(context)
+                .hasSingleBean(AsyncoreEndpoint.class)
+                .hasSingleBean(AsyncoreMetrics.class)
+                .hasBean("asyncoreHealthIndicator"));
     }
 
     @Test
     void endpointBacksOffWithoutActuator() {
-        this.runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
-                .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AsyncoreEndpoint.class)
+        this.runner
+                .withClassLoader(new FilteredClassLoader(Endpoint.class))
+                .run((context) -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(AsyncoreEndpoint.class)
                         .hasSingleBean(AsyncLoop.class));
     }
 
     @Test
     void endpointBacksOffWhenNotExposed() {
-        this.runner.withPropertyValues("management.endpoints.web.exposure.include=health")
+        this.runner
+                .withPropertyValues("management.endpoints.web.exposure.include=health")
                 .run((context) -> assertThat(context).doesNotHaveBean(AsyncoreEndpoint.class));
     }
 
     @Test
     void healthIndicatorBacksOffWithoutHealthSupport() {
-        this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+        this.runner
+                .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
                 .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("asyncoreHealthIndicator"));
     }
 
     @Test
     void healthIndicatorBacksOffWhenDisabled() {
-        this.runner.withPropertyValues("management.health.asyncore.enabled=false")
+        this.runner
+                .withPropertyValues("management.health.asyncore.enabled=false")
                 .run((context) -> assertThat(context).doesNotHaveBean("asyncoreHealthIndicator"));
     }
 
     @Test
     void metricsBackOffWithoutMicrometer() {
-        this.runner.withClassLoader(new FilteredClassLoader(MeterBinder.class))
-                .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AsyncoreMetrics.class)
+        this.runner
+                .withClassLoader(new FilteredClassLoader(MeterBinder.class))
+                .run((context) -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(AsyncoreMetrics.class)
                         .hasSingleBean(AsyncLoop.class));
     }
 
     @Test
     void everyPartBacksOffWhenAsyncoreIsDisabled() {
-        this.runner.withPropertyValues("asyncore.enabled=false")
-                .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AsyncoreEndpoint.class)
-                        .doesNotHaveBean(AsyncoreMetrics.class).doesNotHaveBean("asyncoreHealthIndicator"));
+        this.runner
+                .withPropertyValues("asyncore.enabled=false")
+                .run((context) -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(AsyncoreEndpoint.class)
+                        .doesNotHaveBean(AsyncoreMetrics.class)
+                        .doesNotHaveBean("asyncoreHealthIndicator"));
     }
 
     @Test
     void everyPartBacksOffWithoutCore() {
-        this.runner.withClassLoader(new FilteredClassLoader(AsyncLoop.class))
-                .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AsyncoreEndpoint.class)
-                        .doesNotHaveBean(AsyncoreMetrics.class).doesNotHaveBean("asyncoreHealthIndicator"));
+        this.runner
+                .withClassLoader(new FilteredClassLoader(AsyncLoop.class))
+                .run((context) -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(AsyncoreEndpoint.class)
+                        .doesNotHaveBean(AsyncoreMetrics.class)
+                        .doesNotHaveBean("asyncoreHealthIndicator"));
     }
 
     @Test
     void healthIsUpWhileTheLoopRunsAndEveryServerListens() {
         this.runner.run((context) -> {
-            Health health = context.getBean("asyncoreHealthIndicator", HealthIndicator.class).health();
+            Health health = context.getBean("asyncoreHealthIndicator", HealthIndicator.class)
+                    .health();
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("loop", "running").containsKey("servers");
         });
@@ -105,12 +131,16 @@ class AsyncoreActuatorAutoConfigurationTests {
     void healthIsDownWhenAServerStopsListening() {
         this.runner.run((context) -> {
             AsyncLoop loop = context.getBean(AsyncLoop.class);
-            dev.asyncore.boot.server.AsyncoreServer echo = context.getBean(dev.asyncore.boot.server.AsyncoreServers.class)
+            dev.asyncore.boot.server.AsyncoreServer echo = context.getBean(
+                            dev.asyncore.boot.server.AsyncoreServers.class)
                     .get("echo");
             loop.execute(echo::stop);
             HealthIndicator indicator = context.getBean("asyncoreHealthIndicator", HealthIndicator.class);
-            await().atMost(Duration.ofSeconds(5)).until(() -> indicator.health().getStatus().equals(Status.DOWN));
-            assertThat(indicator.health().getDetails().get("servers")).asString().contains("echo=closed");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> indicator.health().getStatus().equals(Status.DOWN));
+            assertThat(indicator.health().getDetails().get("servers"))
+                    .asString()
+                    .contains("echo=closed");
         });
     }
 
@@ -123,13 +153,16 @@ class AsyncoreActuatorAutoConfigurationTests {
             loop.execute(() -> {
                 throw new AssertionError("simulated fatal loop error");
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> indicator.health().getStatus().equals(Status.DOWN));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> indicator.health().getStatus().equals(Status.DOWN));
             Health health = indicator.health();
             assertThat(health.getDetails()).containsEntry("loop", "died");
             assertThat(health.getDetails().get("error")).asString().contains("simulated fatal loop error");
-            assertThat(context.getBean(ApplicationAvailability.class).getLivenessState()).isEqualTo(LivenessState.BROKEN);
+            assertThat(context.getBean(ApplicationAvailability.class).getLivenessState())
+                    .isEqualTo(LivenessState.BROKEN);
             assertThat(TestClients.threadAlive("asyncore-actuator-loop")).isFalse();
-            assertThat(output.getAll().split("asyncore loop thread 'asyncore-actuator-loop' died", -1)).hasSize(2);
+            assertThat(output.getAll().split("asyncore loop thread 'asyncore-actuator-loop' died", -1))
+                    .hasSize(2);
         });
     }
 
@@ -146,7 +179,8 @@ class AsyncoreActuatorAutoConfigurationTests {
             assertThat(before.servers().get("echo").address()).isEqualTo("127.0.0.1");
             try (var client = TestClients.connect(port)) {
                 assertThat(TestClients.roundTrip(client, "abc")).isEqualTo("abc");
-                await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.server("echo").connections() == 1);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> endpoint.server("echo").connections() == 1);
                 AsyncoreEndpoint.ServerDescriptor echo = endpoint.server("echo");
                 assertThat(echo.accepted()).isEqualTo(1);
                 assertThat(echo.listening()).isTrue();
@@ -155,7 +189,8 @@ class AsyncoreActuatorAutoConfigurationTests {
                 assertThat(endpoint.asyncore().channels().total()).isEqualTo(2);
                 assertThat(endpoint.asyncore().loop().passes()).isPositive();
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> endpoint.server("echo").connections() == 0);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> endpoint.server("echo").connections() == 0);
             assertThat(endpoint.server("nope")).isNull();
         });
     }
@@ -165,24 +200,51 @@ class AsyncoreActuatorAutoConfigurationTests {
         this.runner.run((context) -> {
             MeterRegistry registry = new SimpleMeterRegistry();
             context.getBean(AsyncoreMetrics.class).bindTo(registry);
-            int port = context.getBean(dev.asyncore.boot.server.AsyncoreServers.class).get("echo").getPort();
+            int port = context.getBean(dev.asyncore.boot.server.AsyncoreServers.class)
+                    .get("echo")
+                    .getPort();
             try (var client = TestClients.connect(port)) {
                 assertThat(TestClients.roundTrip(client, "12345")).isEqualTo("12345");
                 await().atMost(Duration.ofSeconds(5))
-                        .until(() -> registry.get("asyncore.channels").tags("server", "echo", "state", "connected").gauge()
-                                .value() == 1.0);
-                assertThat(registry.get("asyncore.channels").tags("server", "echo", "state", "listening").gauge().value())
+                        .until(() -> registry.get("asyncore.channels")
+                                        .tags("server", "echo", "state", "connected")
+                                        .gauge()
+                                        .value()
+                                == 1.0);
+                assertThat(registry.get("asyncore.channels")
+                                .tags("server", "echo", "state", "listening")
+                                .gauge()
+                                .value())
                         .isEqualTo(1.0);
-                assertThat(registry.get("asyncore.connections.accepted").tag("server", "echo").functionCounter().count())
+                assertThat(registry.get("asyncore.connections.accepted")
+                                .tag("server", "echo")
+                                .functionCounter()
+                                .count())
                         .isEqualTo(1.0);
-                assertThat(registry.get("asyncore.connections.rejected").tag("server", "echo").functionCounter().count())
+                assertThat(registry.get("asyncore.connections.rejected")
+                                .tag("server", "echo")
+                                .functionCounter()
+                                .count())
                         .isZero();
-                assertThat(registry.get("asyncore.bytes.received").tag("server", "echo").functionCounter().count())
+                assertThat(registry.get("asyncore.bytes.received")
+                                .tag("server", "echo")
+                                .functionCounter()
+                                .count())
                         .isEqualTo(5.0);
-                assertThat(registry.get("asyncore.bytes.sent").tag("server", "echo").functionCounter().count()).isEqualTo(5.0);
-                assertThat(registry.get("asyncore.channels").tags("server", AsyncoreMetrics.NO_SERVER, "state", "connected")
-                        .gauge().value()).isZero();
-                assertThat(registry.get("asyncore.loop.passes").functionCounter().count()).isPositive();
+                assertThat(registry.get("asyncore.bytes.sent")
+                                .tag("server", "echo")
+                                .functionCounter()
+                                .count())
+                        .isEqualTo(5.0);
+                assertThat(registry.get("asyncore.channels")
+                                .tags("server", AsyncoreMetrics.NO_SERVER, "state", "connected")
+                                .gauge()
+                                .value())
+                        .isZero();
+                assertThat(registry.get("asyncore.loop.passes")
+                                .functionCounter()
+                                .count())
+                        .isPositive();
             }
         });
     }

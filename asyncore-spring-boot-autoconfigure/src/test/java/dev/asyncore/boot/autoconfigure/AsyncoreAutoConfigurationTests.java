@@ -56,54 +56,79 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void defaultsCreateMapLoopAndLifecyclesAndStartTheLoopOnANamedNonDaemonThread() {
-        this.runner.withPropertyValues("asyncore.loop.thread-name=asyncore-loop").run((context) -> {
-            assertThat(context).hasSingleBean(DispatcherMap.class).hasSingleBean(AsyncLoop.class)
-                    .hasSingleBean(AsyncoreLifecycle.class).hasSingleBean(AsyncoreGracefulShutdownLifecycle.class)
-                    .hasSingleBean(AsyncoreServers.class);
-            AsyncLoop loop = context.getBean(AsyncLoop.class);
-            assertThat(loop.map()).isSameAs(context.getBean(DispatcherMap.class));
-            assertThat(loop.threadName()).isEqualTo("asyncore-loop");
-            assertThat(loop.usePoll()).isFalse();
-            assertThat(loop.isRunning()).isTrue();
-            assertThat(loop.map().logSink()).isInstanceOf(ApplicationLogSink.class);
-            Thread thread = TestClients.thread("asyncore-loop");
-            assertThat(thread).isNotNull();
-            assertThat(thread.isDaemon()).isFalse();
-            assertThat(context.getBean(AsyncoreServers.class).all()).isEmpty();
-            AsyncoreProperties properties = context.getBean(AsyncoreProperties.class);
-            assertThat(properties.getLoop().getTimeout()).isEqualTo(Duration.ofSeconds(1));
-            assertThat(properties.getShutdown().getTimeout()).isEqualTo(Duration.ofSeconds(2));
-            assertThat(context.getBean(AsyncoreLifecycle.class).isPauseable()).isFalse();
-            assertThat(context.getBean(AsyncoreGracefulShutdownLifecycle.class).isPauseable()).isFalse();
-            assertThat(context.getBean(AsyncoreLifecycle.class).getPhase()).isEqualTo(Integer.MAX_VALUE - 2048);
-            assertThat(context.getBean(AsyncoreGracefulShutdownLifecycle.class).getPhase()).isEqualTo(Integer.MAX_VALUE - 1024);
-        });
+        this.runner
+                .withPropertyValues("asyncore.loop.thread-name=asyncore-loop")
+                .run((context) -> {
+                    assertThat(context)
+                            .hasSingleBean(DispatcherMap.class)
+                            .hasSingleBean(AsyncLoop.class)
+                            .hasSingleBean(AsyncoreLifecycle.class)
+                            .hasSingleBean(AsyncoreGracefulShutdownLifecycle.class)
+                            .hasSingleBean(AsyncoreServers.class);
+                    AsyncLoop loop = context.getBean(AsyncLoop.class);
+                    assertThat(loop.map()).isSameAs(context.getBean(DispatcherMap.class));
+                    assertThat(loop.threadName()).isEqualTo("asyncore-loop");
+                    assertThat(loop.usePoll()).isFalse();
+                    assertThat(loop.isRunning()).isTrue();
+                    assertThat(loop.map().logSink()).isInstanceOf(ApplicationLogSink.class);
+                    Thread thread = TestClients.thread("asyncore-loop");
+                    assertThat(thread).isNotNull();
+                    assertThat(thread.isDaemon()).isFalse();
+                    assertThat(context.getBean(AsyncoreServers.class).all()).isEmpty();
+                    AsyncoreProperties properties = context.getBean(AsyncoreProperties.class);
+                    assertThat(properties.getLoop().getTimeout()).isEqualTo(Duration.ofSeconds(1));
+                    assertThat(properties.getShutdown().getTimeout()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(context.getBean(AsyncoreLifecycle.class).isPauseable())
+                            .isFalse();
+                    assertThat(context.getBean(AsyncoreGracefulShutdownLifecycle.class)
+                                    .isPauseable())
+                            .isFalse();
+                    assertThat(context.getBean(AsyncoreLifecycle.class).getPhase())
+                            .isEqualTo(Integer.MAX_VALUE - 2048);
+                    assertThat(context.getBean(AsyncoreGracefulShutdownLifecycle.class)
+                                    .getPhase())
+                            .isEqualTo(Integer.MAX_VALUE - 1024);
+                });
         await().atMost(Duration.ofSeconds(10)).until(() -> !TestClients.threadAlive("asyncore-loop"));
     }
 
     @Test
     void loopPropertiesReachTheLoop() {
-        this.runner.withPropertyValues("asyncore.loop.thread-name=custom-loop", "asyncore.loop.use-poll=true",
-                "asyncore.loop.timeout=250ms").run((context) -> {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.loop.thread-name=custom-loop",
+                        "asyncore.loop.use-poll=true",
+                        "asyncore.loop.timeout=250ms")
+                .run((context) -> {
                     AsyncLoop loop = context.getBean(AsyncLoop.class);
                     assertThat(loop.threadName()).isEqualTo("custom-loop");
                     assertThat(loop.usePoll()).isTrue();
-                    assertThat(context.getBean(AsyncoreProperties.class).getLoop().getTimeout()).isEqualTo(Duration.ofMillis(250));
+                    assertThat(context.getBean(AsyncoreProperties.class)
+                                    .getLoop()
+                                    .getTimeout())
+                            .isEqualTo(Duration.ofMillis(250));
                     assertThat(TestClients.threadAlive("custom-loop")).isTrue();
                 });
     }
 
     @Test
     void switchedOffByAsyncoreEnabledFalse() {
-        this.runner.withPropertyValues("asyncore.enabled=false", "asyncore.servers.echo.port=0")
-                .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AsyncLoop.class)
-                        .doesNotHaveBean(DispatcherMap.class).doesNotHaveBean(AsyncoreServers.class));
+        this.runner
+                .withPropertyValues("asyncore.enabled=false", "asyncore.servers.echo.port=0")
+                .run((context) -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(AsyncLoop.class)
+                        .doesNotHaveBean(DispatcherMap.class)
+                        .doesNotHaveBean(AsyncoreServers.class));
     }
 
     @Test
     void backsOffWhenCoreIsAbsent() {
-        this.runner.withClassLoader(new FilteredClassLoader(AsyncLoop.class))
-                .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AsyncoreProperties.class)
+        this.runner
+                .withClassLoader(new FilteredClassLoader(AsyncLoop.class))
+                .run((context) -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(AsyncoreProperties.class)
                         .doesNotHaveBean(AsyncoreLifecycle.class));
     }
 
@@ -119,12 +144,15 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void echoServerFromPropertiesServesOverLoopback() {
-        this.runner.withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.address=127.0.0.1")
+        this.runner
+                .withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.address=127.0.0.1")
                 .run((context) -> {
-                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("echo");
                     assertThat(server.isListening()).isTrue();
                     assertThat(server.getPort()).isPositive();
-                    assertThat(TestClients.roundTrip(server.getPort(), "hello asyncore")).isEqualTo("hello asyncore");
+                    assertThat(TestClients.roundTrip(server.getPort(), "hello asyncore"))
+                            .isEqualTo("hello asyncore");
                     await().atMost(Duration.ofSeconds(5)).until(() -> server.accepted() == 1);
                 });
     }
@@ -133,9 +161,11 @@ class AsyncoreAutoConfigurationTests {
     void withoutAnAddressTheServerListensOnAllInterfaces() {
         this.runner.withPropertyValues("asyncore.servers.echo.port=0").run((context) -> {
             AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
-            assertThat(((InetSocketAddress) server.getAddress()).getAddress().isAnyLocalAddress()).isTrue();
+            assertThat(((InetSocketAddress) server.getAddress()).getAddress().isAnyLocalAddress())
+                    .isTrue();
             assertThat(TestClients.roundTrip(server.getPort(), "over ipv4")).isEqualTo("over ipv4");
-            if (server.getAddress() instanceof InetSocketAddress inet && inet.getAddress() instanceof java.net.Inet6Address) {
+            if (server.getAddress() instanceof InetSocketAddress inet
+                    && inet.getAddress() instanceof java.net.Inet6Address) {
                 try (SocketChannel client = TestClients.connect(new InetSocketAddress("::1", server.getPort()))) {
                     assertThat(TestClients.roundTrip(client, "over ipv6")).isEqualTo("over ipv6");
                 }
@@ -157,15 +187,24 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void socketOptionPropertiesApplyToTheListeningSocketAndAcceptedChannels() {
-        this.runner.withUserConfiguration(ProbeHandlerConfiguration.class)
-                .withPropertyValues("asyncore.servers.probe.port=0", "asyncore.servers.probe.address=127.0.0.1",
-                        "asyncore.servers.probe.handler=probe", "asyncore.servers.probe.keep-alive=true",
-                        "asyncore.servers.probe.send-buffer-size=96KB", "asyncore.servers.probe.receive-buffer-size=80KB",
-                        "asyncore.servers.probe.reuse-address=false", "asyncore.servers.probe.backlog=7")
+        this.runner
+                .withUserConfiguration(ProbeHandlerConfiguration.class)
+                .withPropertyValues(
+                        "asyncore.servers.probe.port=0",
+                        "asyncore.servers.probe.address=127.0.0.1",
+                        "asyncore.servers.probe.handler=probe",
+                        "asyncore.servers.probe.keep-alive=true",
+                        "asyncore.servers.probe.send-buffer-size=96KB",
+                        "asyncore.servers.probe.receive-buffer-size=80KB",
+                        "asyncore.servers.probe.reuse-address=false",
+                        "asyncore.servers.probe.backlog=7")
                 .run((context) -> {
-                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("probe");
-                    NetworkChannel listening = (NetworkChannel) server.dispatcher().socket();
-                    assertThat(listening.getOption(StandardSocketOptions.SO_REUSEADDR)).isFalse();
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("probe");
+                    NetworkChannel listening =
+                            (NetworkChannel) server.dispatcher().socket();
+                    assertThat(listening.getOption(StandardSocketOptions.SO_REUSEADDR))
+                            .isFalse();
                     Map<String, Object> seen = context.getBean(ProbeHandlerConfiguration.class).seen;
                     assertThat(TestClients.roundTrip(server.getPort(), "x")).isEqualTo("x");
                     assertThat(seen).containsEntry("TCP_NODELAY", true).containsEntry("SO_KEEPALIVE", true);
@@ -176,21 +215,32 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void tcpNoDelayCanBeTurnedOff() {
-        this.runner.withUserConfiguration(ProbeHandlerConfiguration.class)
-                .withPropertyValues("asyncore.servers.probe.port=0", "asyncore.servers.probe.address=127.0.0.1",
-                        "asyncore.servers.probe.handler=probe", "asyncore.servers.probe.tcp-no-delay=false")
+        this.runner
+                .withUserConfiguration(ProbeHandlerConfiguration.class)
+                .withPropertyValues(
+                        "asyncore.servers.probe.port=0",
+                        "asyncore.servers.probe.address=127.0.0.1",
+                        "asyncore.servers.probe.handler=probe",
+                        "asyncore.servers.probe.tcp-no-delay=false")
                 .run((context) -> {
-                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("probe");
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("probe");
                     assertThat(TestClients.roundTrip(server.getPort(), "x")).isEqualTo("x");
-                    assertThat(context.getBean(ProbeHandlerConfiguration.class).seen).containsEntry("TCP_NODELAY", false)
+                    assertThat(context.getBean(ProbeHandlerConfiguration.class).seen)
+                            .containsEntry("TCP_NODELAY", false)
                             .containsEntry("SO_KEEPALIVE", false);
                 });
     }
 
     @Test
     void disabledServerIsNotBound() {
-        this.runner.withPropertyValues("asyncore.servers.off.port=0", "asyncore.servers.off.enabled=false",
-                "asyncore.servers.on.port=0", "asyncore.servers.on.address=127.0.0.1").run((context) -> {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.off.port=0",
+                        "asyncore.servers.off.enabled=false",
+                        "asyncore.servers.on.port=0",
+                        "asyncore.servers.on.address=127.0.0.1")
+                .run((context) -> {
                     AsyncoreServers servers = context.getBean(AsyncoreServers.class);
                     assertThat(servers.all()).containsOnlyKeys("on");
                 });
@@ -198,9 +248,14 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void maxConnectionsClosesConnectionsPastTheLimitAndCountsThem() {
-        this.runner.withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.address=127.0.0.1",
-                "asyncore.servers.echo.max-connections=1").run((context) -> {
-                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.echo.max-connections=1")
+                .run((context) -> {
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("echo");
                     try (SocketChannel first = TestClients.connect(server.getPort())) {
                         assertThat(TestClients.roundTrip(first, "one")).isEqualTo("one");
                         try (SocketChannel second = TestClients.connect(server.getPort())) {
@@ -215,9 +270,14 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void idleTimeoutClosesSilentConnections() {
-        this.runner.withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.address=127.0.0.1",
-                "asyncore.servers.echo.idle-timeout=300ms").run((context) -> {
-                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.echo.idle-timeout=300ms")
+                .run((context) -> {
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("echo");
                     try (SocketChannel client = TestClients.connect(server.getPort())) {
                         assertThat(TestClients.roundTrip(client, "ping")).isEqualTo("ping");
                         await().atMost(Duration.ofSeconds(10)).until(() -> server.connections() == 0);
@@ -242,22 +302,30 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void handlerNamesAHandlerFactoryBean() {
-        this.runner.withUserConfiguration(UpperCaseHandlerConfiguration.class)
-                .withPropertyValues("asyncore.servers.upper.port=0", "asyncore.servers.upper.address=127.0.0.1",
+        this.runner
+                .withUserConfiguration(UpperCaseHandlerConfiguration.class)
+                .withPropertyValues(
+                        "asyncore.servers.upper.port=0",
+                        "asyncore.servers.upper.address=127.0.0.1",
                         "asyncore.servers.upper.handler=upperCase")
                 .run((context) -> {
-                    int port = context.getBean(AsyncoreServers.class).get("upper").getPort();
+                    int port =
+                            context.getBean(AsyncoreServers.class).get("upper").getPort();
                     assertThat(TestClients.roundTrip(port, "shout")).isEqualTo("SHOUT");
                 });
     }
 
     @Test
     void handlerNamesAPrototypeDispatcherBean() {
-        this.runner.withUserConfiguration(PrototypeHandlerConfiguration.class)
-                .withPropertyValues("asyncore.servers.upper.port=0", "asyncore.servers.upper.address=127.0.0.1",
+        this.runner
+                .withUserConfiguration(PrototypeHandlerConfiguration.class)
+                .withPropertyValues(
+                        "asyncore.servers.upper.port=0",
+                        "asyncore.servers.upper.address=127.0.0.1",
                         "asyncore.servers.upper.handler=upperCaseHandler")
                 .run((context) -> {
-                    int port = context.getBean(AsyncoreServers.class).get("upper").getPort();
+                    int port =
+                            context.getBean(AsyncoreServers.class).get("upper").getPort();
                     assertThat(TestClients.roundTrip(port, "prototype")).isEqualTo("PROTOTYPE");
                     assertThat(TestClients.roundTrip(port, "again")).isEqualTo("AGAIN");
                 });
@@ -265,11 +333,18 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void customizerAdjustsAServerBeforeItBinds() {
-        this.runner.withUserConfiguration(UpperCaseHandlerConfiguration.class, CustomizerConfiguration.class)
-                .withPropertyValues("asyncore.servers.echo.port=0").run((context) -> {
-                    AsyncoreServer server = context.getBean(AsyncoreServers.class).get("echo");
-                    assertThat(((InetSocketAddress) server.getAddress()).getAddress().isLoopbackAddress()).isTrue();
-                    assertThat(TestClients.roundTrip(server.getPort(), "customized")).isEqualTo("CUSTOMIZED");
+        this.runner
+                .withUserConfiguration(UpperCaseHandlerConfiguration.class, CustomizerConfiguration.class)
+                .withPropertyValues("asyncore.servers.echo.port=0")
+                .run((context) -> {
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("echo");
+                    assertThat(((InetSocketAddress) server.getAddress())
+                                    .getAddress()
+                                    .isLoopbackAddress())
+                            .isTrue();
+                    assertThat(TestClients.roundTrip(server.getPort(), "customized"))
+                            .isEqualTo("CUSTOMIZED");
                 });
     }
 
@@ -292,32 +367,44 @@ class AsyncoreAutoConfigurationTests {
             Dispatcher dispatcher = new Dispatcher(map);
             map.logSink().log(dispatcher, "warning", "asyncore test warning 4711");
             map.logSink().log(dispatcher, "error", "asyncore test error 4712");
-            assertThat(output).containsPattern("WARN .*asyncore test warning 4711").containsPattern("ERROR .*asyncore test error 4712");
+            assertThat(output)
+                    .containsPattern("WARN .*asyncore test warning 4711")
+                    .containsPattern("ERROR .*asyncore test error 4712");
         });
     }
 
     @Test
     void userLogSinkBeanIsUsed() {
-        this.runner.withBean(dev.asyncore.LogSink.class, () -> dev.asyncore.LogSink.STANDARD_STREAMS)
-                .run((context) -> assertThat(context.getBean(DispatcherMap.class).logSink())
+        this.runner
+                .withBean(dev.asyncore.LogSink.class, () -> dev.asyncore.LogSink.STANDARD_STREAMS)
+                .run((context) -> assertThat(
+                                context.getBean(DispatcherMap.class).logSink())
                         .isSameAs(dev.asyncore.LogSink.STANDARD_STREAMS));
     }
 
     @Test
     void unknownHandlerFailsStartupNamingThePropertyAndTheValue() {
-        this.runner.withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.handler=nope").run((context) -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(UnknownHandlerException.class)
-                    .hasMessageContaining("asyncore.servers.echo.handler").hasMessageContaining("'nope'");
-        });
+        this.runner
+                .withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.handler=nope")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
+                            .isInstanceOf(UnknownHandlerException.class)
+                            .hasMessageContaining("asyncore.servers.echo.handler")
+                            .hasMessageContaining("'nope'");
+                });
     }
 
     @Test
     void singletonDispatcherAsHandlerFailsStartup() {
-        this.runner.withUserConfiguration(HandWrittenServerConfiguration.class)
+        this.runner
+                .withUserConfiguration(HandWrittenServerConfiguration.class)
                 .withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.handler=handWrittenServer")
-                .run((context) -> assertThat(context.getStartupFailure()).rootCause()
-                        .isInstanceOf(InvalidAsyncorePropertyException.class).hasMessageContaining("singleton"));
+                .run((context) -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .isInstanceOf(InvalidAsyncorePropertyException.class)
+                        .hasMessageContaining("singleton"));
     }
 
     @Test
@@ -332,29 +419,39 @@ class AsyncoreAutoConfigurationTests {
 
     @Test
     void pathWithPortFailsStartup() {
-        assertInvalid("asyncore.servers.echo.path", "asyncore.servers.echo.port=0", "asyncore.servers.echo.path=/tmp/x.sock");
+        assertInvalid(
+                "asyncore.servers.echo.path", "asyncore.servers.echo.port=0", "asyncore.servers.echo.path=/tmp/x.sock");
     }
 
     @Test
     void zeroBacklogFailsStartup() {
-        assertInvalid("asyncore.servers.echo.backlog", "asyncore.servers.echo.port=0", "asyncore.servers.echo.backlog=0");
+        assertInvalid(
+                "asyncore.servers.echo.backlog", "asyncore.servers.echo.port=0", "asyncore.servers.echo.backlog=0");
     }
 
     @Test
     void negativeMaxConnectionsFailsStartup() {
-        assertInvalid("asyncore.servers.echo.max-connections", "asyncore.servers.echo.port=0",
+        assertInvalid(
+                "asyncore.servers.echo.max-connections",
+                "asyncore.servers.echo.port=0",
                 "asyncore.servers.echo.max-connections=-1");
     }
 
     @Test
     void zeroIdleTimeoutFailsStartup() {
-        assertInvalid("asyncore.servers.echo.idle-timeout", "asyncore.servers.echo.port=0", "asyncore.servers.echo.idle-timeout=0s");
+        assertInvalid(
+                "asyncore.servers.echo.idle-timeout",
+                "asyncore.servers.echo.port=0",
+                "asyncore.servers.echo.idle-timeout=0s");
     }
 
     @Test
     void lowWatermarkAboveHighFailsStartup() {
-        assertInvalid("asyncore.servers.echo.echo.low-watermark", "asyncore.servers.echo.port=0",
-                "asyncore.servers.echo.echo.low-watermark=1MB", "asyncore.servers.echo.echo.high-watermark=64KB");
+        assertInvalid(
+                "asyncore.servers.echo.echo.low-watermark",
+                "asyncore.servers.echo.port=0",
+                "asyncore.servers.echo.echo.low-watermark=1MB",
+                "asyncore.servers.echo.echo.high-watermark=64KB");
     }
 
     @Test
@@ -370,12 +467,19 @@ class AsyncoreAutoConfigurationTests {
     @Test
     void portInUseFailsStartupWithTheServerNameAndAddress() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            this.runner.withPropertyValues("asyncore.servers.echo.port=" + taken.getLocalPort(), "asyncore.servers.echo.address=127.0.0.1",
-                    "asyncore.servers.echo.reuse-address=false").run((context) -> {
+            this.runner
+                    .withPropertyValues(
+                            "asyncore.servers.echo.port=" + taken.getLocalPort(),
+                            "asyncore.servers.echo.address=127.0.0.1",
+                            "asyncore.servers.echo.reuse-address=false")
+                    .run((context) -> {
                         assertThat(context).hasFailed();
                         assertThat(context.getStartupFailure()).rootCause().isInstanceOf(java.net.BindException.class);
-                        assertThat(context.getStartupFailure()).cause().isInstanceOf(AsyncoreServerBindException.class)
-                                .hasMessageContaining("asyncore server 'echo' could not bind 127.0.0.1:" + taken.getLocalPort());
+                        assertThat(context.getStartupFailure())
+                                .cause()
+                                .isInstanceOf(AsyncoreServerBindException.class)
+                                .hasMessageContaining(
+                                        "asyncore server 'echo' could not bind 127.0.0.1:" + taken.getLocalPort());
                     });
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> !TestClients.threadAlive("asyncore-acr-loop"));
@@ -384,9 +488,12 @@ class AsyncoreAutoConfigurationTests {
     private void assertInvalid(String property, String... properties) {
         this.runner.withPropertyValues(properties).run((context) -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidAsyncorePropertyException.class)
+            assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(InvalidAsyncorePropertyException.class)
                     .hasMessageContaining("'" + property + "'");
-            InvalidAsyncorePropertyException failure = (InvalidAsyncorePropertyException) rootCause(context.getStartupFailure());
+            InvalidAsyncorePropertyException failure =
+                    (InvalidAsyncorePropertyException) rootCause(context.getStartupFailure());
             assertThat(failure.getProperty()).isEqualTo(property);
             assertThat(failure.getAction()).contains(property.substring(property.lastIndexOf('.') + 1));
         });

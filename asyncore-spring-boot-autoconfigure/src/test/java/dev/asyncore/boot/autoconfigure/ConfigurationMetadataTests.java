@@ -19,14 +19,31 @@ class ConfigurationMetadataTests {
     void metadataDescribesEveryKeyIncludingThoseInsideAServer() throws IOException {
         JsonNode metadata = read("META-INF/spring-configuration-metadata.json");
         List<String> names = new ArrayList<>();
-        metadata.at("/properties").forEach((property) -> names.add(property.at("/name").asString()));
-        assertThat(names).contains("asyncore.enabled", "asyncore.loop.timeout", "asyncore.loop.use-poll", "asyncore.loop.thread-name",
-                "asyncore.shutdown.timeout", "asyncore.servers", "asyncore.servers.*.port", "asyncore.servers.*.address",
-                "asyncore.servers.*.path", "asyncore.servers.*.handler", "asyncore.servers.*.backlog",
-                "asyncore.servers.*.reuse-address", "asyncore.servers.*.tcp-no-delay", "asyncore.servers.*.max-connections",
-                "asyncore.servers.*.idle-timeout", "asyncore.servers.*.echo.high-watermark", "management.endpoint.asyncore.access");
-        metadata.at("/properties").forEach((property) -> assertThat(property.at("/description").asString())
-                .as(property.at("/name").asString()).isNotBlank());
+        metadata.at("/properties")
+                .forEach((property) -> names.add(property.at("/name").asString()));
+        assertThat(names)
+                .contains(
+                        "asyncore.enabled",
+                        "asyncore.loop.timeout",
+                        "asyncore.loop.use-poll",
+                        "asyncore.loop.thread-name",
+                        "asyncore.shutdown.timeout",
+                        "asyncore.servers",
+                        "asyncore.servers.*.port",
+                        "asyncore.servers.*.address",
+                        "asyncore.servers.*.path",
+                        "asyncore.servers.*.handler",
+                        "asyncore.servers.*.backlog",
+                        "asyncore.servers.*.reuse-address",
+                        "asyncore.servers.*.tcp-no-delay",
+                        "asyncore.servers.*.max-connections",
+                        "asyncore.servers.*.idle-timeout",
+                        "asyncore.servers.*.echo.high-watermark",
+                        "management.endpoint.asyncore.access");
+        metadata.at("/properties")
+                .forEach((property) -> assertThat(property.at("/description").asString())
+                        .as(property.at("/name").asString())
+                        .isNotBlank());
     }
 
     @Test
@@ -40,7 +57,8 @@ class ConfigurationMetadataTests {
         }
         assertThat(handler).isNotNull();
         assertThat(handler.at("/values/0/value").asString()).isEqualTo("echo");
-        assertThat(handler.at("/providers/0/parameters/target").asString()).isEqualTo("dev.asyncore.handler.HandlerFactory");
+        assertThat(handler.at("/providers/0/parameters/target").asString())
+                .isEqualTo("dev.asyncore.handler.HandlerFactory");
     }
 
     private static JsonNode read(String resource) throws IOException {

@@ -13,38 +13,47 @@ class AsyncoreReadinessEnvironmentPostProcessorTests {
 
     @Test
     void addsAsyncoreToTheReadinessGroupWhenProbesAreEnabled() {
-        MockEnvironment environment = new MockEnvironment().withProperty("management.endpoint.health.probes.enabled", "true");
+        MockEnvironment environment =
+                new MockEnvironment().withProperty("management.endpoint.health.probes.enabled", "true");
         this.processor.postProcessEnvironment(environment, new SpringApplication());
-        assertThat(environment.getProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE)).isEqualTo("readinessState,asyncore");
+        assertThat(environment.getProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
+                .isEqualTo("readinessState,asyncore");
     }
 
     @Test
     void probesAreOnByDefault() {
         MockEnvironment environment = new MockEnvironment();
         this.processor.postProcessEnvironment(environment, new SpringApplication());
-        assertThat(environment.getProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE)).isEqualTo("readinessState,asyncore");
+        assertThat(environment.getProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
+                .isEqualTo("readinessState,asyncore");
     }
 
     @Test
     void leavesTheGroupAloneWithoutProbes() {
-        MockEnvironment environment = new MockEnvironment().withProperty("management.endpoint.health.probes.enabled", "false");
+        MockEnvironment environment =
+                new MockEnvironment().withProperty("management.endpoint.health.probes.enabled", "false");
         this.processor.postProcessEnvironment(environment, new SpringApplication());
-        assertThat(environment.containsProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE)).isFalse();
+        assertThat(environment.containsProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
+                .isFalse();
     }
 
     @Test
     void theUsersOwnGroupWins() {
-        MockEnvironment environment = new MockEnvironment().withProperty("management.endpoint.health.probes.enabled", "true")
-            .withProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE, "readinessState,db");
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("management.endpoint.health.probes.enabled", "true")
+                .withProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE, "readinessState,db");
         this.processor.postProcessEnvironment(environment, new SpringApplication());
-        assertThat(environment.getProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE)).isEqualTo("readinessState,db");
+        assertThat(environment.getProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
+                .isEqualTo("readinessState,db");
     }
 
     @Test
     void nothingWhenAsyncoreIsDisabled() {
-        MockEnvironment environment = new MockEnvironment().withProperty("management.endpoint.health.probes.enabled", "true")
-            .withProperty("asyncore.enabled", "false");
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("management.endpoint.health.probes.enabled", "true")
+                .withProperty("asyncore.enabled", "false");
         this.processor.postProcessEnvironment(environment, new SpringApplication());
-        assertThat(environment.containsProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE)).isFalse();
+        assertThat(environment.containsProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
+                .isFalse();
     }
 }

@@ -17,7 +17,8 @@ final class ActuatorClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final int port;
 
@@ -27,8 +28,11 @@ final class ActuatorClient {
 
     /** GETs a path and returns the raw response. */
     HttpResponse<String> send(String path) throws IOException, InterruptedException {
-        return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return this.http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** GETs a path, asserts the status, and returns the JSON body (an empty object for an empty body). */

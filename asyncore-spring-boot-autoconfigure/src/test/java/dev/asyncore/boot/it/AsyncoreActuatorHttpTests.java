@@ -22,11 +22,18 @@ import static org.awaitility.Awaitility.await;
  * The real Actuator over HTTP in a full Boot web application: endpoint, health, readiness group (with probes enabled, the
  * {@code asyncore} component joins it without further configuration) and metrics.
  */
-@SpringBootTest(classes = AsyncoreActuatorHttpTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "asyncore.loop.thread-name=asyncore-http-it", "asyncore.shutdown.timeout=1s",
-                "asyncore.servers.echo.address=127.0.0.1", "asyncore.servers.echo.port=0",
-                "management.endpoints.web.exposure.include=health,asyncore,metrics",
-                "management.endpoint.health.show-details=always", "management.endpoint.health.probes.enabled=true" })
+@SpringBootTest(
+        classes = AsyncoreActuatorHttpTests.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "asyncore.loop.thread-name=asyncore-http-it",
+            "asyncore.shutdown.timeout=1s",
+            "asyncore.servers.echo.address=127.0.0.1",
+            "asyncore.servers.echo.port=0",
+            "management.endpoints.web.exposure.include=health,asyncore,metrics",
+            "management.endpoint.health.show-details=always",
+            "management.endpoint.health.probes.enabled=true"
+        })
 class AsyncoreActuatorHttpTests {
 
     @Value("${local.server.port}")
@@ -34,7 +41,6 @@ class AsyncoreActuatorHttpTests {
 
     @Value("${local.asyncore.servers.echo.port}")
     int echoPort;
-
 
     private final List<SocketChannel> clients = new ArrayList<>();
 
@@ -66,8 +72,9 @@ class AsyncoreActuatorHttpTests {
         assertThat(body.at("/loop/threadName").asString()).isEqualTo("asyncore-http-it");
         assertThat(body.at("/loop/running").asBoolean()).isTrue();
         assertThat(body.at("/loop/dispatch").asString()).isEqualTo("select");
-        assertThat(body.toString()).doesNotContain(String.valueOf(((java.net.InetSocketAddress) this.clients.get(0)
-                .getLocalAddress()).getPort()));
+        assertThat(body.toString())
+                .doesNotContain(String.valueOf(
+                        ((java.net.InetSocketAddress) this.clients.get(0).getLocalAddress()).getPort()));
 
         for (SocketChannel client : this.clients) {
             client.close();
@@ -91,7 +98,8 @@ class AsyncoreActuatorHttpTests {
     void healthShowsAsyncoreUpAlsoInTheReadinessGroup() throws Exception {
         JsonNode health = get("/actuator/health", 200);
         assertThat(health.at("/components/asyncore/status").asString()).isEqualTo("UP");
-        assertThat(health.at("/components/asyncore/details/servers/echo").asString()).isEqualTo("listening");
+        assertThat(health.at("/components/asyncore/details/servers/echo").asString())
+                .isEqualTo("listening");
         JsonNode readiness = get("/actuator/health/readiness", 200);
         assertThat(readiness.at("/status").asString()).isEqualTo("UP");
         assertThat(readiness.at("/components/asyncore/status").asString()).isEqualTo("UP");
@@ -121,6 +129,5 @@ class AsyncoreActuatorHttpTests {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class App {
-    }
+    static class App {}
 }

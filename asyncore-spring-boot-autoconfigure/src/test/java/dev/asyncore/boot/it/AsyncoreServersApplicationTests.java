@@ -37,7 +37,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** A real Boot application with two servers declared in YAML (application-servers.yml) and a component client. */
-@SpringBootTest(classes = AsyncoreServersApplicationTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(
+        classes = AsyncoreServersApplicationTests.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @ActiveProfiles("servers")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AsyncoreServersApplicationTests {
@@ -118,15 +120,15 @@ class AsyncoreServersApplicationTests {
             assertThat(TestClients.threadAlive("asyncore-servers-it")).isFalse();
             assertThat(closedLoop.isTerminated()).isTrue();
             assertThat(closedMap.total()).isZero();
-            assertThat(closedClient.socket() == null || !closedClient.socket().isOpen()).isTrue();
+            assertThat(closedClient.socket() == null || !closedClient.socket().isOpen())
+                    .isTrue();
             for (SocketChannel channel : closing) {
                 assertThat(TestClients.closedByPeer(channel)).isTrue();
             }
             for (int port : closedPorts) {
                 assertThatThrownBy(() -> TestClients.connect(port).close()).isInstanceOf(ConnectException.class);
             }
-        }
-        finally {
+        } finally {
             for (SocketChannel channel : closing) {
                 channel.close();
             }
@@ -135,7 +137,7 @@ class AsyncoreServersApplicationTests {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    @Import({ EchoClient.class, ServerEvents.class })
+    @Import({EchoClient.class, ServerEvents.class})
     static class App {
 
         @Bean

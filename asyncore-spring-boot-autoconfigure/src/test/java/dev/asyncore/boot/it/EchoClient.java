@@ -44,8 +44,7 @@ public class EchoClient extends Dispatcher {
     }
 
     @Override
-    public void handleConnect() {
-    }
+    public void handleConnect() {}
 
     @Override
     public void handleWrite() throws IOException {

@@ -14,9 +14,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * With Spring Boot's default exposure, the {@code asyncore} endpoint is not reachable over HTTP: the user must include it,
  * as for every endpoint but health. Health itself is there and shows the component's status only.
  */
-@SpringBootTest(classes = EndpointExposureTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "asyncore.loop.thread-name=asyncore-exposure-it", "asyncore.shutdown.timeout=1s",
-                "asyncore.servers.echo.address=127.0.0.1", "asyncore.servers.echo.port=0" })
+@SpringBootTest(
+        classes = EndpointExposureTests.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "asyncore.loop.thread-name=asyncore-exposure-it",
+            "asyncore.shutdown.timeout=1s",
+            "asyncore.servers.echo.address=127.0.0.1",
+            "asyncore.servers.echo.port=0"
+        })
 class EndpointExposureTests {
 
     @Value("${local.server.port}")
@@ -37,6 +43,5 @@ class EndpointExposureTests {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class App {
-    }
+    static class App {}
 }

@@ -46,19 +46,20 @@ class GracefulShutdownTests {
             client.close();
             closing.get(8, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
-        }
-        finally {
+        } finally {
             client.close();
         }
         assertThat(readiness.states).contains(ReadinessState.REFUSING_TRAFFIC);
-        assertThat(output).contains("Commencing graceful shutdown of asyncore loop 'asyncore-graceful-loop'")
+        assertThat(output)
+                .contains("Commencing graceful shutdown of asyncore loop 'asyncore-graceful-loop'")
                 .contains("Graceful shutdown of asyncore loop 'asyncore-graceful-loop' complete");
         await().atMost(Duration.ofSeconds(5)).until(() -> !TestClients.threadAlive("asyncore-graceful-loop"));
     }
 
     @Test
     void connectionsThatDoNotFinishAreClosedAtTheTimeout(CapturedOutput output) throws Exception {
-        ConfigurableApplicationContext context = start("asyncore.shutdown.timeout=300ms", "asyncore.servers.echo.handler=upper");
+        ConfigurableApplicationContext context =
+                start("asyncore.shutdown.timeout=300ms", "asyncore.servers.echo.handler=upper");
         int port = context.getEnvironment().getProperty("local.asyncore.servers.echo.port", Integer.class);
         try (SocketChannel client = TestClients.connect(port)) {
             assertThat(TestClients.roundTrip(client, "stubborn")).isEqualTo("STUBBORN");
@@ -70,9 +71,13 @@ class GracefulShutdownTests {
     }
 
     private static ConfigurableApplicationContext start(String... properties) {
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-                .properties("asyncore.loop.thread-name=asyncore-graceful-loop", "asyncore.servers.echo.port=0",
-                        "asyncore.servers.echo.address=127.0.0.1", "spring.main.banner-mode=off")
+        return new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "asyncore.loop.thread-name=asyncore-graceful-loop",
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "spring.main.banner-mode=off")
                 .properties(properties)
                 .run();
     }

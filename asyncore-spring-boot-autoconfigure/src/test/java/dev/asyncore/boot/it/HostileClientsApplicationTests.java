@@ -30,14 +30,21 @@ import static org.awaitility.Awaitility.await;
  * serving, and a handler that throws (in its constructor, {@code handleRead}, {@code handleWrite}, or even
  * {@code handleError}) loses its own channel only, while the endpoint and health stay right.
  */
-@SpringBootTest(classes = HostileClientsApplicationTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = { "asyncore.loop.thread-name=asyncore-hostile-it", "asyncore.shutdown.timeout=1s",
-                "asyncore.servers.limited.address=127.0.0.1", "asyncore.servers.limited.port=0",
-                "asyncore.servers.limited.max-connections=10",
-                "asyncore.servers.faulty.address=127.0.0.1", "asyncore.servers.faulty.port=0",
-                "asyncore.servers.faulty.handler=faultyHandlers",
-                "management.endpoints.web.exposure.include=health,asyncore",
-                "management.endpoint.health.show-details=always" })
+@SpringBootTest(
+        classes = HostileClientsApplicationTests.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "asyncore.loop.thread-name=asyncore-hostile-it",
+            "asyncore.shutdown.timeout=1s",
+            "asyncore.servers.limited.address=127.0.0.1",
+            "asyncore.servers.limited.port=0",
+            "asyncore.servers.limited.max-connections=10",
+            "asyncore.servers.faulty.address=127.0.0.1",
+            "asyncore.servers.faulty.port=0",
+            "asyncore.servers.faulty.handler=faultyHandlers",
+            "management.endpoints.web.exposure.include=health,asyncore",
+            "management.endpoint.health.show-details=always"
+        })
 class HostileClientsApplicationTests {
 
     /** Set by the test: the next handler construction throws. */
@@ -59,8 +66,10 @@ class HostileClientsApplicationTests {
         for (SocketChannel client : this.clients) {
             client.close();
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/actuator/asyncore")
-                .at("/channels/total").asInt()).isEqualTo(2));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(
+                                get("/actuator/asyncore").at("/channels/total").asInt())
+                        .isEqualTo(2));
     }
 
     @Test
@@ -75,7 +84,9 @@ class HostileClientsApplicationTests {
             excess.add(open(this.limitedPort));
         }
         for (SocketChannel client : excess) {
-            assertThat(TestClients.closedByPeer(client)).as("an excess connection is closed at once").isTrue();
+            assertThat(TestClients.closedByPeer(client))
+                    .as("an excess connection is closed at once")
+                    .isTrue();
         }
         assertThat(TestClients.roundTrip(this.clients.get(0), "still served")).isEqualTo("still served");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -83,7 +94,8 @@ class HostileClientsApplicationTests {
             assertThat(limited.at("/rejected").asLong() - rejectedBefore).isEqualTo(10);
             assertThat(limited.at("/connections").asInt()).isEqualTo(10);
         });
-        assertThat(get("/actuator/health").at("/components/asyncore/status").asString()).isEqualTo("UP");
+        assertThat(get("/actuator/health").at("/components/asyncore/status").asString())
+                .isEqualTo("UP");
     }
 
     @Test
@@ -92,7 +104,9 @@ class HostileClientsApplicationTests {
         assertThat(TestClients.roundTrip(bystander, "hello")).isEqualTo("hello");
 
         FAIL_NEXT_CONSTRUCTION.set(true);
-        assertThat(TestClients.closedByPeer(open(this.faultyPort))).as("constructor threw").isTrue();
+        assertThat(TestClients.closedByPeer(open(this.faultyPort)))
+                .as("constructor threw")
+                .isTrue();
         for (String fault : List.of("!read", "!write", "!error")) {
             SocketChannel victim = open(this.faultyPort);
             send(victim, fault);

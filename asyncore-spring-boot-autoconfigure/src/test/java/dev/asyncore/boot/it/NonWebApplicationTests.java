@@ -44,24 +44,35 @@ class NonWebApplicationTests {
                 .filter((entry) -> !entry.matches(".*(tomcat|servlet|webmvc|web-server).*"))
                 .collect(Collectors.joining(File.pathSeparator));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        this.process = new ProcessBuilder(java, "-cp", classpath, NonWebEchoApplication.class.getName(),
-                "--asyncore.servers.echo.address=127.0.0.1", "--asyncore.servers.echo.port=0",
-                "--asyncore.shutdown.timeout=2s", "--spring.main.banner-mode=off").redirectErrorStream(true)
-                .redirectOutput(this.log.toFile()).start();
+        this.process = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        classpath,
+                        NonWebEchoApplication.class.getName(),
+                        "--asyncore.servers.echo.address=127.0.0.1",
+                        "--asyncore.servers.echo.port=0",
+                        "--asyncore.shutdown.timeout=2s",
+                        "--spring.main.banner-mode=off")
+                .redirectErrorStream(true)
+                .redirectOutput(this.log.toFile())
+                .start();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> output().contains("MAIN-RETURNED") || !this.process.isAlive());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> output().contains("MAIN-RETURNED") || !this.process.isAlive());
         assertThat(output()).contains("SERVLET-PRESENT=false").contains("MAIN-RETURNED");
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(this.process::isAlive);
 
         Matcher port = Pattern.compile("ECHO-PORT=(\\d+)").matcher(output());
         assertThat(port.find()).isTrue();
-        assertThat(TestClients.roundTrip(Integer.parseInt(port.group(1)), "still serving")).isEqualTo("still serving");
+        assertThat(TestClients.roundTrip(Integer.parseInt(port.group(1)), "still serving"))
+                .isEqualTo("still serving");
 
         this.process.destroy();
         assertThat(this.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(output())
-                .contains("Commencing graceful shutdown of asyncore loop 'asyncore-loop'")
-                .contains("Graceful shutdown of asyncore loop 'asyncore-loop' complete"));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(output())
+                        .contains("Commencing graceful shutdown of asyncore loop 'asyncore-loop'")
+                        .contains("Graceful shutdown of asyncore loop 'asyncore-loop' complete"));
     }
 
     private String output() throws IOException {

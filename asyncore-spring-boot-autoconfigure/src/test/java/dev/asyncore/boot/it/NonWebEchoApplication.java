@@ -1,7 +1,6 @@
 package dev.asyncore.boot.it;
 
 import dev.asyncore.boot.context.AsyncoreServerInitializedEvent;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -29,8 +28,7 @@ public class NonWebEchoApplication {
         try {
             Class.forName(className);
             return true;
-        }
-        catch (ClassNotFoundException ex) {
+        } catch (ClassNotFoundException ex) {
             return false;
         }
     }

@@ -26,11 +26,14 @@ class StartupFailureAnalysisTests {
     void portAlreadyInUseIsExplained(CapturedOutput output) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> application("asyncore.servers.echo.address=127.0.0.1", "asyncore.servers.echo.port=" + port)
-                    .run()).hasRootCauseInstanceOf(java.net.BindException.class);
-            assertThat(output).contains("APPLICATION FAILED TO START")
-                    .contains("asyncore server 'echo' could not bind 127.0.0.1:" + port + " (asyncore.servers.echo.port=" + port
-                            + "): the port is already in use.")
+            assertThatThrownBy(() -> application(
+                                    "asyncore.servers.echo.address=127.0.0.1", "asyncore.servers.echo.port=" + port)
+                            .run())
+                    .hasRootCauseInstanceOf(java.net.BindException.class);
+            assertThat(output)
+                    .contains("APPLICATION FAILED TO START")
+                    .contains("asyncore server 'echo' could not bind 127.0.0.1:" + port
+                            + " (asyncore.servers.echo.port=" + port + "): the port is already in use.")
                     .contains("Stop the process that is listening on port " + port
                             + ", or set asyncore.servers.echo.port to another port (0 picks a free one).");
         }
@@ -39,9 +42,12 @@ class StartupFailureAnalysisTests {
 
     @Test
     void unknownHandlerIsExplained(CapturedOutput output) {
-        assertThatThrownBy(() -> application("asyncore.servers.chat.port=0", "asyncore.servers.chat.handler=chatHandler").run())
+        assertThatThrownBy(
+                        () -> application("asyncore.servers.chat.port=0", "asyncore.servers.chat.handler=chatHandler")
+                                .run())
                 .isNotNull();
-        assertThat(output).contains("APPLICATION FAILED TO START")
+        assertThat(output)
+                .contains("APPLICATION FAILED TO START")
                 .contains("Property 'asyncore.servers.chat.handler' has the value 'chatHandler', which cannot work: "
                         + "no handler named 'chatHandler' exists. Handlers that exist: [echo].")
                 .contains("Set asyncore.servers.chat.handler to one of [echo]");
@@ -49,19 +55,21 @@ class StartupFailureAnalysisTests {
 
     @Test
     void invalidPropertyIsExplained(CapturedOutput output) {
-        assertThatThrownBy(() -> application("asyncore.servers.echo.port=70000").run()).isNotNull();
-        assertThat(output).contains("Property 'asyncore.servers.echo.port' has the value '70000', which cannot work")
+        assertThatThrownBy(() -> application("asyncore.servers.echo.port=70000").run())
+                .isNotNull();
+        assertThat(output)
+                .contains("Property 'asyncore.servers.echo.port' has the value '70000', which cannot work")
                 .contains("Set asyncore.servers.echo.port to a port between 1 and 65535, or 0 to pick a free port.");
     }
 
     private static SpringApplicationBuilder application(String... properties) {
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+        return new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
                 .properties("asyncore.loop.thread-name=asyncore-failing-loop", "spring.main.banner-mode=off")
                 .properties(properties);
     }
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class App {
-    }
+    static class App {}
 }
