@@ -21,15 +21,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #schedule}, {@link #shutdownGracefully}, {@link #close()} and the figures ({@link #passes()}, {@link #isRunning()},
  * the map's counts) are safe from any thread; handlers and tasks run on the loop thread.
  *
- * <p>When {@code readable()} and {@code writable()} are asked. Python asks every channel on every pass, so a pass costs
- * time in proportion to all channels. This loop asks a channel (each exactly once, {@code readable()} first, and sets its
- * selector interest to match): when it joins the map; after every event dispatched to it; after a call on it that can
- * change them ({@code send}, {@code recv}, {@code connect}, {@code listen}, {@code close}, the state setters, and the
- * queueing methods of {@link DispatcherWithSend} and {@code AsyncChat}); after {@link Dispatcher#interestChanged()}; and
- * for every channel once per sweep, at least every {@code timeout}. A channel whose {@code readable()} turned false is
- * therefore not read, and one that turned writable is written at once, as long as the change follows one of those events;
- * a change from elsewhere (another thread's flag, a clock) is seen at the next sweep, or at once after
- * {@code interestChanged()}. A pass otherwise costs time in proportion to the channels that are active.
+ * <p>When {@code readable()} and {@code writable()} are asked. Python asks every channel on every pass, so that a change
+ * made by any event (a relay's {@code handleRead} filling its partner's buffer, a gate another channel opens) is acted on
+ * in the next pass. This loop keeps that contract and asks each channel at most once a pass, {@code readable()} first,
+ * setting its selector interest to match:
+ *
+ * <ul>
+ *   <li>a dispatcher whose class defines its own {@code readable()} or {@code writable()} without
+ *       {@link TrackedInterest} is asked on every pass, as in Python;
+ *   <li>a dispatcher of a {@link TrackedInterest} class (the library's own: {@link Dispatcher}'s defaults,
+ *       {@link DispatcherWithSend}, {@code AsyncChat}, the echo handler, the server dispatcher) is asked when it joins
+ *       the map, after every event dispatched to it, after a call on it that can change its interest ({@code send},
+ *       {@code recv}, {@code connect}, {@code listen}, {@code close}, the state setters, the queueing methods), after
+ *       {@link Dispatcher#interestChanged()}, and once per sweep (at least every {@code timeout}). Many idle channels of
+ *       such classes cost nothing per pass.
+ * </ul>
+ *
+ * A change made on another thread is handed to the loop ({@link #execute}, then {@code interestChanged()} in the task).
+ *
+ * <p>Differs from Python: a {@link TrackedInterest} class whose interest changes for a reason no event explains (a clock,
+ * another thread's flag without a hand-off) is seen at the next sweep, up to one {@code timeout} late, unless it calls
+ * {@code interestChanged()}.
  *
  * <p>An exception in a handler goes to that dispatcher's {@code handleError}; if {@code handleError} itself throws, the
  * channel is closed and the loop goes on. {@link ExitNow} ends the loop. A {@link VirtualMachineError} from a handler, or
@@ -534,6 +546,22 @@ public final class AsyncLoop implements Executor, AutoCloseable {
                 Asyncore.finishConnectOnly(d);
             } catch (Throwable t) {
                 contain(d, t);
+            }
+        }
+
+        @Override
+        public void interestFailed(Dispatcher d, Throwable t) {
+            if (Asyncore.isReraised(t)) {
+                contain(d, t);
+            }
+            try {
+                d.handleError(t);
+            } catch (Throwable failed) {
+                contain(d, failed);
+            }
+            if (d.memberOf == map) {
+                // handleError did not close it: a channel whose interest cannot be read cannot be served.
+                closeQuietly(d);
             }
         }
 

@@ -266,7 +266,7 @@ public final class Asyncore {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+    static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
     }
 

@@ -66,6 +66,11 @@ public class Dispatcher {
     DispatcherMap memberOf;
     SelectionKey key;
     boolean dirty;
+    /** Whether the loop asks {@code readable()}/{@code writable()} on every pass (see {@link TrackedInterest}). */
+    final boolean askEveryPass = InterestPolicy.askEveryPass(getClass());
+    /** This dispatcher's place in its map's list of channels asked every pass, or -1. */
+    int polledIndex = -1;
+
     int wanted;
     int ready;
     long lastActivity = System.nanoTime();

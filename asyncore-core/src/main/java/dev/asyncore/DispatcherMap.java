@@ -42,6 +42,8 @@ public final class DispatcherMap implements AutoCloseable {
     private boolean snapshotStale = true;
     private Dispatcher[] dirty = new Dispatcher[64];
     private int dirtyCount;
+    private Dispatcher[] polled = EMPTY;
+    private int polledCount;
 
     /** Creates an empty map. Any thread. */
     public DispatcherMap() {}
@@ -72,8 +74,10 @@ public final class DispatcherMap implements AutoCloseable {
             if (previous != null) {
                 stateChanged(previous.stateKind(), -1);
                 previous.memberOf = null;
+                removePolled(previous);
             }
             dispatcher.memberOf = this;
+            addPolled(dispatcher);
             stateChanged(-1, dispatcher.stateKind());
             total = entries.size();
             snapshotStale = true;
@@ -96,6 +100,7 @@ public final class DispatcherMap implements AutoCloseable {
         if (removed != null) {
             stateChanged(removed.stateKind(), -1);
             removed.memberOf = null;
+            removePolled(removed);
             total = entries.size();
             snapshotStale = true;
         }
@@ -146,8 +151,11 @@ public final class DispatcherMap implements AutoCloseable {
         }
         for (Dispatcher d : entries.values()) {
             d.memberOf = null;
+            d.polledIndex = -1;
         }
         entries.clear();
+        Arrays.fill(polled, 0, polledCount, null);
+        polledCount = 0;
         for (int i = 0; i < 4; i++) {
             counts.set(i, 0);
         }
@@ -342,6 +350,42 @@ public final class DispatcherMap implements AutoCloseable {
             dirty[i] = null;
         }
         dirtyCount = 0;
+    }
+
+    /**
+     * The members asked {@code readable()}/{@code writable()} on every pass of an {@link AsyncLoop} (classes without
+     * {@link TrackedInterest}), in no particular order. Valid up to {@link #polledCount()}. Loop thread.
+     */
+    Dispatcher[] polled() {
+        return polled;
+    }
+
+    int polledCount() {
+        return polledCount;
+    }
+
+    private void addPolled(Dispatcher d) {
+        if (!d.askEveryPass || d.polledIndex >= 0) {
+            return;
+        }
+        if (polledCount == polled.length) {
+            polled = Arrays.copyOf(polled, Math.max(16, polledCount * 2));
+        }
+        d.polledIndex = polledCount;
+        polled[polledCount++] = d;
+    }
+
+    /** Swap-remove: O(1), since the order of the polled list carries no meaning. */
+    private void removePolled(Dispatcher d) {
+        int i = d.polledIndex;
+        if (i < 0 || i >= polledCount || polled[i] != d) {
+            return; // not in this map's list (a dispatcher added to a second map is listed in its first only)
+        }
+        Dispatcher last = polled[--polledCount];
+        polled[i] = last;
+        last.polledIndex = i;
+        polled[polledCount] = null;
+        d.polledIndex = -1;
     }
 
     private boolean handOff(Runnable action) {

@@ -12,6 +12,7 @@ import java.nio.channels.SelectableChannel;
  * growable buffer rather than an immutable bytes object. The queue has no bound, as in Python: for a bounded queue use
  * {@code AsyncChat} or a handler with watermarks.
  */
+@TrackedInterest
 public class DispatcherWithSend extends Dispatcher {
 
     /** The most bytes one {@link #initiateSend()} writes, as in Python. */

@@ -23,6 +23,12 @@ final class Engine implements Consumer<SelectionKey> {
         void readwrite(Dispatcher d, int flags);
 
         void connectOnly(Dispatcher d);
+
+        /**
+         * {@code readable()}, {@code writable()} or the selector registration failed for this dispatcher alone.
+         * {@link #FAITHFUL} rethrows it (Python's {@code poll} lets it out of {@code loop()}); a loop contains it.
+         */
+        void interestFailed(Dispatcher d, Throwable t);
     }
 
     static final Guard FAITHFUL = new Guard() {
@@ -44,6 +50,11 @@ final class Engine implements Consumer<SelectionKey> {
         @Override
         public void connectOnly(Dispatcher d) {
             Asyncore.finishConnectOnly(d);
+        }
+
+        @Override
+        public void interestFailed(Dispatcher d, Throwable t) {
+            Asyncore.sneakyThrow(t);
         }
     };
 
@@ -99,12 +110,22 @@ final class Engine implements Consumer<SelectionKey> {
     }
 
     /**
-     * An {@link AsyncLoop} pass: interest is recomputed for channels marked dirty (and all of them when {@code sweep}), the
-     * selector reports only ready channels, and they alone are dispatched, in the order the selector reports them.
+     * An {@link AsyncLoop} pass: interest is recomputed for the channels that may have changed (and for all of them when
+     * {@code sweep}), the selector reports only ready channels, and they alone are dispatched, in the order the selector
+     * reports them.
+     *
+     * <p>Which channels may have changed since the last pass: those marked dirty (they joined the map, got an event, or had
+     * a watched call made on them: {@link DispatcherMap#markDirty}), and every channel whose class does not declare
+     * {@link TrackedInterest}, since its {@code readable()}/{@code writable()} may read anything, such as a partner's
+     * buffer that another channel's event just filled. Asking those on every pass is Python's contract: a change made by
+     * any event of this pass is acted on in the next one. Tracked classes change interest only through what marks them
+     * dirty, so the rest of the map costs nothing; a change no event explains (another thread, a clock) waits for the
+     * sweep.
      */
     void incrementalPass(long timeoutMillis, boolean pollMode, boolean sweep, Guard guard) throws IOException {
         Selector selector = map.selector();
-        boolean now = sweep ? sweepAll(selector) : refreshDirty(selector);
+        boolean now =
+                sweep ? sweepAll(selector, guard) : refreshDirty(selector, guard) | refreshPolled(selector, guard);
         readyCount = 0;
         if (now || timeoutMillis == 0) {
             selector.selectNow(this);
@@ -127,6 +148,8 @@ final class Engine implements Consumer<SelectionKey> {
         } else {
             dispatchPhases(ready, readyCount, guard);
         }
+        // Every channel that got an event is asked again before the next wait: its handler may have changed what it
+        // wants (a read that filled a queue, a write that drained it) without calling a watched method.
         for (int i = 0; i < readyCount; i++) {
             ready[i].ready = 0;
             map.markDirty(ready[i]);
@@ -149,31 +172,62 @@ final class Engine implements Consumer<SelectionKey> {
         }
     }
 
-    private boolean sweepAll(Selector selector) throws IOException {
+    private boolean sweepAll(Selector selector, Guard guard) {
         map.clearDirty();
         Dispatcher[] snapshot = map.snapshot();
         int n = map.snapshotSize();
         boolean now = false;
         for (int i = 0; i < n; i++) {
-            now |= (snapshot[i].updateInterest(selector) & Asyncore.ALWAYS_READY) != 0;
+            if (snapshot[i].memberOf == map) {
+                now |= (ask(snapshot[i], selector, guard) & Asyncore.ALWAYS_READY) != 0;
+            }
         }
         return now;
     }
 
-    private boolean refreshDirty(Selector selector) throws IOException {
+    /**
+     * Asks one channel for its interest. A throwing {@code readable()} or {@code writable()} is that channel's fault
+     * alone: the guard closes it, and the pass goes on for the others.
+     */
+    private static int ask(Dispatcher d, Selector selector, Guard guard) {
+        try {
+            return d.updateInterest(selector);
+        } catch (Throwable t) {
+            guard.interestFailed(d, t);
+            return 0;
+        }
+    }
+
+    /**
+     * Asks the dirty channels again. A handler run by {@code updateInterest} cannot mark more channels (it only asks
+     * {@code readable()}/{@code writable()}), but a registration can grow the array, so it is read again each step.
+     */
+    private boolean refreshDirty(Selector selector, Guard guard) {
         boolean now = false;
         Dispatcher[] dirty = map.dirty();
         for (int i = 0; i < map.dirtyCount(); i++) {
             Dispatcher d = dirty[i];
             if (d.memberOf == map) {
-                int wanted = d.updateInterest(selector);
-                if ((wanted & Asyncore.ALWAYS_READY) != 0) {
-                    now = true;
-                }
+                now |= (ask(d, selector, guard) & Asyncore.ALWAYS_READY) != 0;
             }
             dirty = map.dirty();
         }
         map.clearDirty();
+        return now;
+    }
+
+    /** Asks every channel whose class does not declare {@link TrackedInterest}, as Python asks every channel. */
+    private boolean refreshPolled(Selector selector, Guard guard) {
+        boolean now = false;
+        // A failing channel is closed and swap-removed from the list while it is walked: walk it from the end, so that
+        // the channel moved into the freed place has already been asked. A handleError that closes or opens other
+        // channels can reorder or grow the list: read it again each step, and a channel skipped that way is asked on
+        // the next pass.
+        for (int i = map.polledCount() - 1; i >= 0; i--) {
+            if (i < map.polledCount()) {
+                now |= (ask(map.polled()[i], selector, guard) & Asyncore.ALWAYS_READY) != 0;
+            }
+        }
         return now;
     }
 

@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One byte through a running {@link AsyncLoop} whose map holds {@code channels} channels, all idle but one (see
  * {@link IdleMap}): the benchmark thread writes a byte and spins until the loop thread has read it, so an operation is one
- * wake-up plus one pass. Needs two cores to mean anything. JMH calls every method on its benchmark thread.
+ * wake-up plus one pass. With {@code tracked=false} every idle channel is asked {@code readable()}/{@code writable()} on
+ * every pass, as in Python. Needs two cores to mean anything. JMH calls every method on its benchmark thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +36,13 @@ public class AsyncLoopPassBenchmark {
     @Param({"100", "10000"})
     public int channels;
 
+    /**
+     * Whether the idle channels' class declares {@code @TrackedInterest} (asked only on their own events) or defines its
+     * own {@code writable()} without it (asked every pass, Python's cost).
+     */
+    @Param({"true", "false"})
+    public boolean tracked;
+
     private IdleMap idle;
     private AsyncLoop loop;
 
@@ -45,7 +53,7 @@ public class AsyncLoopPassBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        idle = new IdleMap(channels);
+        idle = new IdleMap(channels, tracked);
         loop = AsyncLoop.builder(idle.map).threadName("bench-loop").daemon(true).build();
         loop.start();
     }

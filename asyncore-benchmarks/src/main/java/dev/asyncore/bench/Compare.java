@@ -131,12 +131,17 @@ public final class Compare {
                 } catch (ClassNotFoundException e) {
                     return "this build has no asyncore echo server class";
                 }
+            case "baseline":
+                String jar = options.string("baseline-jar", "");
+                return !jar.isEmpty() && Files.isRegularFile(Path.of(jar))
+                        ? null
+                        : "no --baseline-jar (a benchmarks.jar built from the commit to compare against)";
             case "nio":
             case "netty":
             case "python-loop":
                 return null;
             default:
-                return "unknown server kind (expected c, nio, netty, asyncore, python-loop or starter)";
+                return "unknown server kind (expected c, nio, netty, asyncore, baseline, python-loop or starter)";
         }
     }
 
@@ -363,13 +368,15 @@ public final class Compare {
                 return launch(cmd, true, port);
             }
             default -> {
+                // "baseline" is the asyncore server of another build (--baseline-jar), for a before/after in one run.
+                boolean baseline = kind.equals("baseline");
                 cmd.add(java);
                 cmd.addAll(jvm);
                 cmd.addAll(List.of(
                         "-cp",
-                        System.getProperty("java.class.path"),
+                        baseline ? options.string("baseline-jar", "") : System.getProperty("java.class.path"),
                         ServerMain.class.getName(),
-                        kind,
+                        baseline ? "asyncore" : kind,
                         "0",
                         "--stdin-control"));
                 return launch(cmd, true, -1);

@@ -11,6 +11,7 @@ import java.util.List;
 import dev.asyncore.Asyncore;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.TrackedInterest;
 
 /**
  * A dispatcher map of {@code channels} channels of which one (a pipe) gets a byte per {@link #sendOne()} and the rest are idle
@@ -25,12 +26,27 @@ final class IdleMap implements AutoCloseable {
     private final List<DatagramChannel> idle = new ArrayList<>();
 
     IdleMap(int channels) throws IOException {
+        this(channels, true);
+    }
+
+    /**
+     * Builds the map.
+     *
+     * @param channels channels in all, one of them active
+     * @param tracked whether the idle channels' class declares {@code @TrackedInterest} (asked only on their events) or
+     *     not (asked every pass, as Python asks every channel)
+     */
+    IdleMap(int channels, boolean tracked) throws IOException {
         for (int i = 0; i < channels - 1; i++) {
             DatagramChannel ch = DatagramChannel.open();
             ch.bind(new InetSocketAddress("127.0.0.1", 0));
             ch.configureBlocking(false);
             idle.add(ch);
-            new IdleChannel(ch, map);
+            if (tracked) {
+                new IdleChannel(ch, map);
+            } else {
+                new PolledIdleChannel(ch, map);
+            }
         }
         pipe = Pipe.open();
         pipe.source().configureBlocking(false);
@@ -54,6 +70,7 @@ final class IdleMap implements AutoCloseable {
     }
 
     /** Reads whatever arrives and counts the bytes; writes nothing. */
+    @TrackedInterest
     static final class ActiveReader extends Dispatcher {
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
         private final Pipe.SourceChannel source;
@@ -79,9 +96,22 @@ final class IdleMap implements AutoCloseable {
         }
     }
 
-    /** An idle channel: wants to read, has nothing to write. */
+    /** An idle channel: wants to read, has nothing to write; its interest changes only through its own events. */
+    @TrackedInterest
     static final class IdleChannel extends Dispatcher {
         IdleChannel(DatagramChannel channel, DispatcherMap map) {
+            super(channel, map);
+        }
+
+        @Override
+        public boolean writable() {
+            return false;
+        }
+    }
+
+    /** The same idle channel without {@code @TrackedInterest}: an {@code AsyncLoop} asks it on every pass. */
+    static final class PolledIdleChannel extends Dispatcher {
+        PolledIdleChannel(DatagramChannel channel, DispatcherMap map) {
             super(channel, map);
         }
 

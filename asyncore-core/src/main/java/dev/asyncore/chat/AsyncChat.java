@@ -10,6 +10,7 @@ import java.util.Objects;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.TrackedInterest;
 
 /**
  * A dispatcher for conversational protocols (Python's {@code asynchat.async_chat}): incoming bytes are split at a terminator
@@ -39,6 +40,7 @@ import dev.asyncore.DispatcherMap;
  * <li>An empty array pushed is dropped instead of causing a zero-byte send.</li>
  * </ul>
  */
+@TrackedInterest
 public abstract class AsyncChat extends Dispatcher {
 
     /** Default size of each read and of each send (Python's {@code ac_in_buffer_size}/{@code ac_out_buffer_size}). */

@@ -6,6 +6,7 @@ import java.nio.channels.SocketChannel;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.TrackedInterest;
 
 /**
  * Echoes every byte back, in order, with bounded buffering. Loop thread, as {@code Dispatcher}.
@@ -18,6 +19,7 @@ import dev.asyncore.DispatcherMap;
  * the client closes, so that the close never turns into a reset that would destroy echoed bytes in flight. In steady
  * state it allocates nothing per message.
  */
+@TrackedInterest
 public class EchoHandler extends Dispatcher {
 
     /** Default high watermark of queued bytes. */

@@ -1,0 +1,35 @@
+package dev.asyncore;
+
+import java.lang.reflect.Method;
+
+/**
+ * Decides once per class whether an {@link AsyncLoop} may ask a dispatcher's {@code readable()}/{@code writable()} only
+ * when something it watches happened, or must ask them on every pass (see {@link TrackedInterest}). Any thread.
+ */
+final class InterestPolicy {
+
+    private static final ClassValue<Boolean> ASK_EVERY_PASS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return !(tracked(type, "readable") && tracked(type, "writable"));
+        }
+    };
+
+    private InterestPolicy() {}
+
+    /** Whether dispatchers of this class must be asked {@code readable()}/{@code writable()} on every pass. */
+    static boolean askEveryPass(Class<? extends Dispatcher> type) {
+        return ASK_EVERY_PASS.get(type);
+    }
+
+    private static boolean tracked(Class<?> type, String method) {
+        Class<?> declaring;
+        try {
+            Method m = type.getMethod(method);
+            declaring = m.getDeclaringClass();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(type + " has no public " + method + "()", e);
+        }
+        return declaring == Dispatcher.class || declaring.isAnnotationPresent(TrackedInterest.class);
+    }
+}
