@@ -1,7 +1,7 @@
 package dev.asyncore.sample;
 
-import dev.asyncore.chat.ChatRoom;
 import dev.asyncore.handler.HandlerFactory;
+import dev.asyncore.sample.chat.ChatRoom;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;

@@ -1,4 +1,4 @@
-package dev.asyncore.chat;
+package dev.asyncore.sample.chat;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.chat.AsyncChat;
+import dev.asyncore.chat.FrameTooLongException;
 
 /**
  * The members of a line-based chat room and the broadcast between them: each line a member sends goes to every other member

@@ -1,10 +1,11 @@
-package dev.asyncore.chat;
+package dev.asyncore.sample.chat;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.chat.AsyncChat;
 
 /**
  * One member of a {@link ChatRoom}: splits what it receives into lines ({@code \n}, with a trailing {@code \r} dropped) and

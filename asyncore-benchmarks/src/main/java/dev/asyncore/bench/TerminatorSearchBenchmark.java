@@ -1,10 +1,15 @@
-package dev.asyncore.chat;
+package dev.asyncore.bench;
 
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import dev.asyncore.Asyncore;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.chat.AsyncChat;
+import dev.asyncore.testing.EmbeddedConnection;
+import dev.asyncore.testing.EmbeddedLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,10 +31,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Line framing of the same ~64 KiB of {@code \r\n}-terminated lines: {@link AsyncChat}'s terminator search (the code path of
- * {@code handleRead} after the read, without a socket; pieces go to the zero-copy {@code collectIncomingData} overload) against
- * Netty's {@link LineBasedFrameDecoder}, called directly and through a channel pipeline. Each operation frames one chunk; the
- * result is microseconds per chunk. This class lives in AsyncChat's package only to reach its socket-free entry point.
+ * Line framing of the same ~64 KiB of {@code \r\n}-terminated lines: {@link AsyncChat}'s {@code handleRead} on an
+ * in-memory channel of the handler test support (the read copies the chunk, as a socket read does; pieces go to the
+ * zero-copy {@code collectIncomingData} overload) against Netty's {@link LineBasedFrameDecoder}, called directly and
+ * through a channel pipeline. Each operation frames one chunk; the result is microseconds per chunk.
  * JMH calls every method on its benchmark thread.
  */
 @State(Scope.Thread)
@@ -44,6 +49,8 @@ public class TerminatorSearchBenchmark {
     public int lineLength;
 
     private byte[] chunk;
+    private EmbeddedLoop loop;
+    private EmbeddedConnection connection;
     private CountingChat chat;
     private ExposedDecoder decoder;
     private ChannelHandlerContext decoderContext;
@@ -56,8 +63,13 @@ public class TerminatorSearchBenchmark {
         long frames;
         long bytes;
 
-        CountingChat(DispatcherMap map) {
-            super(map);
+        CountingChat(SocketChannel channel, DispatcherMap map) {
+            super(channel, map);
+        }
+
+        @Override
+        public boolean writable() {
+            return false;
         }
 
         @Override
@@ -119,7 +131,13 @@ public class TerminatorSearchBenchmark {
             chunk[base + lineLength - 2] = '\r';
             chunk[base + lineLength - 1] = '\n';
         }
-        chat = new CountingChat(new DispatcherMap());
+        loop = new EmbeddedLoop();
+        try {
+            connection = loop.connect((channel, peer, map) -> new CountingChat(channel, map));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        chat = (CountingChat) connection.handler();
         chat.setTerminator("\r\n".getBytes(StandardCharsets.US_ASCII));
         chat.setMaxFrameLength(1 << 20);
         decoder = new ExposedDecoder(1 << 20);
@@ -133,7 +151,7 @@ public class TerminatorSearchBenchmark {
     /** Checks that all three framers saw the same frames, then releases the channels. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        chat.close();
+        loop.close();
         pipeline.finishAndReleaseAll();
         if (chat.frames > 0
                 && pipelineCounter.frames > 0
@@ -144,14 +162,17 @@ public class TerminatorSearchBenchmark {
     }
 
     /**
-     * Frames one chunk with AsyncChat.
+     * Frames one chunk with AsyncChat: the chunk arrives on its in-memory channel and {@code handleRead} runs until it is
+     * read.
      *
      * @return frames seen so far
-     * @throws Exception never with this input
      */
     @Benchmark
-    public long asyncChat() throws Exception {
-        chat.feed(chunk, 0, chunk.length);
+    public long asyncChat() {
+        connection.channel().writeInbound(chunk);
+        while (connection.channel().inboundBytes() > 0) {
+            Asyncore.read(chat);
+        }
         return chat.frames;
     }
 
