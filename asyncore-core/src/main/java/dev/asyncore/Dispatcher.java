@@ -44,14 +44,9 @@ public class Dispatcher {
     private static final AtomicInteger FILENOS = new AtomicInteger(1024);
     private static final byte[] EMPTY = new byte[0];
 
-    /** Whether {@link DispatcherWithSend#send(byte[])} logs what it sends. */
-    public boolean debug;
-
-    /** Free for user code (Python declares it and never uses it). */
-    public boolean closing;
-
-    /** The {@link #logInfo(String, String)} types that are not written. */
-    public Set<String> ignoreLogTypes = Set.of("warning");
+    private boolean debug;
+    private boolean closing;
+    private Set<String> ignoreLogTypes = Set.of("warning");
 
     private DispatcherMap map;
     private Channel socket;
@@ -729,7 +724,7 @@ public class Dispatcher {
     }
 
     /**
-     * Writes {@code info: message} unless {@code info} is in {@link #ignoreLogTypes}.
+     * Writes {@code info: message} unless {@code info} is in {@link #ignoreLogTypes()}.
      *
      * @param message the message
      */
@@ -751,6 +746,61 @@ public class Dispatcher {
 
     // ------------------------------------------------------------------------------------------------------------------
     // state
+
+    /**
+     * Whether {@link DispatcherWithSend#send(byte[])} logs what it sends (Python's {@code debug} attribute). Loop thread.
+     *
+     * @return true when sends are logged
+     */
+    public boolean debug() {
+        return debug;
+    }
+
+    /**
+     * Sets whether {@link DispatcherWithSend#send(byte[])} logs what it sends. Loop thread, or before the loop runs.
+     *
+     * @param debug true to log sends
+     */
+    public void setDebug(boolean debug) {
+        this.debug = debug;
+    }
+
+    /**
+     * A flag free for user code (Python's {@code closing} attribute, which asyncore declares and never reads). Loop thread.
+     *
+     * @return the flag
+     */
+    public boolean closing() {
+        return closing;
+    }
+
+    /**
+     * Sets the user flag {@link #closing()}. Loop thread.
+     *
+     * @param closing the flag
+     */
+    public void setClosing(boolean closing) {
+        this.closing = closing;
+    }
+
+    /**
+     * The {@link #logInfo(String, String)} types that are not written (Python's {@code ignore_log_types}; default
+     * {@code warning}). Loop thread.
+     *
+     * @return an unmodifiable set of types
+     */
+    public Set<String> ignoreLogTypes() {
+        return ignoreLogTypes;
+    }
+
+    /**
+     * Sets the {@link #logInfo(String, String)} types that are not written. Loop thread, or before the loop runs.
+     *
+     * @param types the types; copied
+     */
+    public void setIgnoreLogTypes(Set<String> types) {
+        this.ignoreLogTypes = Set.copyOf(types);
+    }
 
     /**
      * Whether the channel is connected. Loop thread.

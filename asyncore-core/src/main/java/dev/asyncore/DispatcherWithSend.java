@@ -97,7 +97,7 @@ public class DispatcherWithSend extends Dispatcher {
     @Override
     public int send(ByteBuffer data) throws IOException {
         int n = data.remaining();
-        if (debug) {
+        if (debug()) {
             logInfo("sending " + n + " bytes");
         }
         if (outBuffer.remaining() < n) {

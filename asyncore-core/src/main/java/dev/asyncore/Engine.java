@@ -9,8 +9,30 @@ import java.util.function.Consumer;
 
 /**
  * One pass of the loop over a map: ask for interest, wait on the selector, dispatch. Loop thread only; allocation-free
- * once warm. Python's passes ({@code poll}, {@code poll2}) ask every channel; an {@link AsyncLoop} asks only the channels
- * that may have changed, plus every channel once per sweep.
+ * once warm. Python's passes ({@code poll}, {@code poll2}) ask every channel; an {@link AsyncLoop} asks the channels that
+ * may have changed (see {@link #incrementalPass}), plus every channel once per sweep.
+ *
+ * <p>Invariants the passes keep:
+ *
+ * <ul>
+ *   <li>A channel's selector interest always matches the last answer of its {@code readable()}/{@code writable()}: only
+ *       {@link Dispatcher#updateInterest} writes {@code interestOps} (and {@code delChannel}, which clears it as the
+ *       channel leaves), and it asks both, {@code readable()} first, as
+ *       Python's {@code poll} does.
+ *   <li>A dispatcher is dispatched only while it is still a member of this map ({@code memberOf == map}): an earlier
+ *       handler of the same pass may have closed it, and Python skips such channels too ({@code map.get(fd)} is None).
+ *   <li>{@code ready} flags live only for the pass that set them: they are cleared before the next select, so a channel
+ *       that leaves and rejoins the map never sees a stale event.
+ *   <li>Channels no selector can watch (files, channels closed while still in the map) carry {@code ALWAYS_READY}: the
+ *       pass then does not block, as select and poll report regular files ready at once.
+ * </ul>
+ *
+ * <p>Why the two dispatch orders differ: Python's {@code poll()} (select mode) calls {@code select()} once and then runs
+ * every read, then every write, so a channel read in this pass is written only after all reads; {@code poll2()} (poll mode)
+ * walks the channels once and runs each one's read, write and close together through {@code readwrite}, which also maps
+ * a disconnect to {@code handle_close}. Ported code depends on both orders (a read that queues a reply expecting the write
+ * in the same pass), so both are kept exactly, in map order for {@link #fullPass} and in selector order for
+ * {@link #incrementalPass}, which has no map order to keep.
  */
 final class Engine implements Consumer<SelectionKey> {
 

@@ -65,7 +65,7 @@ class DispatcherTest {
     @Test
     void unhandled() {
         Dispatcher d = new Dispatcher(map);
-        d.ignoreLogTypes = Set.of();
+        d.setIgnoreLogTypes(Set.of());
         String out = captureStdout(() -> {
             try {
                 d.handleExpt();

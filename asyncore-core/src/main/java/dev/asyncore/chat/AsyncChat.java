@@ -11,6 +11,7 @@ import java.util.Objects;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.TrackedInterest;
+import dev.asyncore.Watermarks;
 
 /**
  * A dispatcher for conversational protocols (Python's {@code asynchat.async_chat}): incoming bytes are split at a terminator
@@ -27,13 +28,13 @@ import dev.asyncore.TrackedInterest;
  *
  * <p>Differs from Python:
  * <ul>
- * <li>Bounded input: while a byte terminator is set, at most {@link #getMaxFrameLength()} bytes (default
+ * <li>Bounded input: while a byte terminator is set, at most {@link #maxFrameLength()} bytes (default
  * {@value #DEFAULT_MAX_FRAME_LENGTH}) may be collected without the terminator; more raises {@link FrameTooLongException},
  * which reaches {@link #handleError(Throwable)} and so, by default, closes this channel alone. The rest of that read is
  * discarded.</li>
  * <li>Bounded output: once the queued bytes, plus the bytes of the frame being collected, reach the high watermark
- * (default {@value #DEFAULT_HIGH_WATERMARK}), {@link #readable()} is false until the queue drains to the low watermark
- * (default {@value #DEFAULT_LOW_WATERMARK}); and a read never asks for more than the room left below the high watermark.
+ * (default 256 KiB, {@link #DEFAULT_WATERMARKS}), {@link #readable()} is false until the queue drains to the low watermark
+ * (default 64 KiB); and a read never asks for more than the room left below the high watermark.
  * So a handler that queues at most the bytes it reads (an echo of each frame, say) never queues more than the high
  * watermark, and a peer that sends without reading is paused instead of buffered without end.</li>
  * <li>An unset terminator means none (Python raises AttributeError in {@code handle_read}).</li>
@@ -49,11 +50,8 @@ public abstract class AsyncChat extends Dispatcher {
     /** Default maximum frame length: 64 KiB, as the longest line or header a conversational protocol normally needs. */
     public static final int DEFAULT_MAX_FRAME_LENGTH = 65536;
 
-    /** Default high watermark of the output queue, in bytes (256 KiB). */
-    public static final int DEFAULT_HIGH_WATERMARK = 256 * 1024;
-
-    /** Default low watermark of the output queue, in bytes (64 KiB). */
-    public static final int DEFAULT_LOW_WATERMARK = 64 * 1024;
+    /** Default watermarks of the output queue: pause reading at 256 KiB queued, resume at 64 KiB. */
+    public static final Watermarks DEFAULT_WATERMARKS = Watermarks.of(64 * 1024, 256 * 1024);
 
     private static final Object CLOSE_MARKER = new Object();
     private static final byte[] EMPTY = new byte[0];
@@ -63,8 +61,7 @@ public abstract class AsyncChat extends Dispatcher {
     private final TerminatorFramer framer = new TerminatorFramer(this);
     private int acInBufferSize = DEFAULT_BUFFER_SIZE;
     private int acOutBufferSize = DEFAULT_BUFFER_SIZE;
-    private int highWatermark = DEFAULT_HIGH_WATERMARK;
-    private int lowWatermark = DEFAULT_LOW_WATERMARK;
+    private Watermarks watermarks = DEFAULT_WATERMARKS;
     private volatile long queuedBytes;
     private boolean readPaused;
     private boolean shuttingDown;
@@ -168,7 +165,7 @@ public abstract class AsyncChat extends Dispatcher {
 
     /**
      * Sets a byte-sequence terminator; {@code null} or an empty array means none (every byte goes to
-     * {@code collectIncomingData}). The frame length counted against {@link #getMaxFrameLength()} restarts. Loop thread.
+     * {@code collectIncomingData}). The frame length counted against {@link #maxFrameLength()} restarts. Loop thread.
      *
      * @param terminator the delimiter, copied; or null
      */
@@ -203,7 +200,7 @@ public abstract class AsyncChat extends Dispatcher {
     // ---------------------------------------------------------------- writing
 
     /**
-     * Queues a copy of {@code data} (split into {@link #getAcOutBufferSize()} pieces) and tries to send. Loop thread.
+     * Queues a copy of {@code data} (split into {@link #acOutBufferSize()} pieces) and tries to send. Loop thread.
      *
      * <p>Differs from Python: an empty array is dropped.
      *
@@ -215,7 +212,7 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * Queues a copy of the remaining bytes of {@code data} (split into {@link #getAcOutBufferSize()} pieces) and tries to
+     * Queues a copy of the remaining bytes of {@code data} (split into {@link #acOutBufferSize()} pieces) and tries to
      * send; the buffer's position moves to its limit. Loop thread.
      *
      * @param data the bytes to send
@@ -346,8 +343,8 @@ public abstract class AsyncChat extends Dispatcher {
      */
     private void updateReadPause() {
         long queued = queuedBytes;
-        boolean pause =
-                queued > 0 && (queued + framer.frameLength() >= highWatermark || (readPaused && queued > lowWatermark));
+        boolean pause = queued > 0
+                && (queued + framer.frameLength() >= watermarks.high() || (readPaused && queued > watermarks.low()));
         if (pause != readPaused) {
             readPaused = pause;
             interestChanged();
@@ -436,7 +433,7 @@ public abstract class AsyncChat extends Dispatcher {
      *
      * @return the read size in bytes
      */
-    public int getAcInBufferSize() {
+    public int acInBufferSize() {
         return acInBufferSize;
     }
 
@@ -456,7 +453,7 @@ public abstract class AsyncChat extends Dispatcher {
      *
      * @return the send size in bytes
      */
-    public int getAcOutBufferSize() {
+    public int acOutBufferSize() {
         return acOutBufferSize;
     }
 
@@ -475,7 +472,7 @@ public abstract class AsyncChat extends Dispatcher {
      *
      * @return the maximum frame length in bytes
      */
-    public int getMaxFrameLength() {
+    public int maxFrameLength() {
         return framer.maxFrameLength();
     }
 
@@ -490,38 +487,22 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * Returns the queued byte count at which reading pauses. Loop thread.
+     * Returns the output watermarks: reading pauses when the queued bytes reach {@code high()} and resumes when they drain
+     * to {@code low()}. Loop thread.
      *
-     * @return the high watermark in bytes
+     * @return the watermarks
      */
-    public int getHighWatermark() {
-        return highWatermark;
+    public Watermarks watermarks() {
+        return watermarks;
     }
 
     /**
-     * Returns the queued byte count at or below which reading resumes. Loop thread.
+     * Sets the output watermarks. Loop thread.
      *
-     * @return the low watermark in bytes
+     * @param watermarks the watermarks
      */
-    public int getLowWatermark() {
-        return lowWatermark;
-    }
-
-    /**
-     * Sets the output watermarks: reading pauses when the queued bytes reach {@code high} and resumes when they drain to
-     * {@code low}. Loop thread.
-     *
-     * @param low the low watermark, 0 or more
-     * @param high the high watermark, at least 1 and at least {@code low}
-     * @throws IllegalArgumentException if the values are out of range, naming them
-     */
-    public void setWatermarks(int low, int high) {
-        if (low < 0 || high < 1 || low > high) {
-            throw new IllegalArgumentException(
-                    "watermarks need 0 <= low <= high and high >= 1, got low=" + low + ", high=" + high);
-        }
-        lowWatermark = low;
-        highWatermark = high;
+    public void setWatermarks(Watermarks watermarks) {
+        this.watermarks = java.util.Objects.requireNonNull(watermarks, "watermarks");
         updateReadPause();
     }
 
@@ -535,7 +516,7 @@ public abstract class AsyncChat extends Dispatcher {
     // ---------------------------------------------------------------- reading
 
     /**
-     * Reads what the channel has (at most {@link #getAcInBufferSize()} bytes, and no more than the room below the high watermark)
+     * Reads what the channel has (at most {@link #acInBufferSize()} bytes, and no more than the room below the high watermark)
      * and frames it. A read that finds nothing is ignored (Python ignores BlockingIOError); other I/O errors go to
      * {@link #handleError(Throwable)}. At end of stream {@code recv} has already run {@link #handleClose()}. Loop thread.
      *
@@ -565,7 +546,7 @@ public abstract class AsyncChat extends Dispatcher {
 
     /** The read size: no more than the room below the high watermark once the frame in progress is counted. */
     private int readSize() {
-        long room = highWatermark - queuedBytes - framer.frameLength();
+        long room = watermarks.high() - queuedBytes - framer.frameLength();
         return room >= 1 ? (int) Math.min(acInBufferSize, room) : acInBufferSize;
     }
 

@@ -3,7 +3,7 @@ package dev.asyncore.chat;
 import java.io.IOException;
 
 /**
- * Thrown by {@link AsyncChat}'s input framing when more than {@link AsyncChat#getMaxFrameLength()} bytes arrive without the
+ * Thrown by {@link AsyncChat}'s input framing when more than {@link AsyncChat#maxFrameLength()} bytes arrive without the
  * terminator. It reaches the channel's {@code handleError}, which by default closes that channel alone.
  *
  * <p>Differs from Python: asynchat has no such limit.

@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.TrackedInterest;
+import dev.asyncore.Watermarks;
 
 /**
  * Echoes every byte back, in order, with bounded buffering. Loop thread, as {@code Dispatcher}.
@@ -22,10 +23,8 @@ import dev.asyncore.TrackedInterest;
 @TrackedInterest
 public class EchoHandler extends Dispatcher {
 
-    /** Default high watermark of queued bytes. */
-    public static final int DEFAULT_HIGH_WATERMARK = 64 * 1024;
-    /** Default low watermark of queued bytes. */
-    public static final int DEFAULT_LOW_WATERMARK = 16 * 1024;
+    /** Default watermarks of queued bytes: pause reading at 64 KiB, resume at 16 KiB. */
+    public static final Watermarks DEFAULT_WATERMARKS = Watermarks.of(16 * 1024, 64 * 1024);
 
     private final int highWatermark;
     private final int lowWatermark;
@@ -43,7 +42,7 @@ public class EchoHandler extends Dispatcher {
      * @param map the map
      */
     public EchoHandler(SocketChannel sock, DispatcherMap map) {
-        this(sock, map, DEFAULT_HIGH_WATERMARK, DEFAULT_LOW_WATERMARK);
+        this(sock, map, DEFAULT_WATERMARKS);
     }
 
     /**
@@ -51,17 +50,12 @@ public class EchoHandler extends Dispatcher {
      *
      * @param sock the channel
      * @param map the map
-     * @param highWatermark queued bytes at which reading pauses (at least 1)
-     * @param lowWatermark queued bytes at which reading resumes (below the high watermark)
+     * @param watermarks queued bytes at which reading pauses ({@code high}) and resumes ({@code low})
      */
-    public EchoHandler(SocketChannel sock, DispatcherMap map, int highWatermark, int lowWatermark) {
+    public EchoHandler(SocketChannel sock, DispatcherMap map, Watermarks watermarks) {
         super(sock, map);
-        if (highWatermark < 1 || lowWatermark < 0 || lowWatermark >= highWatermark) {
-            throw new IllegalArgumentException(
-                    "watermarks must satisfy 0 <= low < high, were low=" + lowWatermark + " high=" + highWatermark);
-        }
-        this.highWatermark = highWatermark;
-        this.lowWatermark = lowWatermark;
+        this.highWatermark = watermarks.high();
+        this.lowWatermark = watermarks.low();
     }
 
     @Override

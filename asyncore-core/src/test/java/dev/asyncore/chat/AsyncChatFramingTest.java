@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.Watermarks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -181,7 +182,7 @@ class AsyncChatFramingTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxFrameLength")
                 .hasMessageContaining("0");
-        assertThatThrownBy(() -> chat.setWatermarks(10, 5))
+        assertThatThrownBy(() -> chat.setWatermarks(Watermarks.of(10, 5)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("low=10, high=5");
         assertThatThrownBy(() -> chat.setAcInBufferSize(-1))
@@ -192,7 +193,7 @@ class AsyncChatFramingTest {
     @Test
     void pushWhileNotConnectedQueuesInOutBufferSizedPiecesAndPausesReadingAtTheHighWatermark() {
         chat.setAcOutBufferSize(4);
-        chat.setWatermarks(2, 8);
+        chat.setWatermarks(Watermarks.of(2, 8));
         assertThat(chat.readable()).isTrue();
         chat.push(bytes("abcdefg"));
         assertThat(chat.queuedBytes()).isEqualTo(7);

@@ -65,11 +65,11 @@ class AsyncChatFuzzTest {
                 }
             } catch (FrameTooLongException e) {
                 rejected++;
-                assertThat(e.maxFrameLength()).isEqualTo(chat.getMaxFrameLength());
+                assertThat(e.maxFrameLength()).isEqualTo(chat.maxFrameLength());
                 assertThat(e.frameLength()).isGreaterThan(e.maxFrameLength());
-                assertThat(e.getMessage()).contains("maxFrameLength " + chat.getMaxFrameLength());
+                assertThat(e.getMessage()).contains("maxFrameLength " + chat.maxFrameLength());
             }
-            assertThat(chat.longestFrame).as("seed %d run %d", seed, run).isLessThanOrEqualTo(chat.getMaxFrameLength());
+            assertThat(chat.longestFrame).as("seed %d run %d", seed, run).isLessThanOrEqualTo(chat.maxFrameLength());
             byte[] seen = chat.out.toByteArray();
             assertThat(seen)
                     .as("seed %d run %d: a prefix of the input", seed, run)

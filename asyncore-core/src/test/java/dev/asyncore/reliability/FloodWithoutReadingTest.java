@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.Watermarks;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class FloodWithoutReadingTest extends LoopTestSupport {
     /** The built-in echo, recording the largest queue it ever held. */
     private final class RecordingEcho extends EchoHandler {
         RecordingEcho(SocketChannel channel, DispatcherMap map) {
-            super(channel, map, HIGH, LOW);
+            super(channel, map, Watermarks.of(LOW, HIGH));
         }
 
         @Override

@@ -10,6 +10,7 @@ import java.util.List;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.Watermarks;
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.handler.EchoHandler;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +54,7 @@ class EmbeddedLoopTest {
 
     @Test
     void aClosedWindowHoldsTheHandlerBackUntilThePeerReads() throws Exception {
-        EmbeddedConnection c = loop.connect((ch, peer, map) -> new EchoHandler(ch, map, 1024, 256));
+        EmbeddedConnection c = loop.connect((ch, peer, map) -> new EchoHandler(ch, map, Watermarks.of(256, 1024)));
         c.setWindow(0);
 
         byte[] data = new byte[10_000];

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.asyncore.Watermarks;
+import dev.asyncore.handler.EchoHandler;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -256,10 +258,10 @@ public class AsyncoreProperties {
     public static class Echo {
 
         /** Queued output above which the handler stops reading from its client. */
-        private DataSize highWatermark = DataSize.ofKilobytes(64);
+        private DataSize highWatermark = DataSize.ofBytes(EchoHandler.DEFAULT_WATERMARKS.high());
 
         /** Queued output below which the handler reads from its client again. */
-        private DataSize lowWatermark = DataSize.ofKilobytes(16);
+        private DataSize lowWatermark = DataSize.ofBytes(EchoHandler.DEFAULT_WATERMARKS.low());
 
         public DataSize getHighWatermark() {
             return this.highWatermark;
@@ -275,6 +277,11 @@ public class AsyncoreProperties {
 
         public void setLowWatermark(DataSize lowWatermark) {
             this.lowWatermark = lowWatermark;
+        }
+
+        /** The bounds as the core's type; {@link AsyncorePropertiesValidator} has checked them. */
+        Watermarks watermarks() {
+            return Watermarks.of((int) this.lowWatermark.toBytes(), (int) this.highWatermark.toBytes());
         }
     }
 }

@@ -87,13 +87,22 @@ final class AsyncorePropertiesValidator {
         positive(prefix + ".send-buffer-size", server.getSendBufferSize());
         AsyncoreProperties.Echo echo = server.getEcho();
         positive(prefix + ".echo.high-watermark", echo.getHighWatermark());
-        positive(prefix + ".echo.low-watermark", echo.getLowWatermark());
-        if (echo.getLowWatermark().toBytes() >= echo.getHighWatermark().toBytes()) {
+        if (echo.getLowWatermark() == null || echo.getLowWatermark().isNegative()) {
             throw new InvalidAsyncorePropertyException(
                     prefix + ".echo.low-watermark",
                     echo.getLowWatermark(),
-                    "the low watermark must be below the high watermark (" + echo.getHighWatermark() + ")",
-                    "Set " + prefix + ".echo.low-watermark below " + prefix + ".echo.high-watermark.");
+                    "the low watermark is a size of 0B or more",
+                    "Set " + prefix + ".echo.low-watermark to a size such as 16KB.");
+        }
+        try {
+            echo.watermarks();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".echo.low-watermark",
+                    echo.getLowWatermark(),
+                    "the low watermark must not be above the high watermark (" + echo.getHighWatermark() + "): "
+                            + e.getMessage(),
+                    "Set " + prefix + ".echo.low-watermark at or below " + prefix + ".echo.high-watermark.");
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.asyncore.Dispatcher;
+import dev.asyncore.Watermarks;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.UnknownHandlerException;
@@ -128,8 +129,7 @@ final class AsyncoreServerFactories {
     }
 
     private static HandlerFactory echo(AsyncoreProperties.Echo echo) {
-        int high = (int) echo.getHighWatermark().toBytes();
-        int low = (int) echo.getLowWatermark().toBytes();
-        return (channel, address, map) -> new EchoHandler(channel, map, high, low);
+        Watermarks watermarks = echo.watermarks();
+        return (channel, address, map) -> new EchoHandler(channel, map, watermarks);
     }
 }

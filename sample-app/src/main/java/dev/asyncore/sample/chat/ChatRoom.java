@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.Watermarks;
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.chat.FrameTooLongException;
 
@@ -27,8 +28,7 @@ public final class ChatRoom {
     private volatile int memberCount;
     private volatile boolean echo;
     private volatile int maxLineLength = AsyncChat.DEFAULT_MAX_FRAME_LENGTH;
-    private volatile int lowWatermark = AsyncChat.DEFAULT_LOW_WATERMARK;
-    private volatile int highWatermark = AsyncChat.DEFAULT_HIGH_WATERMARK;
+    private volatile Watermarks watermarks = AsyncChat.DEFAULT_WATERMARKS;
 
     /** Creates an empty room. Any thread. */
     public ChatRoom() {}
@@ -66,7 +66,7 @@ public final class ChatRoom {
             if (member == sender && !echo) {
                 continue;
             }
-            if (member != sender && member.queuedBytes() >= member.getHighWatermark()) {
+            if (member != sender && member.queuedBytes() >= member.watermarks().high()) {
                 member.dropSlowConsumer();
                 continue;
             }
@@ -118,23 +118,16 @@ public final class ChatRoom {
     }
 
     /**
-     * Sets the output watermarks of members that join later (see {@link AsyncChat#setWatermarks(int, int)}). Any thread.
+     * Sets the output watermarks of members that join later (see {@link AsyncChat#setWatermarks(Watermarks)}). Any thread.
      *
-     * @param low the low watermark
-     * @param high the high watermark
-     * @throws IllegalArgumentException if the values are out of range, naming them
+     * @param watermarks the watermarks
      */
-    public void setWatermarks(int low, int high) {
-        if (low < 0 || high < 1 || low > high) {
-            throw new IllegalArgumentException(
-                    "watermarks need 0 <= low <= high and high >= 1, got low=" + low + ", high=" + high);
-        }
-        lowWatermark = low;
-        highWatermark = high;
+    public void setWatermarks(Watermarks watermarks) {
+        this.watermarks = java.util.Objects.requireNonNull(watermarks, "watermarks");
     }
 
     void configure(ChatRoomHandler member) {
         member.setMaxFrameLength(maxLineLength);
-        member.setWatermarks(lowWatermark, highWatermark);
+        member.setWatermarks(watermarks);
     }
 }

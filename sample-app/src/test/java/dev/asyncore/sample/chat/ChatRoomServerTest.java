@@ -157,7 +157,7 @@ class ChatRoomServerTest {
                     last[0] = now;
                     return stalled;
                 });
-        long high = handler.getHighWatermark();
+        long high = handler.watermarks().high();
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> handler.queuedBytes() <= high);
         for (int i = 0; i < 20; i++) {
             others.get(0).send("line " + i + "\n");

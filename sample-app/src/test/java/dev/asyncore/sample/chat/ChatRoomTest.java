@@ -3,6 +3,7 @@ package dev.asyncore.sample.chat;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.asyncore.Watermarks;
 import dev.asyncore.chat.FrameTooLongException;
 import dev.asyncore.testing.EmbeddedConnection;
 import dev.asyncore.testing.EmbeddedLoop;
@@ -96,7 +97,7 @@ class ChatRoomTest {
 
     @Test
     void aMemberThatDoesNotReadIsDroppedAsASlowConsumer() throws Exception {
-        room.setWatermarks(1024, 8192);
+        room.setWatermarks(Watermarks.of(1024, 8192));
         List<EmbeddedConnection> m = join(2);
         EmbeddedConnection slow = m.get(0);
         slow.setWindow(0);
@@ -113,7 +114,7 @@ class ChatRoomTest {
     @Test
     void aSenderWhoseEchoIsNotReadStopsBeingReadAtTheHighWatermarkAndLosesNothing() throws Exception {
         room.setEcho(true);
-        room.setWatermarks(4096, 16384);
+        room.setWatermarks(Watermarks.of(4096, 16384));
         EmbeddedConnection flooder = join(1).get(0);
         ChatRoomHandler handler = flooder.handler(ChatRoomHandler.class);
         flooder.setWindow(0);
@@ -126,8 +127,10 @@ class ChatRoomTest {
         assertThat(flooder.channel().inboundBytes())
                 .as("input left unread while paused")
                 .isPositive();
-        assertThat(handler.queuedBytes()).isLessThanOrEqualTo(handler.getHighWatermark());
-        assertThat(handler.peakQueuedBytes()).isLessThanOrEqualTo(handler.getHighWatermark());
+        assertThat(handler.queuedBytes())
+                .isLessThanOrEqualTo(handler.watermarks().high());
+        assertThat(handler.peakQueuedBytes())
+                .isLessThanOrEqualTo(handler.watermarks().high());
 
         flooder.setWindow(Integer.MAX_VALUE);
         StringBuilder echoed = new StringBuilder();
