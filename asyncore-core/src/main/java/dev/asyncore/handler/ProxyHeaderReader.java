@@ -26,7 +26,6 @@ final class ProxyHeaderReader extends Dispatcher {
     private final ServerDispatcher server;
     private final SocketChannel channel;
     private final ProxyHeaderParser parser = new ProxyHeaderParser();
-    private final ByteBuffer buffer = ByteBuffer.allocate(256);
     private AsyncLoop.Cancellable timer;
     private boolean finished;
 
@@ -52,6 +51,8 @@ final class ProxyHeaderReader extends Dispatcher {
 
     @Override
     public void handleRead() throws Exception {
+        // the map's shared buffer: the bytes are copied into the parser before this method returns
+        ByteBuffer buffer = map().scratchBuffer();
         buffer.clear().limit(Math.min(buffer.capacity(), parser.maxRead()));
         if (recv(buffer) <= 0) {
             return;
