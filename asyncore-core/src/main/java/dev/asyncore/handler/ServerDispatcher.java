@@ -19,8 +19,8 @@ import dev.asyncore.net.AddressRules;
 /**
  * A listening dispatcher that hands each accepted connection to a {@link HandlerFactory}, with a connection limit, an idle
  * timeout, socket options, optionally the PROXY protocol and address rules, and keeps the server's figures in
- * {@link ServerStats}. Loop thread, as {@code Dispatcher};
- * the setters may be called on any thread before the loop runs, and {@link #stats()} is readable from any thread.
+ * {@link ServerStats}. Loop thread, as {@code Dispatcher}; the setters may be called on any thread before the loop runs,
+ * and {@link #stats()} is readable from any thread.
  *
  * <pre>{@code
  * ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
@@ -31,7 +31,9 @@ import dev.asyncore.net.AddressRules;
  * connection before the handler exists; the factory, {@code handleAccepted}'s {@code addr} and the handler's
  * {@link Dispatcher#addr()} then give the client's address, and the handler receives exactly the bytes after the header.
  * {@link #setAddressRules(AddressRules)} refuses clients by address (after the header when the protocol is on). Refused
- * connections are closed before any handler exists and counted in {@link ServerStats}.
+ * connections are closed before any handler exists and counted in {@link ServerStats}. A connection still sending its
+ * header is not yet counted in {@link ServerStats#connections()} nor held to the connection limit; the header timeout
+ * bounds how long it can wait.
  */
 public class ServerDispatcher extends Dispatcher {
 

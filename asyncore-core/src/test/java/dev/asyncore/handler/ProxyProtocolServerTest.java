@@ -233,4 +233,24 @@ class ProxyProtocolServerTest {
         assertThat(readExactly(served, PAYLOAD.length)).isEqualTo(PAYLOAD);
         assertThat(seen).containsExactly(served.getLocalSocketAddress());
     }
+
+    @Test
+    void pythonStyleLoopsHandTheConnectionOverToo() throws Exception {
+        for (boolean usePoll : new boolean[] {false, true}) {
+            try (java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(server.localAddress())) {
+                client.write(java.nio.ByteBuffer.wrap(concat(v1("PROXY TCP4 192.0.2.44 10.0.0.1 4444 7007"), PAYLOAD)));
+                java.nio.ByteBuffer echoed = java.nio.ByteBuffer.allocate(PAYLOAD.length);
+                client.configureBlocking(false);
+                for (int pass = 0; pass < 200 && echoed.hasRemaining(); pass++) {
+                    Asyncore.loop(Duration.ofMillis(20), usePoll, map, 1);
+                    client.read(echoed);
+                }
+                assertThat(echoed.array()).as("usePoll %s", usePoll).isEqualTo(PAYLOAD);
+            }
+        }
+        assertThat(seen)
+                .containsExactly(
+                        new InetSocketAddress(InetAddress.getByName("192.0.2.44"), 4444),
+                        new InetSocketAddress(InetAddress.getByName("192.0.2.44"), 4444));
+    }
 }

@@ -93,11 +93,17 @@ class HaproxyRollingRestartTests {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("haproxy.log").toFile())
                 .start();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            assertThat(haproxy.isAlive()).as("haproxy runs; its log: %s", log()).isTrue();
-            assertThat(serverStatus("a")).isEqualTo("UP");
-            assertThat(serverStatus("b")).isEqualTo("UP");
-        });
+        // the stats socket appears once HAProxy has read its configuration
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .untilAsserted(() -> {
+                    assertThat(haproxy.isAlive())
+                            .as("haproxy runs; its log: %s", log())
+                            .isTrue();
+                    assertThat(serverStatus("a")).isEqualTo("UP");
+                    assertThat(serverStatus("b")).isEqualTo("UP");
+                });
     }
 
     @AfterAll
