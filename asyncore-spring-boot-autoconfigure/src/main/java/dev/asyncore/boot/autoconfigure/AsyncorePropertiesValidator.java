@@ -119,7 +119,7 @@ final class AsyncorePropertiesValidator {
             } catch (IllegalArgumentException ex) {
                 throw new InvalidAsyncorePropertyException(
                         property + "[" + i + "]",
-                        entries.get(i),
+                        entries.get(i) == null ? null : entries.get(i).trim(),
                         ex.getMessage(),
                         "Set " + property + "[" + i + "] to an IP address or a CIDR network, such as 10.0.0.0/8, "
                                 + "192.0.2.7, fd00::/8 or ::1 (host names are not resolved).");
