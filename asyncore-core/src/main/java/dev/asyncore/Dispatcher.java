@@ -866,6 +866,18 @@ public class Dispatcher {
     }
 
     /**
+     * Sets the address {@link #addr()} gives. Loop thread.
+     *
+     * <p>Python's {@code addr} is a plain attribute that code may assign. {@code ServerDispatcher} sets it to the client's
+     * address read from a PROXY protocol header, since the channel's own peer is then the load balancer.
+     *
+     * @param addr the address
+     */
+    public void setAddr(SocketAddress addr) {
+        this.addr = addr;
+    }
+
+    /**
      * The channel (kept after {@link #close()}, as in Python).
      *
      * @return the channel, or null

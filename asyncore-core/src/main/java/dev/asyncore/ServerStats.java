@@ -17,6 +17,9 @@ public final class ServerStats {
     private static final VarHandle REJECTED;
     private static final VarHandle BYTES_RECEIVED;
     private static final VarHandle BYTES_SENT;
+    private static final VarHandle HEADER_REFUSED;
+    private static final VarHandle HEADER_TIMED_OUT;
+    private static final VarHandle DENIED;
 
     static {
         try {
@@ -26,6 +29,9 @@ public final class ServerStats {
             REJECTED = lookup.findVarHandle(ServerStats.class, "rejected", long.class);
             BYTES_RECEIVED = lookup.findVarHandle(ServerStats.class, "bytesReceived", long.class);
             BYTES_SENT = lookup.findVarHandle(ServerStats.class, "bytesSent", long.class);
+            HEADER_REFUSED = lookup.findVarHandle(ServerStats.class, "headerRefused", long.class);
+            HEADER_TIMED_OUT = lookup.findVarHandle(ServerStats.class, "headerTimedOut", long.class);
+            DENIED = lookup.findVarHandle(ServerStats.class, "denied", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -36,6 +42,9 @@ public final class ServerStats {
     private long rejected;
     private long bytesReceived;
     private long bytesSent;
+    private long headerRefused;
+    private long headerTimedOut;
+    private long denied;
 
     /** Creates zeroed figures. Any thread. */
     public ServerStats() {}
@@ -63,6 +72,21 @@ public final class ServerStats {
     /** Counts a connection refused at once (over the connection limit, or its handler failed). Loop thread. */
     public void connectionRejected() {
         REJECTED.setRelease(this, (long) REJECTED.getOpaque(this) + 1);
+    }
+
+    /** Counts a connection closed because its PROXY protocol header was missing or invalid. Loop thread. */
+    public void connectionHeaderRefused() {
+        HEADER_REFUSED.setRelease(this, (long) HEADER_REFUSED.getOpaque(this) + 1);
+    }
+
+    /** Counts a connection closed because its PROXY protocol header did not arrive in time. Loop thread. */
+    public void connectionHeaderTimedOut() {
+        HEADER_TIMED_OUT.setRelease(this, (long) HEADER_TIMED_OUT.getOpaque(this) + 1);
+    }
+
+    /** Counts a connection closed because an address rule refused its client. Loop thread. */
+    public void connectionDenied() {
+        DENIED.setRelease(this, (long) DENIED.getOpaque(this) + 1);
     }
 
     void received(int n) {
@@ -116,5 +140,32 @@ public final class ServerStats {
      */
     public long bytesSent() {
         return (long) BYTES_SENT.getAcquire(this);
+    }
+
+    /**
+     * Connections closed since start because their PROXY protocol header was missing or invalid. Any thread.
+     *
+     * @return the count
+     */
+    public long headerRefused() {
+        return (long) HEADER_REFUSED.getAcquire(this);
+    }
+
+    /**
+     * Connections closed since start because their PROXY protocol header did not arrive in time. Any thread.
+     *
+     * @return the count
+     */
+    public long headerTimedOut() {
+        return (long) HEADER_TIMED_OUT.getAcquire(this);
+    }
+
+    /**
+     * Connections closed since start because an address rule refused the client. Any thread.
+     *
+     * @return the count
+     */
+    public long denied() {
+        return (long) DENIED.getAcquire(this);
     }
 }

@@ -17,7 +17,8 @@ public interface HandlerFactory {
      * {@code new Dispatcher(channel, map)} does. If it throws, the connection is closed and counted as rejected.
      *
      * @param channel the accepted channel
-     * @param address the peer's address
+     * @param address the client's address: the channel's peer, or, when the server reads the PROXY protocol, the address
+     *     from the header
      * @param map the map of the server
      * @return the new dispatcher
      * @throws Exception anything; only this connection is affected

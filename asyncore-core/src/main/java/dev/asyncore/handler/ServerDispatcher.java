@@ -10,27 +10,44 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.asyncore.Accepted;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.ServerStats;
+import dev.asyncore.net.AddressRules;
 
 /**
  * A listening dispatcher that hands each accepted connection to a {@link HandlerFactory}, with a connection limit, an idle
- * timeout and socket options, and keeps the server's figures in {@link ServerStats}. Loop thread, as {@code Dispatcher};
- * the setters may be called on any thread before the loop runs, and {@link #stats()} is readable from any thread.
+ * timeout, socket options, optionally the PROXY protocol and address rules, and keeps the server's figures in
+ * {@link ServerStats}. Loop thread, as {@code Dispatcher}; the setters may be called on any thread before the loop runs,
+ * and {@link #stats()} is readable from any thread.
  *
  * <pre>{@code
  * ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
  * server.open(new InetSocketAddress("127.0.0.1", 0), 128);
  * }</pre>
+ *
+ * <p>Behind a load balancer, {@link #setProxyProtocol(boolean)} makes it read a PROXY protocol header (v1 or v2) from each
+ * connection before the handler exists; the factory, {@code handleAccepted}'s {@code addr} and the handler's
+ * {@link Dispatcher#addr()} then give the client's address, and the handler receives exactly the bytes after the header.
+ * {@link #setAddressRules(AddressRules)} refuses clients by address (after the header when the protocol is on). Refused
+ * connections are closed before any handler exists and counted in {@link ServerStats}. A connection still sending its
+ * header is not yet counted in {@link ServerStats#connections()} nor held to the connection limit; the header timeout
+ * bounds how long it can wait.
  */
 public class ServerDispatcher extends Dispatcher {
+
+    /** How long a connection may take to send its PROXY protocol header unless set otherwise: 5 seconds. */
+    public static final Duration DEFAULT_PROXY_PROTOCOL_TIMEOUT = Duration.ofSeconds(5);
 
     private final HandlerFactory factory;
     private final ServerStats stats = new ServerStats();
     private int maxConnections;
     private Duration idleTimeout;
     private SocketOptions socketOptions = SocketOptions.DEFAULTS;
+    private boolean proxyProtocol;
+    private Duration proxyProtocolTimeout = DEFAULT_PROXY_PROTOCOL_TIMEOUT;
+    private AddressRules addressRules = AddressRules.ALLOW_ALL;
 
     /**
      * Creates a server with no socket yet: call {@link #open(SocketAddress, int)}, or {@code createSocket}, {@code bind}
@@ -66,8 +83,43 @@ public class ServerDispatcher extends Dispatcher {
         }
     }
 
+    /**
+     * Accepts a pending connection and calls {@link #handleAccepted(SocketChannel, SocketAddress)}. With the PROXY protocol
+     * on, the header is read first (by a short-lived dispatcher in the same map), so that {@code handleAccepted} is called
+     * once the header has arrived, with the client's address. Loop thread.
+     *
+     * <p>Differs from Python: {@code handle_accepted} follows {@code accept()} at once; here it may come on a later pass.
+     *
+     * @throws Exception anything; the loop passes it to {@link #handleError(Throwable)}
+     */
+    @Override
+    public void handleAccept() throws Exception {
+        if (!proxyProtocol) {
+            super.handleAccept();
+            return;
+        }
+        Accepted pair = accept();
+        if (pair != null) {
+            new ProxyHeaderReader(this, pair.channel(), proxyProtocolTimeout);
+        }
+    }
+
+    /**
+     * Serves an accepted connection: refuses it if an address rule denies the client or the connection limit is reached,
+     * else makes its handler. Loop thread.
+     *
+     * @param sock the accepted channel
+     * @param addr the client's address: with the PROXY protocol on, the one from the header, which then also becomes the
+     *     handler's {@link Dispatcher#addr()}
+     * @throws Exception anything; the loop passes it to {@link #handleError(Throwable)}
+     */
     @Override
     public void handleAccepted(SocketChannel sock, SocketAddress addr) throws Exception {
+        if (!addressRules.allows(addr)) {
+            stats.connectionDenied();
+            sock.close();
+            return;
+        }
         if (maxConnections > 0 && stats.connections() >= maxConnections) {
             stats.connectionRejected();
             reset(sock);
@@ -87,6 +139,9 @@ public class ServerDispatcher extends Dispatcher {
         if (!sock.isOpen() || handler.fileno() == null) {
             stats.connectionClosed();
             return;
+        }
+        if (proxyProtocol && handler.socket() == sock) {
+            handler.setAddr(addr);
         }
         stats.attach(handler);
         if (idleTimeout != null) {
@@ -168,6 +223,67 @@ public class ServerDispatcher extends Dispatcher {
      */
     public SocketOptions socketOptions() {
         return socketOptions;
+    }
+
+    /**
+     * Makes each accepted connection send a PROXY protocol header (v1 or v2) before anything else; the handler is made once
+     * it has arrived, with the client's address. A connection without a valid header is closed and counted. Call before
+     * the server accepts connections.
+     *
+     * @param proxyProtocol whether to read the header
+     */
+    public void setProxyProtocol(boolean proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
+    }
+
+    /**
+     * Whether each connection must begin with a PROXY protocol header.
+     *
+     * @return true if the header is read
+     */
+    public boolean proxyProtocol() {
+        return proxyProtocol;
+    }
+
+    /**
+     * Sets how long a connection may take to send its PROXY protocol header; past it, it is closed and counted. Enforced
+     * when an {@code AsyncLoop} runs the map.
+     *
+     * @param timeout a positive duration
+     */
+    public void setProxyProtocolTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the PROXY protocol header timeout must be positive, was " + timeout);
+        }
+        this.proxyProtocolTimeout = timeout;
+    }
+
+    /**
+     * How long a connection may take to send its PROXY protocol header.
+     *
+     * @return the timeout
+     */
+    public Duration proxyProtocolTimeout() {
+        return proxyProtocolTimeout;
+    }
+
+    /**
+     * Sets the rules that admit or refuse clients by address, applied to the client's address (the one in the PROXY
+     * protocol header when that is on) before the handler exists.
+     *
+     * @param addressRules the rules; {@link AddressRules#ALLOW_ALL} for none
+     */
+    public void setAddressRules(AddressRules addressRules) {
+        this.addressRules = Objects.requireNonNull(addressRules, "addressRules");
+    }
+
+    /**
+     * The rules that admit or refuse clients by address.
+     *
+     * @return the rules
+     */
+    public AddressRules addressRules() {
+        return addressRules;
     }
 
     private static void reset(SocketChannel sock) throws IOException {

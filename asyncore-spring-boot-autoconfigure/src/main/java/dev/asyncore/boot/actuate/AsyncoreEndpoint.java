@@ -94,6 +94,8 @@ public class AsyncoreEndpoint {
                 server.connections(),
                 server.accepted(),
                 server.rejected(),
+                new RefusedDescriptor(server.headerRefused(), server.headerTimedOut(), server.denied()),
+                server.isProxyProtocol(),
                 server.bytesReceived(),
                 server.bytesSent());
     }
@@ -139,6 +141,8 @@ public class AsyncoreEndpoint {
      * @param connections accepted channels open now
      * @param accepted connections accepted since start
      * @param rejected connections closed at once because {@code max-connections} was reached
+     * @param refused connections closed before a handler existed, by reason
+     * @param proxyProtocol whether each connection must begin with a PROXY protocol header
      * @param bytesReceived bytes read from its accepted channels
      * @param bytesSent bytes written to its accepted channels
      */
@@ -150,7 +154,19 @@ public class AsyncoreEndpoint {
             int connections,
             long accepted,
             long rejected,
+            RefusedDescriptor refused,
+            boolean proxyProtocol,
             long bytesReceived,
             long bytesSent)
             implements OperationResponseBody {}
+
+    /**
+     * Connections a server closed before any handler existed, by reason; the same figures as the
+     * {@code asyncore.connections.refused} metric.
+     *
+     * @param proxyHeader the PROXY protocol header was missing or invalid
+     * @param proxyHeaderTimeout the PROXY protocol header did not arrive within {@code proxy-protocol-timeout}
+     * @param denied an {@code allow} or {@code deny} rule refused the client's address
+     */
+    public record RefusedDescriptor(long proxyHeader, long proxyHeaderTimeout, long denied) {}
 }

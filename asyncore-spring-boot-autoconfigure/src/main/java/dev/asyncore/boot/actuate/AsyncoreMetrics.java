@@ -15,7 +15,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Micrometer metrics of the managed loop and its servers, tagged only by server name and channel state (never per channel or per
  * peer): {@code asyncore.channels} (gauge; tags {@code server}, {@code state}), {@code asyncore.connections.accepted} and
- * {@code asyncore.connections.rejected} (counters; tag {@code server}), {@code asyncore.bytes.received} and
+ * {@code asyncore.connections.rejected} (counters; tag {@code server}), {@code asyncore.connections.refused} (counter; tags
+ * {@code server} and {@code reason}: {@code proxy-header}, {@code proxy-header-timeout} or {@code denied}),
+ * {@code asyncore.bytes.received} and
  * {@code asyncore.bytes.sent} (counters in bytes; tag {@code server}) and {@code asyncore.loop.passes} (counter).
  *
  * <p>Channels that belong to no named server (client dispatchers, hand-written servers) are counted under
@@ -77,6 +79,9 @@ public class AsyncoreMetrics implements MeterBinder {
                 name,
                 server,
                 AsyncoreServer::rejected);
+        refused(registry, name, "proxy-header", server, AsyncoreServer::headerRefused);
+        refused(registry, name, "proxy-header-timeout", server, AsyncoreServer::headerTimedOut);
+        refused(registry, name, "denied", server, AsyncoreServer::denied);
         counter(
                 registry,
                 "asyncore.bytes.received",
@@ -93,6 +98,19 @@ public class AsyncoreMetrics implements MeterBinder {
                 name,
                 server,
                 AsyncoreServer::bytesSent);
+    }
+
+    private static void refused(
+            MeterRegistry registry,
+            String server,
+            String reason,
+            AsyncoreServer source,
+            ToDoubleFunction<AsyncoreServer> value) {
+        FunctionCounter.builder("asyncore.connections.refused", source, value)
+                .description("Connections closed before a handler existed: PROXY protocol header missing, invalid or "
+                        + "late, or the client's address denied")
+                .tags(Tags.of("server", server, "reason", reason))
+                .register(registry);
     }
 
     private static <T> void channels(

@@ -3,7 +3,9 @@ package dev.asyncore.boot.autoconfigure;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.asyncore.Watermarks;
@@ -143,6 +145,21 @@ public class AsyncoreProperties {
         /** Time without traffic after which an accepted channel is closed; never when unset. */
         private Duration idleTimeout;
 
+        /**
+         * Whether each connection begins with a PROXY protocol header (v1 or v2) from a load balancer; the handler then sees
+         * the client's address, and a connection without a valid header is closed.
+         */
+        private boolean proxyProtocol;
+
+        /** Longest time a connection may take to send its PROXY protocol header; past it, it is closed. */
+        private Duration proxyProtocolTimeout = Duration.ofSeconds(5);
+
+        /** Addresses or CIDR networks (IPv4 or IPv6) of the clients to admit; every client when empty. */
+        private List<String> allow = new ArrayList<>();
+
+        /** Addresses or CIDR networks (IPv4 or IPv6) of the clients to refuse; deny wins over allow. */
+        private List<String> deny = new ArrayList<>();
+
         private final Echo echo = new Echo();
 
         public boolean isEnabled() {
@@ -247,6 +264,38 @@ public class AsyncoreProperties {
 
         public void setIdleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
+        }
+
+        public boolean isProxyProtocol() {
+            return this.proxyProtocol;
+        }
+
+        public void setProxyProtocol(boolean proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+        }
+
+        public Duration getProxyProtocolTimeout() {
+            return this.proxyProtocolTimeout;
+        }
+
+        public void setProxyProtocolTimeout(Duration proxyProtocolTimeout) {
+            this.proxyProtocolTimeout = proxyProtocolTimeout;
+        }
+
+        public List<String> getAllow() {
+            return this.allow;
+        }
+
+        public void setAllow(List<String> allow) {
+            this.allow = allow;
+        }
+
+        public List<String> getDeny() {
+            return this.deny;
+        }
+
+        public void setDeny(List<String> deny) {
+            this.deny = deny;
         }
 
         public Echo getEcho() {

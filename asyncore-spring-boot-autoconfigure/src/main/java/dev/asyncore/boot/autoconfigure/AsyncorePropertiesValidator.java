@@ -1,8 +1,10 @@
 package dev.asyncore.boot.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
+import dev.asyncore.net.Cidr;
 import org.springframework.util.unit.DataSize;
 
 /** Checks {@code asyncore.*} values that binding accepts but that cannot work; called on the context-refresh thread. */
@@ -83,6 +85,16 @@ final class AsyncorePropertiesValidator {
                     "the idle timeout must be positive",
                     "Set " + prefix + ".idle-timeout to a positive duration such as 60s, or remove it for no timeout.");
         }
+        Duration header = server.getProxyProtocolTimeout();
+        if (header == null || header.isNegative() || header.isZero()) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".proxy-protocol-timeout",
+                    header,
+                    "the PROXY protocol header timeout must be positive",
+                    "Set " + prefix + ".proxy-protocol-timeout to a positive duration such as 5s.");
+        }
+        addressRules(prefix + ".allow", server.getAllow());
+        addressRules(prefix + ".deny", server.getDeny());
         positive(prefix + ".receive-buffer-size", server.getReceiveBufferSize());
         positive(prefix + ".send-buffer-size", server.getSendBufferSize());
         AsyncoreProperties.Echo echo = server.getEcho();
@@ -103,6 +115,24 @@ final class AsyncorePropertiesValidator {
                     "the low watermark must not be above the high watermark (" + echo.getHighWatermark() + "): "
                             + e.getMessage(),
                     "Set " + prefix + ".echo.low-watermark at or below " + prefix + ".echo.high-watermark.");
+        }
+    }
+
+    private static void addressRules(String property, List<String> entries) {
+        if (entries == null) {
+            return;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                Cidr.parse(entries.get(i));
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidAsyncorePropertyException(
+                        property + "[" + i + "]",
+                        entries.get(i) == null ? null : entries.get(i).trim(),
+                        ex.getMessage(),
+                        "Set " + property + "[" + i + "] to an IP address or a CIDR network, such as 10.0.0.0/8, "
+                                + "192.0.2.7, fd00::/8 or ::1 (host names are not resolved).");
+            }
         }
     }
 

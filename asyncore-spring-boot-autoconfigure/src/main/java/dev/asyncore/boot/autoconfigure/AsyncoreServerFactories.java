@@ -16,6 +16,7 @@ import dev.asyncore.boot.server.UnknownHandlerException;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.SocketOptions;
+import dev.asyncore.net.AddressRules;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.util.unit.DataSize;
 
@@ -55,6 +56,9 @@ final class AsyncoreServerFactories {
         factory.setReuseAddress(server.isReuseAddress());
         factory.setMaxConnections(server.getMaxConnections());
         factory.setIdleTimeout(server.getIdleTimeout());
+        factory.setProxyProtocol(server.isProxyProtocol());
+        factory.setProxyProtocolTimeout(server.getProxyProtocolTimeout());
+        factory.setAddressRules(AddressRules.of(server.getAllow(), server.getDeny()));
         factory.setSocketOptions(new SocketOptions(
                 server.isTcpNoDelay(),
                 server.isKeepAlive(),

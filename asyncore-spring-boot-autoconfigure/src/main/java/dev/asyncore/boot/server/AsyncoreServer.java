@@ -13,6 +13,7 @@ import dev.asyncore.DispatcherMap;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.handler.SocketOptions;
+import dev.asyncore.net.AddressRules;
 
 /**
  * One named listening server on the managed loop: binds on {@link #start}, closes on {@link #stop}, and reports its address and
@@ -41,6 +42,12 @@ public final class AsyncoreServer {
 
     private final HandlerFactory handlerFactory;
 
+    private final boolean proxyProtocol;
+
+    private final Duration proxyProtocolTimeout;
+
+    private final AddressRules addressRules;
+
     private volatile ServerDispatcher dispatcher;
 
     private volatile SocketAddress boundAddress;
@@ -57,6 +64,9 @@ public final class AsyncoreServer {
         this.idleTimeout = factory.getIdleTimeout();
         this.socketOptions = factory.getSocketOptions();
         this.handlerFactory = factory.getHandlerFactory();
+        this.proxyProtocol = factory.isProxyProtocol();
+        this.proxyProtocolTimeout = factory.getProxyProtocolTimeout();
+        this.addressRules = factory.getAddressRules();
     }
 
     /**
@@ -80,6 +90,9 @@ public final class AsyncoreServer {
                 server.setMaxConnections(this.maxConnections);
             }
             server.setIdleTimeout(this.idleTimeout);
+            server.setProxyProtocol(this.proxyProtocol);
+            server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
+            server.setAddressRules(this.addressRules);
             server.bind(this.configuredAddress);
             server.listen(this.backlog);
         } catch (IOException | RuntimeException ex) {
@@ -165,6 +178,46 @@ public final class AsyncoreServer {
     public long rejected() {
         ServerDispatcher server = this.dispatcher;
         return server == null ? 0 : server.stats().rejected();
+    }
+
+    /**
+     * Returns the number of connections closed because their PROXY protocol header was missing or invalid.
+     *
+     * @return the total
+     */
+    public long headerRefused() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().headerRefused();
+    }
+
+    /**
+     * Returns the number of connections closed because their PROXY protocol header did not arrive within
+     * {@code proxy-protocol-timeout}.
+     *
+     * @return the total
+     */
+    public long headerTimedOut() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().headerTimedOut();
+    }
+
+    /**
+     * Returns the number of connections closed because an {@code allow} or {@code deny} rule refused the client.
+     *
+     * @return the total
+     */
+    public long denied() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().denied();
+    }
+
+    /**
+     * Returns whether each connection must begin with a PROXY protocol header.
+     *
+     * @return true if {@code proxy-protocol} is on
+     */
+    public boolean isProxyProtocol() {
+        return this.proxyProtocol;
     }
 
     /**

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.asyncore.handler.HandlerFactory;
+import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.handler.SocketOptions;
+import dev.asyncore.net.AddressRules;
 
 /**
  * Mutable settings of one named server, from which {@link #getServer()} makes the {@link AsyncoreServer} that binds.
@@ -31,6 +33,12 @@ public class AsyncoreServerFactory {
     private Duration idleTimeout;
 
     private SocketOptions socketOptions = SocketOptions.DEFAULTS;
+
+    private boolean proxyProtocol;
+
+    private Duration proxyProtocolTimeout = ServerDispatcher.DEFAULT_PROXY_PROTOCOL_TIMEOUT;
+
+    private AddressRules addressRules = AddressRules.ALLOW_ALL;
 
     /**
      * Creates the settings of the server called {@code name}.
@@ -197,6 +205,64 @@ public class AsyncoreServerFactory {
      */
     public void setSocketOptions(SocketOptions socketOptions) {
         this.socketOptions = Objects.requireNonNull(socketOptions, "socketOptions");
+    }
+
+    /**
+     * Returns whether each connection must begin with a PROXY protocol header.
+     *
+     * @return true if the header is read before the handler is made
+     */
+    public boolean isProxyProtocol() {
+        return this.proxyProtocol;
+    }
+
+    /**
+     * Sets whether each connection must begin with a PROXY protocol header (v1 or v2) from a load balancer: the handler is
+     * made once the header has arrived, with the client's address; a connection without a valid header is closed.
+     *
+     * @param proxyProtocol whether to read the header
+     */
+    public void setProxyProtocol(boolean proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
+    }
+
+    /**
+     * Returns how long a connection may take to send its PROXY protocol header.
+     *
+     * @return the timeout
+     */
+    public Duration getProxyProtocolTimeout() {
+        return this.proxyProtocolTimeout;
+    }
+
+    /**
+     * Sets how long a connection may take to send its PROXY protocol header before it is closed.
+     *
+     * @param proxyProtocolTimeout a positive duration
+     */
+    public void setProxyProtocolTimeout(Duration proxyProtocolTimeout) {
+        if (proxyProtocolTimeout == null || proxyProtocolTimeout.isNegative() || proxyProtocolTimeout.isZero()) {
+            throw new IllegalArgumentException("proxyProtocolTimeout must be positive, was " + proxyProtocolTimeout);
+        }
+        this.proxyProtocolTimeout = proxyProtocolTimeout;
+    }
+
+    /**
+     * Returns the rules that admit or refuse clients by address.
+     *
+     * @return the rules
+     */
+    public AddressRules getAddressRules() {
+        return this.addressRules;
+    }
+
+    /**
+     * Sets the rules that admit or refuse clients by address (the address from the PROXY protocol header when that is on).
+     *
+     * @param addressRules the rules; {@link AddressRules#ALLOW_ALL} for none
+     */
+    public void setAddressRules(AddressRules addressRules) {
+        this.addressRules = Objects.requireNonNull(addressRules, "addressRules");
     }
 
     /**

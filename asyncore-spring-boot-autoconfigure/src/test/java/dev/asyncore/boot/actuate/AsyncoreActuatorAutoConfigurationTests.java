@@ -1,5 +1,6 @@
 package dev.asyncore.boot.actuate;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.asyncore.AsyncLoop;
@@ -247,5 +248,44 @@ class AsyncoreActuatorAutoConfigurationTests {
                         .isPositive();
             }
         });
+    }
+
+    @Test
+    void refusedConnectionsAreCountedByReasonInTheEndpointAndTheMetric() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.proxy-protocol=true",
+                        "asyncore.servers.echo.proxy-protocol-timeout=200ms",
+                        "asyncore.servers.echo.deny=10.0.0.0/8")
+                .run((context) -> {
+                    MeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBean(AsyncoreMetrics.class).bindTo(registry);
+                    AsyncoreEndpoint endpoint = context.getBean(AsyncoreEndpoint.class);
+                    int port = endpoint.server("echo").port();
+                    try (var noHeader = TestClients.connect(port);
+                            var denied = TestClients.connect(port);
+                            var silent = TestClients.connect(port)) {
+                        noHeader.write(java.nio.ByteBuffer.wrap("hello\n".getBytes(StandardCharsets.US_ASCII)));
+                        denied.write(java.nio.ByteBuffer.wrap(
+                                "PROXY TCP4 10.1.2.3 127.0.0.1 5000 7\r\n".getBytes(StandardCharsets.US_ASCII)));
+                        assertThat(TestClients.closedByPeer(noHeader)).isTrue();
+                        assertThat(TestClients.closedByPeer(denied)).isTrue();
+                        assertThat(TestClients.closedByPeer(silent)).isTrue();
+                    }
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                        AsyncoreEndpoint.ServerDescriptor echo = endpoint.server("echo");
+                        assertThat(echo.proxyProtocol()).isTrue();
+                        assertThat(echo.refused()).isEqualTo(new AsyncoreEndpoint.RefusedDescriptor(1, 1, 1));
+                        assertThat(echo.accepted()).isZero();
+                    });
+                    for (String reason : new String[] {"proxy-header", "proxy-header-timeout", "denied"}) {
+                        assertThat(registry.get("asyncore.connections.refused")
+                                        .tags("server", "echo", "reason", reason)
+                                        .functionCounter()
+                                        .count())
+                                .as(reason)
+                                .isEqualTo(1.0);
+                    }
+                });
     }
 }

@@ -3,12 +3,14 @@ package dev.asyncore.boot.autoconfigure;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -443,6 +445,101 @@ class AsyncoreAutoConfigurationTests {
                 "asyncore.servers.echo.idle-timeout",
                 "asyncore.servers.echo.port=0",
                 "asyncore.servers.echo.idle-timeout=0s");
+    }
+
+    @Test
+    void zeroProxyProtocolTimeoutFailsStartup() {
+        assertInvalid(
+                "asyncore.servers.echo.proxy-protocol-timeout",
+                "asyncore.servers.echo.port=0",
+                "asyncore.servers.echo.proxy-protocol=true",
+                "asyncore.servers.echo.proxy-protocol-timeout=0s");
+    }
+
+    @Test
+    void invalidAllowEntryFailsStartupNamingTheEntry() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.allow[0]=10.0.0.0/8",
+                        "asyncore.servers.echo.allow[1]=10.0.0.0/33")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    InvalidAsyncorePropertyException failure =
+                            (InvalidAsyncorePropertyException) rootCause(context.getStartupFailure());
+                    assertThat(failure.getProperty()).isEqualTo("asyncore.servers.echo.allow[1]");
+                    assertThat(failure.getValue()).isEqualTo("10.0.0.0/33");
+                    assertThat(failure.getReason()).contains("prefix length must be a number from 0 to 32");
+                    assertThat(failure.getAction()).contains("CIDR network");
+                });
+    }
+
+    @Test
+    void aHostNameInDenyFailsStartupWithoutBeingResolved() {
+        this.runner
+                .withPropertyValues("asyncore.servers.echo.port=0", "asyncore.servers.echo.deny=localhost")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    InvalidAsyncorePropertyException failure =
+                            (InvalidAsyncorePropertyException) rootCause(context.getStartupFailure());
+                    assertThat(failure.getProperty()).isEqualTo("asyncore.servers.echo.deny[0]");
+                    assertThat(failure.getValue()).isEqualTo("localhost");
+                    assertThat(failure.getAction()).contains("host names are not resolved");
+                });
+    }
+
+    @Test
+    void proxyProtocolAndAddressRulesReachTheServer() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.echo.proxy-protocol=true",
+                        "asyncore.servers.echo.proxy-protocol-timeout=2s",
+                        "asyncore.servers.echo.allow=192.0.2.0/24",
+                        "asyncore.servers.echo.deny=192.0.2.66")
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("echo");
+                    assertThat(server.isProxyProtocol()).isTrue();
+                    assertThat(server.dispatcher().proxyProtocolTimeout()).isEqualTo(Duration.ofSeconds(2));
+                    int port = server.getPort();
+                    String served = proxied(port, "192.0.2.7");
+                    assertThat(served).isEqualTo("ping");
+                    assertThat(proxied(port, "192.0.2.66")).isNull();
+                    assertThat(proxied(port, "198.51.100.1")).isNull();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> server.denied() == 2);
+                    try (Socket direct = new Socket("127.0.0.1", port)) {
+                        direct.setSoTimeout(10_000);
+                        direct.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+                        assertThat(closedByServer(direct)).isTrue();
+                    }
+                    await().atMost(Duration.ofSeconds(10)).until(() -> server.headerRefused() == 1);
+                    assertThat(server.accepted()).isEqualTo(1);
+                });
+    }
+
+    private static boolean closedByServer(Socket s) throws IOException {
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
+    /** Sends a v1 header naming {@code client} and a line; returns the echoed line, or null if the server closed. */
+    private static String proxied(int port, String client) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream()
+                    .write(("PROXY TCP4 " + client + " 127.0.0.1 40000 " + port + "\r\nping\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            byte[] got = s.getInputStream().readNBytes(5);
+            return got.length == 5 ? new String(got, 0, 4, StandardCharsets.US_ASCII) : null;
+        } catch (java.net.SocketException reset) {
+            return null;
+        }
     }
 
     @Test

@@ -38,6 +38,10 @@ class ConfigurationMetadataTests {
                         "asyncore.servers.*.tcp-no-delay",
                         "asyncore.servers.*.max-connections",
                         "asyncore.servers.*.idle-timeout",
+                        "asyncore.servers.*.proxy-protocol",
+                        "asyncore.servers.*.proxy-protocol-timeout",
+                        "asyncore.servers.*.allow",
+                        "asyncore.servers.*.deny",
                         "asyncore.servers.*.echo.high-watermark",
                         "management.endpoint.asyncore.access");
         metadata.at("/properties")

@@ -62,6 +62,21 @@ class StartupFailureAnalysisTests {
                 .contains("Set asyncore.servers.echo.port to a port between 1 and 65535, or 0 to pick a free port.");
     }
 
+    @Test
+    void invalidAddressRuleIsExplainedNamingTheEntry(CapturedOutput output) {
+        assertThatThrownBy(() -> application(
+                                "asyncore.servers.echo.port=0",
+                                "asyncore.servers.echo.proxy-protocol=true",
+                                "asyncore.servers.echo.deny=10.0.0.0/8, 192.168.1.300")
+                        .run())
+                .isNotNull();
+        assertThat(output)
+                .contains("APPLICATION FAILED TO START")
+                .contains("Property 'asyncore.servers.echo.deny[1]' has the value '192.168.1.300', which cannot work: "
+                        + "'192.168.1.300' is not an IPv4 address literal")
+                .contains("Set asyncore.servers.echo.deny[1] to an IP address or a CIDR network, such as 10.0.0.0/8");
+    }
+
     private static SpringApplicationBuilder application(String... properties) {
         return new SpringApplicationBuilder(App.class)
                 .web(WebApplicationType.NONE)
