@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
+import dev.asyncore.TrackedInterest;
 import dev.asyncore.proxy.ProxyHeader;
 import dev.asyncore.proxy.ProxyHeaderException;
 import dev.asyncore.proxy.ProxyHeaderParser;
@@ -21,6 +22,7 @@ import dev.asyncore.proxy.ProxyHeaderParser;
  * counted in {@link dev.asyncore.ServerStats#headerTimedOut()} (the timeout is enforced when an {@link AsyncLoop} runs the
  * map).
  */
+@TrackedInterest
 final class ProxyHeaderReader extends Dispatcher {
 
     private final ServerDispatcher server;
