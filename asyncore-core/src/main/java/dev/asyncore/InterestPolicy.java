@@ -28,7 +28,9 @@ final class InterestPolicy {
             Method m = type.getMethod(method);
             declaring = m.getDeclaringClass();
         } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(type + " has no public " + method + "()", e);
+            // A native image without reflection metadata for this class cannot answer: ask it every pass, which is
+            // always correct (Python's contract), only dearer.
+            return false;
         }
         return declaring == Dispatcher.class || declaring.isAnnotationPresent(TrackedInterest.class);
     }
