@@ -38,7 +38,9 @@ import org.springframework.context.annotation.Bean;
  * {@code channel} in {@code map}, for example {@code (channel, peer, map) -> new MyHandler(channel, map)};</li>
  * <li>a prototype-scoped {@link dev.asyncore.Dispatcher} bean whose constructor (or {@code @Bean} method) takes
  * {@code (SocketChannel channel, DispatcherMap map)}; it is obtained with {@code getBean(name, channel, map)} for each
- * connection, so it may also have other dependencies injected.</li>
+ * connection, so it may also have other dependencies injected. Not in an application run from AOT-generated code (a
+ * native image, or {@code -Dspring.aot.enabled=true}): {@code getBean} with arguments bypasses the generated code there
+ * (spring-framework#32690), so startup fails and asks for a {@code HandlerFactory}, which works either way.</li>
  * </ul>
  * Any other name fails startup with a failure analysis that lists the handlers that exist.
  *

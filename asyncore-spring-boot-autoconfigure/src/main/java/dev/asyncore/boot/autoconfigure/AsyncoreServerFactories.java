@@ -18,6 +18,8 @@ import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.SocketOptions;
 import dev.asyncore.net.AddressRules;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -116,8 +118,33 @@ final class AsyncoreServerFactories {
                             + "' with @Scope(\"prototype\") and a (SocketChannel, DispatcherMap) constructor, "
                             + "or make it a dev.asyncore.handler.HandlerFactory.");
         }
+        if (hasInstanceSupplier(handler)) {
+            throw new InvalidAsyncorePropertyException(
+                    property,
+                    handler,
+                    "bean '" + handler + "' is a prototype Dispatcher whose bean definition has an instance supplier, "
+                            + "as every bean of an AOT-processed application (and of a native image) has; the handler "
+                            + "would call getBean(name, channel, map), and explicit arguments bypass that supplier: "
+                            + "its @Bean method would not run, nor its field and method injection (Spring "
+                            + "Framework issue 32690)",
+                    "Declare bean '" + handler + "' as a dev.asyncore.handler.HandlerFactory instead, for example "
+                            + "@Bean HandlerFactory " + handler
+                            + "(MyService service) { return (channel, peer, map) -> "
+                            + "new MyHandler(channel, map, service); }: it works with and without AOT.");
+        }
         ListableBeanFactory beans = this.beanFactory;
         return (channel, address, map) -> (Dispatcher) beans.getBean(handler, channel, map);
+    }
+
+    /**
+     * Whether the bean is created by an instance supplier, which {@code getBean(name, args)} does not call: AOT generates
+     * one for every bean (spring-framework#32690); so does a functional registration such as
+     * {@code registerBean(Class, Supplier)}.
+     */
+    private boolean hasInstanceSupplier(String name) {
+        return this.beanFactory instanceof ConfigurableListableBeanFactory factory
+                && factory.getMergedBeanDefinition(name) instanceof RootBeanDefinition definition
+                && definition.getInstanceSupplier() != null;
     }
 
     private List<String> candidates() {

@@ -1,0 +1,51 @@
+package dev.asyncore.boot.autoconfigure;
+
+import dev.asyncore.ServerStats;
+import dev.asyncore.boot.context.AsyncorePortInfoApplicationContextInitializer;
+import dev.asyncore.boot.context.AsyncoreReadinessEnvironmentPostProcessor;
+import dev.asyncore.boot.server.AsyncorePortInUseFailureAnalyzer;
+import dev.asyncore.boot.server.InvalidAsyncorePropertyFailureAnalyzer;
+import dev.asyncore.boot.server.UnknownHandlerFailureAnalyzer;
+import dev.asyncore.chat.AsyncChat;
+import dev.asyncore.chat.ChatRoomHandler;
+import org.springframework.aot.hint.MemberCategory;
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
+import org.springframework.aot.hint.TypeReference;
+
+/**
+ * What the starter and asyncore's core reach by reflection or by name, for a GraalVM native image of an application that uses
+ * them. Registered in {@code META-INF/spring/aot.factories}; called once, at build time, by Spring's AOT processing.
+ *
+ * <ul>
+ * <li>the classes named in the starter's {@code META-INF/spring.factories}, which Spring instantiates by name;</li>
+ * <li>Spring Boot's {@code HealthIndicator}, whose presence decides whether the readiness group includes asyncore;</li>
+ * <li>the counters of {@link ServerStats}, updated through {@code VarHandle}s found by field name;</li>
+ * <li>the public methods of {@link AsyncChat} and the core's chat handler, which the terminator framing looks up to see
+ * whether a subclass overrides {@code getTerminator()}. An {@code AsyncChat} subclass of the application's own needs the
+ * same hint ({@code INVOKE_PUBLIC_METHODS}) in the application's own registrar.</li>
+ * </ul>
+ * Configuration properties, the endpoint's operations and their descriptors, and {@code @EventListener} methods are
+ * registered by Spring Boot and Spring Framework themselves.
+ */
+class AsyncoreRuntimeHints implements RuntimeHintsRegistrar {
+
+    static final String HEALTH_INDICATOR = "org.springframework.boot.health.contributor.HealthIndicator";
+
+    @Override
+    public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
+        for (Class<?> type : new Class<?>[] {
+            AsyncorePortInfoApplicationContextInitializer.class,
+            AsyncoreReadinessEnvironmentPostProcessor.class,
+            AsyncorePortInUseFailureAnalyzer.class,
+            UnknownHandlerFailureAnalyzer.class,
+            InvalidAsyncorePropertyFailureAnalyzer.class
+        }) {
+            hints.reflection().registerType(type, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);
+        }
+        hints.reflection().registerType(TypeReference.of(HEALTH_INDICATOR));
+        hints.reflection().registerType(ServerStats.class, MemberCategory.ACCESS_DECLARED_FIELDS);
+        hints.reflection().registerType(AsyncChat.class, MemberCategory.INVOKE_PUBLIC_METHODS);
+        hints.reflection().registerType(ChatRoomHandler.class, MemberCategory.INVOKE_PUBLIC_METHODS);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.asyncore.sample;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs the packaged sample app as the build's {@code process-aot} step left it, in a child JVM with
+ * {@code -Dspring.aot.enabled=true}: the bean definitions the AOT step generated replace the ones found at runtime, as in a
+ * native image. Every port is 0; the HTTP port is read from the child's log and the asyncore ports from
+ * {@code /actuator/asyncore}. Checks echo over a real socket, the chat relay and the endpoint, then stops the child.
+ */
+class SampleApplicationAotIT {
+
+    private static final Duration STARTUP = Duration.ofSeconds(150);
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static final Pattern HTTP_PORT = Pattern.compile("Tomcat started on port (\\d+)");
+
+    private static Process app;
+
+    private static Path log;
+
+    private static int httpPort;
+
+    @BeforeAll
+    static void startAotProcessedApp() throws IOException {
+        Path jar = Path.of(System.getProperty("sample.jar"));
+        assertThat(jar).as("the packaged sample app").isRegularFile();
+        Path dir = Files.createDirectories(Path.of(System.getProperty("sample.log.dir")));
+        log = dir.resolve("sample-app.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        app = new ProcessBuilder(
+                        java,
+                        "-Dspring.aot.enabled=true",
+                        "-jar",
+                        jar.toString(),
+                        "--server.port=0",
+                        "--asyncore.servers.echo.port=0",
+                        "--asyncore.servers.chat.port=0",
+                        "--asyncore.shutdown.timeout=1s")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertThat(app.isAlive()).as("the app is running; its log: %s", log).isTrue();
+            return httpPort() > 0;
+        });
+        httpPort = httpPort();
+        System.out.println("AOT-processed sample app up, HTTP on port " + httpPort);
+    }
+
+    @AfterAll
+    static void stopApp() throws InterruptedException {
+        if (app == null) {
+            return;
+        }
+        app.destroy();
+        if (!app.waitFor(30, TimeUnit.SECONDS)) {
+            app.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void appRanWithTheAheadOfTimeGeneratedContext() throws IOException {
+        assertThat(Files.readString(log)).contains("Starting AOT-processed SampleApplication");
+    }
+
+    @Test
+    void echoServerEchoesWhatItReceives() throws IOException {
+        try (Socket client = connect(serverPort("echo"))) {
+            send(client, "hello, AOT\n");
+            assertThat(readLine(client.getInputStream())).isEqualTo("hello, AOT");
+        }
+    }
+
+    @Test
+    void chatServerRelaysALineToTheOtherClient() throws IOException {
+        int port = serverPort("chat");
+        try (Socket alice = connect(port);
+                Socket bob = connect(port)) {
+            await().atMost(WAIT).until(() -> connections("chat") == 2);
+            send(alice, "hi bob\n");
+            assertThat(readLine(bob.getInputStream())).isEqualTo("hi bob");
+        }
+    }
+
+    @Test
+    void asyncoreEndpointShowsTheServersAndAnOpenConnection() throws IOException {
+        try (Socket client = connect(serverPort("echo-any-port"))) {
+            send(client, "ping\n");
+            assertThat(readLine(client.getInputStream())).isEqualTo("ping");
+            await().atMost(WAIT).untilAsserted(() -> {
+                String body = get("/actuator/asyncore");
+                assertThat((Integer) JsonPath.read(body, "$.servers.echo-any-port.connections"))
+                        .isEqualTo(1);
+                assertThat((Integer) JsonPath.read(body, "$.channels.listening"))
+                        .isEqualTo(3);
+                List<Boolean> listening = JsonPath.read(body, "$.servers[*].listening");
+                assertThat(listening).containsExactly(true, true, true);
+                assertThat((Boolean) JsonPath.read(body, "$.loop.running")).isTrue();
+            });
+        }
+    }
+
+    @Test
+    void healthIsUpWithTheAsyncoreComponent() throws IOException {
+        String body = get("/actuator/health");
+        assertThat((String) JsonPath.read(body, "$.components.asyncore.status")).isEqualTo("UP");
+    }
+
+    /** The HTTP port the child's log announces, or 0 before it does. */
+    private static int httpPort() throws IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        Matcher matcher = HTTP_PORT.matcher(Files.readString(log, StandardCharsets.UTF_8));
+        return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+    }
+
+    private static int serverPort(String server) throws IOException {
+        int port = JsonPath.read(get("/actuator/asyncore/" + server), "$.port");
+        assertThat(port).as("port of server %s", server).isPositive();
+        return port;
+    }
+
+    private static int connections(String server) throws IOException {
+        return JsonPath.read(get("/actuator/asyncore/" + server), "$.connections");
+    }
+
+    private static String get(String path) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection)
+                URI.create("http://localhost:" + httpPort + path).toURL().openConnection();
+        try {
+            connection.setConnectTimeout((int) WAIT.toMillis());
+            connection.setReadTimeout((int) WAIT.toMillis());
+            assertThat(connection.getResponseCode()).as("GET %s", path).isEqualTo(200);
+            try (InputStream in = connection.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } finally {
+            connection.disconnect();
+        }
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout((int) WAIT.toMillis());
+        return socket;
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** Reads up to a newline, dropping it and a {@code \r} before it; fails at end of stream. */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("end of stream after '" + line + "'");
+            }
+            line.append((char) b);
+        }
+        int end = line.length();
+        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+    }
+}
