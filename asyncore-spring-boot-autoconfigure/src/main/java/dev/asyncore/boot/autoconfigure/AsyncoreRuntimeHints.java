@@ -1,5 +1,9 @@
 package dev.asyncore.boot.autoconfigure;
 
+import java.util.List;
+
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherWithSend;
 import dev.asyncore.ServerStats;
 import dev.asyncore.boot.context.AsyncorePortInfoApplicationContextInitializer;
 import dev.asyncore.boot.context.AsyncoreReadinessEnvironmentPostProcessor;
@@ -7,7 +11,8 @@ import dev.asyncore.boot.server.AsyncorePortInUseFailureAnalyzer;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyFailureAnalyzer;
 import dev.asyncore.boot.server.UnknownHandlerFailureAnalyzer;
 import dev.asyncore.chat.AsyncChat;
-import dev.asyncore.chat.ChatRoomHandler;
+import dev.asyncore.handler.EchoHandler;
+import dev.asyncore.handler.ServerDispatcher;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
@@ -32,6 +37,10 @@ class AsyncoreRuntimeHints implements RuntimeHintsRegistrar {
 
     static final String HEALTH_INDICATOR = "org.springframework.boot.health.contributor.HealthIndicator";
 
+    /** The library's dispatcher classes whose public methods the core looks up by reflection. */
+    static final List<Class<?>> LIBRARY_HANDLERS = List.of(
+            Dispatcher.class, DispatcherWithSend.class, AsyncChat.class, EchoHandler.class, ServerDispatcher.class);
+
     @Override
     public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
         for (Class<?> type : new Class<?>[] {
@@ -45,7 +54,13 @@ class AsyncoreRuntimeHints implements RuntimeHintsRegistrar {
         }
         hints.reflection().registerType(TypeReference.of(HEALTH_INDICATOR));
         hints.reflection().registerType(ServerStats.class, MemberCategory.ACCESS_DECLARED_FIELDS);
-        hints.reflection().registerType(AsyncChat.class, MemberCategory.INVOKE_PUBLIC_METHODS);
-        hints.reflection().registerType(ChatRoomHandler.class, MemberCategory.INVOKE_PUBLIC_METHODS);
+        // The core looks up readable()/writable() (which classes AsyncLoop may track, see TrackedInterest) and
+        // getTerminator() by reflection on handler classes; without the metadata it falls back to asking them every
+        // pass,
+        // which is correct but dearer. The library's handlers are registered here; an application's own handler classes
+        // can be registered the same way.
+        for (Class<?> type : LIBRARY_HANDLERS) {
+            hints.reflection().registerType(type, MemberCategory.INVOKE_PUBLIC_METHODS);
+        }
     }
 }

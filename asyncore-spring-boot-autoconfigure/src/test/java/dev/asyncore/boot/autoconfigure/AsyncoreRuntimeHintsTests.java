@@ -10,9 +10,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherWithSend;
 import dev.asyncore.ServerStats;
 import dev.asyncore.chat.AsyncChat;
-import dev.asyncore.chat.ChatRoomHandler;
+import dev.asyncore.handler.EchoHandler;
+import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
@@ -70,11 +73,20 @@ class AsyncoreRuntimeHintsTests {
     }
 
     @Test
-    void getTerminatorCanBeLookedUpOnTheCoreChatClasses() throws NoSuchMethodException {
-        for (Class<?> type : List.of(AsyncChat.class, ChatRoomHandler.class)) {
-            assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(type.getMethod("getTerminator")))
-                    .as("%s.getTerminator()", type.getSimpleName())
-                    .accepts(this.hints);
+    void theMethodsTheCoreLooksUpCanBeFoundOnTheLibrarysHandlers() throws NoSuchMethodException {
+        assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(AsyncChat.class.getMethod("getTerminator")))
+                .accepts(this.hints);
+        for (Class<?> type : List.of(
+                Dispatcher.class,
+                DispatcherWithSend.class,
+                AsyncChat.class,
+                EchoHandler.class,
+                ServerDispatcher.class)) {
+            for (String name : List.of("readable", "writable")) {
+                assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(type.getMethod(name)))
+                        .as("%s.%s()", type.getSimpleName(), name)
+                        .accepts(this.hints);
+            }
         }
     }
 
