@@ -61,6 +61,14 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     private static final long BACKOFF_MILLIS = 100;
 
+    static {
+        // The failure paths (a handler's error, a failed accept, a back-off timer) run when the process may have no
+        // descriptor left to open a class file with: load what they need together with the loop.
+        Asyncore.compactTraceback(new IllegalStateException("loaded with the loop"));
+        Errno.isExhausted(new IOException("Too many open files"));
+        new Timer(() -> {}, 0).cancel();
+    }
+
     private final DispatcherMap map;
     private final String threadName;
     private final Duration timeout;

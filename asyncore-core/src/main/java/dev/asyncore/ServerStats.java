@@ -17,6 +17,8 @@ public final class ServerStats {
     private static final VarHandle REJECTED;
     private static final VarHandle BYTES_RECEIVED;
     private static final VarHandle BYTES_SENT;
+    private static final VarHandle ACCEPT_ERRORS;
+    private static final VarHandle BACKING_OFF;
 
     static {
         try {
@@ -26,6 +28,8 @@ public final class ServerStats {
             REJECTED = lookup.findVarHandle(ServerStats.class, "rejected", long.class);
             BYTES_RECEIVED = lookup.findVarHandle(ServerStats.class, "bytesReceived", long.class);
             BYTES_SENT = lookup.findVarHandle(ServerStats.class, "bytesSent", long.class);
+            ACCEPT_ERRORS = lookup.findVarHandle(ServerStats.class, "acceptErrors", long.class);
+            BACKING_OFF = lookup.findVarHandle(ServerStats.class, "backingOff", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -36,6 +40,8 @@ public final class ServerStats {
     private long rejected;
     private long bytesReceived;
     private long bytesSent;
+    private long acceptErrors;
+    private boolean backingOff;
 
     /** Creates zeroed figures. Any thread. */
     public ServerStats() {}
@@ -63,6 +69,20 @@ public final class ServerStats {
     /** Counts a connection refused at once (over the connection limit, or its handler failed). Loop thread. */
     public void connectionRejected() {
         REJECTED.setRelease(this, (long) REJECTED.getOpaque(this) + 1);
+    }
+
+    /**
+     * Counts an accept that failed (too many open files, no buffer space, ...) and marks the server as backing off. Loop
+     * thread.
+     */
+    public void acceptFailed() {
+        ACCEPT_ERRORS.setRelease(this, (long) ACCEPT_ERRORS.getOpaque(this) + 1);
+        BACKING_OFF.setRelease(this, true);
+    }
+
+    /** Marks the server as accepting again after failed accepts. Loop thread. */
+    public void acceptResumed() {
+        BACKING_OFF.setRelease(this, false);
     }
 
     void received(int n) {
@@ -98,6 +118,24 @@ public final class ServerStats {
      */
     public long rejected() {
         return (long) REJECTED.getAcquire(this);
+    }
+
+    /**
+     * Accepts that failed since start (the listener stayed open and retried after a back-off). Any thread.
+     *
+     * @return the count
+     */
+    public long acceptErrors() {
+        return (long) ACCEPT_ERRORS.getAcquire(this);
+    }
+
+    /**
+     * Whether the server is backing off: an accept failed and none has succeeded since. Any thread.
+     *
+     * @return true from a failed accept until the next successful one
+     */
+    public boolean acceptBackingOff() {
+        return (boolean) BACKING_OFF.getAcquire(this);
     }
 
     /**

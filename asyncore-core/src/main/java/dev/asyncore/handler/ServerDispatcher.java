@@ -10,14 +10,29 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.asyncore.Accepted;
+import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.Errno;
 import dev.asyncore.ServerStats;
 
 /**
  * A listening dispatcher that hands each accepted connection to a {@link HandlerFactory}, with a connection limit, an idle
  * timeout and socket options, and keeps the server's figures in {@link ServerStats}. Loop thread, as {@code Dispatcher};
  * the setters may be called on any thread before the loop runs, and {@link #stats()} is readable from any thread.
+ *
+ * <p>A failed accept never closes the listener. When {@code accept} fails for want of descriptors, buffers or memory (too
+ * many open files in the process or the system), the server stops asking to accept for a back-off that starts at
+ * {@value #FIRST_BACKOFF_MILLIS} ms and doubles up to {@value #MAX_BACKOFF_MILLIS} ms, then accepts again; connections that
+ * waited in the backlog are then served. The first success resets the back-off. Each episode logs one {@code warning} with
+ * the reason when it begins and one {@code info} with the number of failed accepts when it ends; {@link ServerStats#acceptErrors()}
+ * counts every failure and {@link ServerStats#acceptBackingOff()} tells whether an episode is under way. Under an
+ * {@link AsyncLoop} the resume is a timer of the loop; under {@link dev.asyncore.Asyncore#loop()} the listener reports itself
+ * not readable until the back-off has passed, which that loop sees on its first pass after it.
+ *
+ * <p>Differs from Python: {@code asyncore.dispatcher.handle_accept} lets the error reach {@code handle_error}, which closes
+ * the listener; a plain {@link Dispatcher} still does.
  *
  * <pre>{@code
  * ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
@@ -26,11 +41,18 @@ import dev.asyncore.ServerStats;
  */
 public class ServerDispatcher extends Dispatcher {
 
+    static final long FIRST_BACKOFF_MILLIS = 10;
+    static final long MAX_BACKOFF_MILLIS = 1000;
+
     private final HandlerFactory factory;
     private final ServerStats stats = new ServerStats();
     private int maxConnections;
     private Duration idleTimeout;
     private SocketOptions socketOptions = SocketOptions.DEFAULTS;
+    private long backoffMillis;
+    private long resumeAt;
+    private long episodeStart;
+    private long episodeFailures;
 
     /**
      * Creates a server with no socket yet: call {@link #open(SocketAddress, int)}, or {@code createSocket}, {@code bind}
@@ -64,6 +86,104 @@ public class ServerDispatcher extends Dispatcher {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Accepts a pending connection and hands it to {@link #handleAccepted(SocketChannel, SocketAddress)}. An accept that
+     * fails for want of resources starts or continues a back-off instead of reaching {@code handleError}. Loop thread.
+     *
+     * @throws Exception whatever {@code handleAccepted} throws, or an accept failure that is not exhaustion (the listener
+     *     closed, for example)
+     */
+    @Override
+    public void handleAccept() throws Exception {
+        Accepted pair;
+        try {
+            pair = accept();
+        } catch (IOException e) {
+            if (!Errno.isExhausted(e)) {
+                throw e;
+            }
+            acceptFailed(e);
+            return;
+        }
+        if (pair != null) {
+            if (episodeFailures > 0) {
+                acceptRecovered();
+            }
+            handleAccepted(pair.channel(), pair.address());
+        }
+    }
+
+    /**
+     * Whether to accept now: false while backing off after a failed accept. Loop thread.
+     *
+     * @return false until the back-off has passed, else true
+     */
+    @Override
+    public boolean readable() {
+        if (resumeAt != 0) {
+            if (System.nanoTime() - resumeAt < 0) {
+                return false;
+            }
+            resumeAt = 0;
+        }
+        return true;
+    }
+
+    private void acceptFailed(IOException e) {
+        stats.acceptFailed();
+        long now = System.nanoTime();
+        if (episodeFailures++ == 0) {
+            episodeStart = now;
+            backoffMillis = FIRST_BACKOFF_MILLIS;
+            map().logSink()
+                    .log(
+                            this,
+                            "warning",
+                            "asyncore server " + describeLocal() + " cannot accept: " + e.getMessage()
+                                    + "; it stops accepting for " + backoffMillis
+                                    + " ms and retries, backing off up to "
+                                    + MAX_BACKOFF_MILLIS + " ms");
+        } else {
+            backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+        }
+        resumeAt = now + Duration.ofMillis(backoffMillis).toNanos();
+        if (resumeAt == 0) {
+            resumeAt = 1;
+        }
+        AsyncLoop owner = map().owner();
+        if (owner != null && owner.isRunning()) {
+            owner.schedule(this::resume, Duration.ofMillis(backoffMillis));
+        }
+        interestChanged();
+    }
+
+    private void resume() {
+        if (fileno() != null) {
+            interestChanged();
+        }
+    }
+
+    private void acceptRecovered() {
+        long millis = Duration.ofNanos(System.nanoTime() - episodeStart).toMillis();
+        map().logSink()
+                .log(
+                        this,
+                        "info",
+                        "asyncore server " + describeLocal() + " accepts again after " + episodeFailures
+                                + " failed accepts in " + millis + " ms");
+        episodeFailures = 0;
+        backoffMillis = 0;
+        stats.acceptResumed();
+    }
+
+    private String describeLocal() {
+        SocketAddress local = localAddress();
+        if (local instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return String.valueOf(local != null ? local : addr());
     }
 
     @Override
