@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * One loop running on its own named thread over a {@link DispatcherMap}: the managed form of {@link Asyncore#loop()}.
  *
  * <p>Thread confinement: the loop thread owns the map and every dispatcher in it. {@link #start()}, {@link #execute},
- * {@link #schedule}, {@link #shutdownGracefully}, {@link #close()} and the figures ({@link #passes()}, {@link #isRunning()},
- * the map's counts) are safe from any thread; handlers and tasks run on the loop thread.
+ * {@link #submit}, {@link #schedule}, {@link #shutdownGracefully}, {@link #close()} and the figures ({@link #passes()},
+ * {@link #isRunning()}, the map's counts) are safe from any thread; handlers and tasks run on the loop thread.
  *
  * <p>When {@code readable()} and {@code writable()} are asked. Python asks every channel on every pass, so a pass costs
  * time in proportion to all channels. This loop asks a channel (each exactly once, {@code readable()} first, and sets its
@@ -158,6 +160,41 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             if (s != null) {
                 s.wakeup();
             }
+        }
+    }
+
+    /**
+     * Runs a task on the loop thread and gives its result: the way to create a dispatcher from another thread once the
+     * loop runs ({@code loop.submit(() -> new MyClient(address, loop.map())).join()} returns when it is registered). On
+     * the loop thread the task runs at once. Any thread.
+     *
+     * <p>The future completes on the loop thread: a dependent stage added without an executor runs there too, so it
+     * must not block.
+     *
+     * @param task the task
+     * @param <T> the result type
+     * @return a future completed with the task's result, or exceptionally with what it threw
+     * @throws java.util.concurrent.RejectedExecutionException if the loop has terminated
+     */
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (inEventLoop()) {
+            complete(task, result);
+        } else {
+            execute(() -> complete(task, result));
+        }
+        return result;
+    }
+
+    private static <T> void complete(Callable<T> task, CompletableFuture<T> result) {
+        try {
+            result.complete(task.call());
+        } catch (ExitNow | VirtualMachineError e) {
+            result.completeExceptionally(e);
+            throw e;
+        } catch (Throwable t) {
+            result.completeExceptionally(t);
         }
     }
 
