@@ -62,6 +62,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     private static final long BACKOFF_MILLIS = 100;
+    static final int MAX_TASKS_PER_PASS = 4096;
+    static final long TASK_BUDGET_NANOS = 10_000_000;
 
     static {
         // The failure paths (a handler's error, a failed accept, a back-off timer) run when the process may have no
@@ -141,8 +143,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Runs a task on the loop thread, waking the selector. Any thread. Tasks run in order, before the next pass; a task's
-     * exception is logged, an {@link Error} kills the loop.
+     * Runs a task on the loop thread, waking the selector. Any thread. Tasks run in order, before the next select; a pass
+     * runs at most 4096 of them or 10 ms worth, the rest on the following passes, so that a flood of tasks cannot starve
+     * the channels. A task's exception is logged, an {@link Error} kills the loop.
      *
      * @param task the task
      * @throws java.util.concurrent.RejectedExecutionException if the loop has terminated
@@ -433,15 +436,24 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         return Math.max(1, wait);
     }
 
+    /**
+     * Runs queued tasks until the queue is empty, {@value #MAX_TASKS_PER_PASS} have run or {@value #TASK_BUDGET_NANOS} ns
+     * have passed; the rest wait for the next pass, which then does not block in select. Tasks submitted from other threads
+     * therefore cannot keep the loop from its channels.
+     */
     private void runTasks() {
+        long deadline = System.nanoTime() + TASK_BUDGET_NANOS;
         Runnable task;
-        while ((task = tasks.poll()) != null) {
+        for (int ran = 1; (task = tasks.poll()) != null; ran++) {
             try {
                 task.run();
             } catch (ExitNow e) {
                 throw e;
             } catch (Exception e) {
                 map.logSink().log(null, "error", "asyncore loop task failed", e);
+            }
+            if (ran == MAX_TASKS_PER_PASS || ((ran & 63) == 0 && System.nanoTime() - deadline >= 0)) {
+                return;
             }
         }
     }
