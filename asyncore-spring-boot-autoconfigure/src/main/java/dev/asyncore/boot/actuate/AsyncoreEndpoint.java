@@ -94,6 +94,8 @@ public class AsyncoreEndpoint {
                 server.connections(),
                 server.accepted(),
                 server.rejected(),
+                server.acceptErrors(),
+                server.isAcceptBackingOff(),
                 server.bytesReceived(),
                 server.bytesSent());
     }
@@ -139,6 +141,8 @@ public class AsyncoreEndpoint {
      * @param connections accepted channels open now
      * @param accepted connections accepted since start
      * @param rejected connections closed at once because {@code max-connections} was reached
+     * @param acceptErrors accepts that failed (too many open files, no buffer space); the listener stayed open
+     * @param acceptBackingOff whether accepting is backing off after a failed accept
      * @param bytesReceived bytes read from its accepted channels
      * @param bytesSent bytes written to its accepted channels
      */
@@ -150,6 +154,8 @@ public class AsyncoreEndpoint {
             int connections,
             long accepted,
             long rejected,
+            long acceptErrors,
+            boolean acceptBackingOff,
             long bytesReceived,
             long bytesSent)
             implements OperationResponseBody {}
