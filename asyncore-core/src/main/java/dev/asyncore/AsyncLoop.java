@@ -505,7 +505,11 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             }
         }
         for (Listener l : listeners) {
-            l.shutdownStarted();
+            try {
+                l.shutdownStarted();
+            } catch (RuntimeException e) {
+                log(null, "error", "asyncore loop listener failed: " + e);
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.Errno;
+import dev.asyncore.ExitNow;
 import dev.asyncore.ServerStats;
 
 /**
@@ -92,8 +93,8 @@ public class ServerDispatcher extends Dispatcher {
      * Accepts a pending connection and hands it to {@link #handleAccepted(SocketChannel, SocketAddress)}. An accept that
      * fails for want of resources starts or continues a back-off instead of reaching {@code handleError}. Loop thread.
      *
-     * @throws Exception whatever {@code handleAccepted} throws, or an accept failure that is not exhaustion (the listener
-     *     closed, for example)
+     * @throws Exception an accept failure that is not exhaustion (the listener closed, for example); an exception from
+     *     {@code handleAccepted} closes that connection only
      */
     @Override
     public void handleAccept() throws Exception {
@@ -111,8 +112,33 @@ public class ServerDispatcher extends Dispatcher {
             if (episodeFailures > 0) {
                 acceptRecovered();
             }
-            handleAccepted(pair.channel(), pair.address());
+            try {
+                handleAccepted(pair.channel(), pair.address());
+            } catch (Exception | LinkageError e) {
+                if (e instanceof ExitNow exit) {
+                    throw exit;
+                }
+                connectionFailed(pair, e);
+            }
         }
+    }
+
+    /**
+     * One connection's setup failed (its options, its handler, a class that could not be loaded for want of descriptors):
+     * that connection is closed and the listener goes on.
+     */
+    private void connectionFailed(Accepted pair, Throwable e) {
+        try {
+            pair.channel().close();
+        } catch (IOException ignored) {
+            // closing is all that is left to do with it
+        }
+        stats.connectionRejected();
+        map().logSink()
+                .log(
+                        this,
+                        "error",
+                        "asyncore server " + describeLocal() + " closed a connection whose setup failed: " + e);
     }
 
     /**
