@@ -66,11 +66,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     static final long TASK_BUDGET_NANOS = 10_000_000;
 
     static {
-        // The failure paths (a handler's error, a failed accept, a back-off timer) run when the process may have no
-        // descriptor left to open a class file with: load what they need together with the loop.
-        Asyncore.compactTraceback(new IllegalStateException("loaded with the loop"));
-        Errno.isExhausted(new IOException("Too many open files"));
+        // A back-off timer is scheduled when the process may have no descriptor left to open a class file with.
         new Timer(() -> {}, 0).cancel();
+        Asyncore.preloadFailurePaths();
     }
 
     private final DispatcherMap map;

@@ -45,6 +45,13 @@ public class ServerDispatcher extends Dispatcher {
     static final long FIRST_BACKOFF_MILLIS = 10;
     static final long MAX_BACKOFF_MILLIS = 1000;
 
+    static {
+        // The accept failure path runs when the process may have no descriptor left to open a class file with.
+        Errno.isExhausted(new IOException("Too many open files"));
+        ExitNow.class.getName();
+        Accepted.class.getName();
+    }
+
     private final HandlerFactory factory;
     private final ServerStats stats = new ServerStats();
     private int maxConnections;

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A server in a child JVM with {@code ulimit -n} set low gets bursts of connections past the limit: the listener stays
  * open, backs off without spinning, counts the failed accepts, logs one line per episode, and serves the connections that
- * waited in the backlog as soon as descriptors come back.
+ * waited in the backlog as soon as descriptors come back; on an {@code AsyncLoop} and on Python's pass
+ * ({@code Asyncore.loop}), which has no timers and learns of the resume from {@code readable()}.
  */
 class DescriptorExhaustionTest {
 
@@ -52,16 +54,19 @@ class DescriptorExhaustionTest {
         }
     }
 
-    @Test
-    void listenerSurvivesBurstsPastTheDescriptorLimit(@TempDir Path directory) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"async-loop", "asyncore-loop"})
+    void listenerSurvivesBurstsPastTheDescriptorLimit(String loopKind, @TempDir Path directory) throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs Linux descriptor limits");
         assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash for ulimit");
+        System.out.println("server on " + loopKind + ", ulimit -n " + LIMIT + ", bursts of " + BURST + " connections");
         output = directory.resolve("child.out");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         child = new ProcessBuilder(
                         "/bin/bash",
                         "-c",
-                        "ulimit -n " + LIMIT + " && exec \"$0\" -ea -cp \"$1\" " + ExhaustedEchoServer.class.getName(),
+                        "ulimit -n " + LIMIT + " && exec \"$0\" -ea -cp \"$1\" " + ExhaustedEchoServer.class.getName()
+                                + " " + loopKind,
                         java,
                         System.getProperty("java.class.path"))
                 .redirectErrorStream(true)

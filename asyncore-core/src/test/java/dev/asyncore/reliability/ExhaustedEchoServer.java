@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.Asyncore;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
@@ -17,7 +18,9 @@ import dev.asyncore.handler.ServerDispatcher;
 /**
  * An echo server for {@link DescriptorExhaustionTest}, run in a child JVM under a low descriptor limit. Prints
  * {@code PORT <port>}, then answers each {@code stats} line on standard input with
- * {@code STATS <acceptErrors> <backingOff> <loopCpuNanos> <wallNanos> <connections>}; {@code quit} stops it.
+ * {@code STATS <acceptErrors> <backingOff> <loopCpuNanos> <wallNanos> <connections>}; {@code quit} stops it. Runs an
+ * {@link AsyncLoop}, or Python's pass ({@link Asyncore#loop}) on a daemon thread when the first argument is
+ * {@code asyncore-loop}.
  */
 public final class ExhaustedEchoServer {
 
@@ -26,20 +29,33 @@ public final class ExhaustedEchoServer {
     /**
      * Runs the server until {@code quit} or the end of standard input.
      *
-     * @param args unused
+     * @param args {@code asyncore-loop} for Python's pass, else nothing
      * @throws Exception if the server cannot start
      */
     public static void main(String[] args) throws Exception {
         DispatcherMap map = new DispatcherMap();
         ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
         server.open(new InetSocketAddress("127.0.0.1", 0), 512);
-        AsyncLoop loop = AsyncLoop.builder(map)
-                .threadName("exhausted-loop")
-                .timeout(Duration.ofMillis(500))
-                .build();
-        loop.start();
+        boolean pythonLoop = args.length > 0 && args[0].equals("asyncore-loop");
+        AsyncLoop loop = null;
         AtomicLong loopThread = new AtomicLong(-1);
-        loop.execute(() -> loopThread.set(Thread.currentThread().getId()));
+        if (pythonLoop) {
+            Thread thread = new Thread(
+                    () -> {
+                        loopThread.set(Thread.currentThread().getId());
+                        Asyncore.loop(Duration.ofMillis(500), false, map);
+                    },
+                    "exhausted-loop");
+            thread.setDaemon(true);
+            thread.start();
+        } else {
+            loop = AsyncLoop.builder(map)
+                    .threadName("exhausted-loop")
+                    .timeout(Duration.ofMillis(500))
+                    .build();
+            loop.start();
+            loop.execute(() -> loopThread.set(Thread.currentThread().getId()));
+        }
         while (loopThread.get() < 0) {
             Thread.onSpinWait();
         }
@@ -54,7 +70,9 @@ public final class ExhaustedEchoServer {
                         + System.nanoTime() + " " + server.stats().connections());
             }
         }
-        loop.close();
-        map.close();
+        if (loop != null) {
+            loop.close();
+            map.close();
+        }
     }
 }
