@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>Thread confinement: the map belongs to the thread that runs its loop. Before an {@link AsyncLoop} owns it, any one
  * thread may fill it (Python's model: build dispatchers, then call {@code loop()}). Once an {@code AsyncLoop} runs over it,
- * {@link #put}/{@link #remove} called from another thread are handed to the loop. The counts ({@link #total()},
+ * {@link #remove} called from another thread is handed to the loop and {@link #put} is an error (build the dispatcher on
+ * the loop with {@link AsyncLoop#submit}). The counts ({@link #total()},
  * {@link #listening()}, {@link #connected()}, {@link #connecting()}) and {@link #logSink()} may be read from any thread.
  *
  * <p>Differs from Python: the keys are synthetic numbers, because Java exposes no file descriptors; the source never hands
