@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * One loop running on its own named thread over a {@link DispatcherMap}: the managed form of {@link Asyncore#loop()}.
  *
  * <p>Thread confinement: the loop thread owns the map and every dispatcher in it. {@link #start()}, {@link #execute},
- * {@link #schedule}, {@link #shutdownGracefully}, {@link #close()} and the figures ({@link #passes()}, {@link #isRunning()},
- * the map's counts) are safe from any thread; handlers and tasks run on the loop thread.
+ * {@link #submit}, {@link #schedule}, {@link #shutdownGracefully}, {@link #close()} and the figures ({@link #passes()},
+ * {@link #isRunning()}, the map's counts) are safe from any thread; handlers and tasks run on the loop thread.
  *
  * <p>When {@code readable()} and {@code writable()} are asked. Python asks every channel on every pass, so that a change
  * made by any event (a relay's {@code handleRead} filling its partner's buffer, a gate another channel opens) is acted on
@@ -72,6 +74,14 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     private static final long BACKOFF_MILLIS = 100;
+    static final int MAX_TASKS_PER_PASS = 4096;
+    static final long TASK_BUDGET_NANOS = 10_000_000;
+
+    static {
+        // A back-off timer is scheduled when the process may have no descriptor left to open a class file with.
+        new Timer(() -> {}, 0).cancel();
+        Asyncore.preloadFailurePaths();
+    }
 
     private final DispatcherMap map;
     private final String threadName;
@@ -143,8 +153,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Runs a task on the loop thread, waking the selector. Any thread. Tasks run in order, before the next pass; a task's
-     * exception is logged, an {@link Error} kills the loop.
+     * Runs a task on the loop thread, waking the selector. Any thread. Tasks run in order, before the next select; a pass
+     * runs at most 4096 of them or 10 ms worth, the rest on the following passes, so that a flood of tasks cannot starve
+     * the channels. A task's exception is logged, an {@link Error} kills the loop.
      *
      * @param task the task
      * @throws java.util.concurrent.RejectedExecutionException if the loop has terminated
@@ -162,6 +173,41 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             if (s != null) {
                 s.wakeup();
             }
+        }
+    }
+
+    /**
+     * Runs a task on the loop thread and gives its result: the way to create a dispatcher from another thread once the
+     * loop runs ({@code loop.submit(() -> new MyClient(address, loop.map())).join()} returns when it is registered). On
+     * the loop thread the task runs at once. Any thread.
+     *
+     * <p>The future completes on the loop thread: a dependent stage added without an executor runs there too, so it
+     * must not block.
+     *
+     * @param task the task
+     * @param <T> the result type
+     * @return a future completed with the task's result, or exceptionally with what it threw
+     * @throws java.util.concurrent.RejectedExecutionException if the loop has terminated
+     */
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (inEventLoop()) {
+            complete(task, result);
+        } else {
+            execute(() -> complete(task, result));
+        }
+        return result;
+    }
+
+    private static <T> void complete(Callable<T> task, CompletableFuture<T> result) {
+        try {
+            result.complete(task.call());
+        } catch (ExitNow | VirtualMachineError e) {
+            result.completeExceptionally(e);
+            throw e;
+        } catch (Throwable t) {
+            result.completeExceptionally(t);
         }
     }
 
@@ -400,15 +446,24 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         return Math.max(1, wait);
     }
 
+    /**
+     * Runs queued tasks until the queue is empty, {@value #MAX_TASKS_PER_PASS} have run or {@value #TASK_BUDGET_NANOS} ns
+     * have passed; the rest wait for the next pass, which then does not block in select. Tasks submitted from other threads
+     * therefore cannot keep the loop from its channels.
+     */
     private void runTasks() {
+        long deadline = System.nanoTime() + TASK_BUDGET_NANOS;
         Runnable task;
-        while ((task = tasks.poll()) != null) {
+        for (int ran = 1; (task = tasks.poll()) != null; ran++) {
             try {
                 task.run();
             } catch (ExitNow e) {
                 throw e;
             } catch (Exception e) {
                 map.logSink().log(null, "error", "asyncore loop task failed", e);
+            }
+            if (ran == MAX_TASKS_PER_PASS || ((ran & 63) == 0 && System.nanoTime() - deadline >= 0)) {
+                return;
             }
         }
     }
@@ -460,7 +515,11 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             }
         }
         for (Listener l : listeners) {
-            l.shutdownStarted();
+            try {
+                l.shutdownStarted();
+            } catch (RuntimeException e) {
+                log(null, "error", "asyncore loop listener failed: " + e);
+            }
         }
     }
 

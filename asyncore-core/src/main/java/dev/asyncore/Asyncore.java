@@ -254,6 +254,21 @@ public final class Asyncore {
     }
 
     /** Whether an exception escapes the loop instead of reaching {@code handleError}. */
+    static {
+        preloadFailurePaths();
+    }
+
+    /**
+     * Loads the classes of the failure paths (a handler's error, a failed accept) with the loop: they run when the process
+     * may have no descriptor left to open a class file with, and a class that cannot be loaded then would turn one failed
+     * accept into a closed listener.
+     */
+    static void preloadFailurePaths() {
+        compactTraceback(new IllegalStateException("loaded with the loop"));
+        Errno.isExhausted(new IOException("Too many open files"));
+        ExitNow.class.getName();
+    }
+
     static boolean isReraised(Throwable t) {
         return t instanceof ExitNow || t instanceof VirtualMachineError;
     }

@@ -30,8 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Subclass it and override the {@code handle*} events and {@link #readable()}/{@link #writable()}. Every method runs on
  * the thread that runs the loop over this dispatcher's map (the loop thread), unless its Javadoc says otherwise; a
- * dispatcher may be built and set up on another thread before that loop starts. Handlers may throw anything: the loop hands
- * it to {@link #handleError(Throwable)}, which by default logs it and closes this channel only.
+ * dispatcher may be built and set up on another thread before that loop starts. Once an {@link AsyncLoop} runs the
+ * map, a dispatcher that joins it is built on the loop thread ({@link AsyncLoop#submit}); building it elsewhere fails
+ * with an {@link IllegalStateException}, since the loop could otherwise reach it before its constructor has finished.
+ * Handlers may throw anything: the loop hands it to {@link #handleError(Throwable)}, which by default logs it and closes
+ * this channel only.
  *
  * <p>Differs from Python: a Python socket is one object whatever it becomes; Java has {@link SocketChannel} and
  * {@link ServerSocketChannel}. {@link #createSocket()} opens a {@code SocketChannel}; {@link #listen(int)} replaces it with a
@@ -41,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class Dispatcher {
 
-    private static final AtomicInteger FILENOS = new AtomicInteger(1024);
+    private static final int FIRST_FILENO = 1024;
+    private static final AtomicInteger FILENOS = new AtomicInteger(FIRST_FILENO);
     private static final byte[] EMPTY = new byte[0];
 
     private boolean debug;
@@ -136,10 +140,29 @@ public class Dispatcher {
      * @param map the map; null means this dispatcher's own map
      */
     public void addChannel(DispatcherMap map) {
+        DispatcherMap target = map != null ? map : this.map;
         if (fileno == null) {
-            fileno = FILENOS.getAndIncrement();
+            fileno = nextFileno(target);
         }
-        (map != null ? map : this.map).put(fileno, this);
+        target.put(fileno, this);
+    }
+
+    /**
+     * The next file number free in a map. The source counts up from 1024 and wraps back to 1024 after
+     * {@link Integer#MAX_VALUE}; a number the map holds or has handed out is skipped, so a key is never given twice while
+     * its dispatcher lives. Any thread.
+     */
+    private static int nextFileno(DispatcherMap target) {
+        int candidate;
+        do {
+            candidate = FILENOS.getAndUpdate(n -> n == Integer.MAX_VALUE ? FIRST_FILENO : n + 1);
+        } while (!target.reserve(candidate));
+        return candidate;
+    }
+
+    /** Sets the next file number the source hands out, so that a test can start it near its wrap point. */
+    static void startFilenosAt(int next) {
+        FILENOS.set(Math.max(FIRST_FILENO, next));
     }
 
     /**
@@ -234,9 +257,14 @@ public class Dispatcher {
      */
     public void createSocket(ProtocolFamily family) throws IOException {
         SocketChannel channel = SocketChannel.open(family);
-        channel.configureBlocking(false);
-        this.family = family;
-        setSocket(channel);
+        try {
+            channel.configureBlocking(false);
+            this.family = family;
+            setSocket(channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     /**

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -14,11 +16,14 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>Thread confinement: the map belongs to the thread that runs its loop. Before an {@link AsyncLoop} owns it, any one
  * thread may fill it (Python's model: build dispatchers, then call {@code loop()}). Once an {@code AsyncLoop} runs over it,
- * {@link #put}/{@link #remove} called from another thread are handed to the loop. The counts ({@link #total()},
+ * {@link #remove} called from another thread is handed to the loop and {@link #put} is an error (build the dispatcher on
+ * the loop with {@link AsyncLoop#submit}). The counts ({@link #total()},
  * {@link #listening()}, {@link #connected()}, {@link #connecting()}) and {@link #logSink()} may be read from any thread.
  *
- * <p>Differs from Python: the keys are synthetic, JVM-unique numbers, because Java exposes no file descriptors. The map also
- * owns the {@link Selector} its channels register with; {@link #close()} closes it.
+ * <p>Differs from Python: the keys are synthetic numbers, because Java exposes no file descriptors; the source never hands
+ * out a key this map still holds, even after it wraps. Python's {@code map[fd] = obj} silently replaces the entry; here a
+ * {@link #put} under a key that another dispatcher holds is an error, since a reused key would evict a live channel. The map
+ * also owns the {@link Selector} its channels register with; {@link #close()} closes it.
  */
 public final class DispatcherMap implements AutoCloseable {
 
@@ -30,6 +35,7 @@ public final class DispatcherMap implements AutoCloseable {
     private static final Dispatcher[] EMPTY = new Dispatcher[0];
 
     private final Map<Integer, Dispatcher> entries = new LinkedHashMap<>();
+    private final Set<Integer> keys = ConcurrentHashMap.newKeySet();
     private final AtomicIntegerArray counts = new AtomicIntegerArray(4);
     private volatile int total;
     private volatile LogSink logSink = LogSink.STANDARD_STREAMS;
@@ -59,23 +65,34 @@ public final class DispatcherMap implements AutoCloseable {
     }
 
     /**
-     * Registers a dispatcher under a file number (Python: {@code map[fd] = obj}). Loop thread; from another thread while an
-     * {@link AsyncLoop} runs the map, the put is handed to the loop.
+     * Registers a dispatcher under a file number (Python: {@code map[fd] = obj}). Loop thread, or any one thread before an
+     * {@link AsyncLoop} runs the map.
+     *
+     * <p>A dispatcher registers itself from its constructor, before a subclass's constructor has run. Handing that put to a
+     * running loop would let the loop call {@code readable()} on an object still under construction, so a put from another
+     * thread while the loop runs is an error: build the dispatcher on the loop with {@link AsyncLoop#submit}.
      *
      * @param fileno the key
      * @param dispatcher the dispatcher
+     * @throws IllegalStateException if another dispatcher holds the key, or if called off the loop thread while the loop
+     *     runs
      */
     public void put(int fileno, Dispatcher dispatcher) {
-        if (handOff(() -> put(fileno, dispatcher))) {
-            return;
+        AsyncLoop loop = owner;
+        if (loop != null && loop.isRunning() && !loop.inEventLoop()) {
+            keys.remove(fileno);
+            throw new IllegalStateException(describe(dispatcher) + " joins the map of running asyncore loop '"
+                    + loop.threadName() + "' from thread '"
+                    + Thread.currentThread().getName()
+                    + "': create it on the loop, for example loop.submit(() -> new MyDispatcher(...)).join()");
         }
-        Dispatcher previous = entries.put(fileno, dispatcher);
-        if (previous != dispatcher) {
-            if (previous != null) {
-                stateChanged(previous.stateKind(), -1);
-                previous.memberOf = null;
-                removePolled(previous);
-            }
+        keys.add(fileno);
+        Dispatcher previous = entries.putIfAbsent(fileno, dispatcher);
+        if (previous != null && previous != dispatcher) {
+            throw new IllegalStateException("key " + fileno + " of " + describe(dispatcher) + " is held by "
+                    + describe(previous) + ": remove that dispatcher first");
+        }
+        if (previous == null) {
             dispatcher.memberOf = this;
             addPolled(dispatcher);
             stateChanged(-1, dispatcher.stateKind());
@@ -97,6 +114,7 @@ public final class DispatcherMap implements AutoCloseable {
             return null;
         }
         Dispatcher removed = entries.remove(fileno);
+        keys.remove(fileno);
         if (removed != null) {
             stateChanged(removed.stateKind(), -1);
             removed.memberOf = null;
@@ -156,6 +174,7 @@ public final class DispatcherMap implements AutoCloseable {
         entries.clear();
         Arrays.fill(polled, 0, polledCount, null);
         polledCount = 0;
+        keys.clear();
         for (int i = 0; i < 4; i++) {
             counts.set(i, 0);
         }
@@ -276,6 +295,19 @@ public final class DispatcherMap implements AutoCloseable {
 
     synchronized Selector selectorIfOpen() {
         return selector;
+    }
+
+    /** Reserves a key for a dispatcher about to join; false if the map holds it or has reserved it already. Any thread. */
+    boolean reserve(int fileno) {
+        return keys.add(fileno);
+    }
+
+    private static String describe(Dispatcher d) {
+        try {
+            return d.toString();
+        } catch (RuntimeException e) {
+            return d.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(d));
+        }
     }
 
     void claim(AsyncLoop loop) {

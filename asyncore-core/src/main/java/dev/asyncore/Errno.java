@@ -20,18 +20,30 @@ public final class Errno {
     public static final int EPERM = 1;
     /** Bad file descriptor: any operation on a closed channel. */
     public static final int EBADF = 9;
+    /** Cannot allocate memory. */
+    public static final int ENOMEM = 12;
+    /** Permission denied (for example binding a port below 1024 without the privilege). */
+    public static final int EACCES = 13;
+    /** Too many open files in the system. */
+    public static final int ENFILE = 23;
+    /** Too many open files in this process. */
+    public static final int EMFILE = 24;
     /** Resource temporarily unavailable (would block). */
     public static final int EAGAIN = 11;
     /** Broken pipe. */
     public static final int EPIPE = 32;
     /** Address already in use. */
     public static final int EADDRINUSE = 98;
+    /** Cannot assign requested address (the address is not on this machine). */
+    public static final int EADDRNOTAVAIL = 99;
     /** Software caused connection abort. */
     public static final int ECONNABORTED = 103;
     /** Connection reset by peer. */
     public static final int ECONNRESET = 104;
     /** Transport endpoint is not connected. */
     public static final int ENOTCONN = 107;
+    /** No buffer space available. */
+    public static final int ENOBUFS = 105;
     /** Cannot send after transport endpoint shutdown. */
     public static final int ESHUTDOWN = 108;
     /** Connection timed out. */
@@ -44,21 +56,36 @@ public final class Errno {
     /** The errnos asyncore treats as "peer gone": {@code send}/{@code recv} call {@code handleClose()} instead of failing. */
     public static final Set<Integer> DISCONNECTED = Set.of(ECONNRESET, ENOTCONN, ESHUTDOWN, ECONNABORTED, EPIPE, EBADF);
 
-    private static final Map<String, Integer> BY_MESSAGE = Map.of(
-            "connection reset", ECONNRESET,
-            "connection reset by peer", ECONNRESET,
-            "broken pipe", EPIPE,
-            "transport endpoint is not connected", ENOTCONN,
-            "socket is not connected", ENOTCONN,
-            "cannot send after transport endpoint shutdown", ESHUTDOWN,
-            "software caused connection abort", ECONNABORTED,
-            "bad file descriptor", EBADF,
-            "connection refused", ECONNREFUSED,
-            "address already in use", EADDRINUSE);
+    /** The errnos that mean the process or the system ran out of something an accept needs. */
+    public static final Set<Integer> EXHAUSTED = Set.of(EMFILE, ENFILE, ENOBUFS, ENOMEM);
+
+    private static final Map<String, Integer> BY_MESSAGE = Map.ofEntries(
+            Map.entry("connection reset", ECONNRESET),
+            Map.entry("connection reset by peer", ECONNRESET),
+            Map.entry("broken pipe", EPIPE),
+            Map.entry("transport endpoint is not connected", ENOTCONN),
+            Map.entry("socket is not connected", ENOTCONN),
+            Map.entry("cannot send after transport endpoint shutdown", ESHUTDOWN),
+            Map.entry("software caused connection abort", ECONNABORTED),
+            Map.entry("bad file descriptor", EBADF),
+            Map.entry("connection refused", ECONNREFUSED),
+            Map.entry("address already in use", EADDRINUSE),
+            Map.entry("cannot assign requested address", EADDRNOTAVAIL),
+            Map.entry("permission denied", EACCES),
+            Map.entry("too many open files", EMFILE),
+            Map.entry("too many open files in system", ENFILE),
+            Map.entry("no buffer space available", ENOBUFS),
+            Map.entry("cannot allocate memory", ENOMEM));
 
     private static final Map<Integer, String> TEXTS = Map.ofEntries(
             Map.entry(EPERM, "Operation not permitted"),
             Map.entry(EBADF, "Bad file descriptor"),
+            Map.entry(ENOMEM, "Cannot allocate memory"),
+            Map.entry(EACCES, "Permission denied"),
+            Map.entry(ENFILE, "Too many open files in system"),
+            Map.entry(EMFILE, "Too many open files"),
+            Map.entry(EADDRNOTAVAIL, "Cannot assign requested address"),
+            Map.entry(ENOBUFS, "No buffer space available"),
             Map.entry(EAGAIN, "Resource temporarily unavailable"),
             Map.entry(EPIPE, "Broken pipe"),
             Map.entry(EADDRINUSE, "Address already in use"),
@@ -90,14 +117,14 @@ public final class Errno {
         if (t instanceof java.net.ConnectException && t.getMessage() == null) {
             return ECONNREFUSED;
         }
-        if (t instanceof java.net.BindException) {
-            return EADDRINUSE;
-        }
         if (t instanceof IOException && t.getMessage() != null) {
-            Integer byText = BY_MESSAGE.get(t.getMessage().toLowerCase(Locale.ROOT));
+            Integer byText = BY_MESSAGE.get(leadingText(t.getMessage()));
             if (byText != null) {
                 return byText;
             }
+        }
+        if (t instanceof java.net.BindException) {
+            return EADDRINUSE;
         }
         return UNKNOWN;
     }
@@ -110,6 +137,24 @@ public final class Errno {
      */
     public static boolean isDisconnect(Throwable t) {
         return DISCONNECTED.contains(classify(t));
+    }
+
+    /**
+     * Whether the exception means the process or the system ran out of descriptors, buffers or memory (one of
+     * {@link #EXHAUSTED}): retrying later may succeed, retrying at once will not.
+     *
+     * @param t the exception thrown by a channel operation
+     * @return true for too many open files (process or system), no buffer space, or no memory
+     */
+    public static boolean isExhausted(Throwable t) {
+        return EXHAUSTED.contains(classify(t));
+    }
+
+    /** The strerror part of a JDK message, lower case: {@code "Address already in use (Bind failed)"} gives the first. */
+    private static String leadingText(String message) {
+        String text = message.toLowerCase(Locale.ROOT).strip();
+        int paren = text.indexOf(" (");
+        return paren > 0 ? text.substring(0, paren) : text;
     }
 
     /**

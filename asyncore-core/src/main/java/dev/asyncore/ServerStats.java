@@ -20,6 +20,8 @@ public final class ServerStats {
     private static final VarHandle HEADER_REFUSED;
     private static final VarHandle HEADER_TIMED_OUT;
     private static final VarHandle DENIED;
+    private static final VarHandle ACCEPT_ERRORS;
+    private static final VarHandle BACKING_OFF;
 
     static {
         try {
@@ -32,6 +34,8 @@ public final class ServerStats {
             HEADER_REFUSED = lookup.findVarHandle(ServerStats.class, "headerRefused", long.class);
             HEADER_TIMED_OUT = lookup.findVarHandle(ServerStats.class, "headerTimedOut", long.class);
             DENIED = lookup.findVarHandle(ServerStats.class, "denied", long.class);
+            ACCEPT_ERRORS = lookup.findVarHandle(ServerStats.class, "acceptErrors", long.class);
+            BACKING_OFF = lookup.findVarHandle(ServerStats.class, "backingOff", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -45,6 +49,8 @@ public final class ServerStats {
     private long headerRefused;
     private long headerTimedOut;
     private long denied;
+    private long acceptErrors;
+    private boolean backingOff;
 
     /** Creates zeroed figures. Any thread. */
     public ServerStats() {}
@@ -89,6 +95,20 @@ public final class ServerStats {
         DENIED.setRelease(this, (long) DENIED.getOpaque(this) + 1);
     }
 
+    /**
+     * Counts an accept that failed (too many open files, no buffer space, ...) and marks the server as backing off. Loop
+     * thread.
+     */
+    public void acceptFailed() {
+        ACCEPT_ERRORS.setRelease(this, (long) ACCEPT_ERRORS.getOpaque(this) + 1);
+        BACKING_OFF.setRelease(this, true);
+    }
+
+    /** Marks the server as accepting again after failed accepts. Loop thread. */
+    public void acceptResumed() {
+        BACKING_OFF.setRelease(this, false);
+    }
+
     void received(int n) {
         BYTES_RECEIVED.setRelease(this, (long) BYTES_RECEIVED.getOpaque(this) + n);
     }
@@ -122,6 +142,24 @@ public final class ServerStats {
      */
     public long rejected() {
         return (long) REJECTED.getAcquire(this);
+    }
+
+    /**
+     * Accepts that failed since start (the listener stayed open and retried after a back-off). Any thread.
+     *
+     * @return the count
+     */
+    public long acceptErrors() {
+        return (long) ACCEPT_ERRORS.getAcquire(this);
+    }
+
+    /**
+     * Whether the server is backing off: an accept failed and none has succeeded since. Any thread.
+     *
+     * @return true from a failed accept until the next successful one
+     */
+    public boolean acceptBackingOff() {
+        return (boolean) BACKING_OFF.getAcquire(this);
     }
 
     /**

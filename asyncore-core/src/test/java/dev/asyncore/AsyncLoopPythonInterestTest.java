@@ -145,6 +145,8 @@ class AsyncLoopPythonInterestTest {
         assertThat(InterestPolicy.askEveryPass(Dispatcher.class)).isFalse();
         assertThat(InterestPolicy.askEveryPass(DispatcherWithSend.class)).isFalse();
         assertThat(InterestPolicy.askEveryPass(EchoHandler.class)).isFalse();
+        assertThat(InterestPolicy.askEveryPass(dev.asyncore.handler.ServerDispatcher.class))
+                .isFalse();
         assertThat(InterestPolicy.askEveryPass(Chat.class)).isFalse();
         assertThat(InterestPolicy.askEveryPass(Relay.class)).isTrue();
         assertThat(InterestPolicy.askEveryPass(EchoWithOwnWritable.class)).isTrue();

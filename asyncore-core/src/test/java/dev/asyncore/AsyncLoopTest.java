@@ -307,4 +307,36 @@ class AsyncLoopTest {
             await().atMost(WAIT).until(() -> server.stats().connections() == 1);
         }
     }
+
+    @Test
+    void aListenerThatFailsAtShutdownDoesNotKeepTheOthersUninformed() throws Exception {
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        map.setLogSink((source, type, message) -> logged.add(type + ": " + message));
+        loop = AsyncLoop.builder(map).threadName("listener-failure-loop").build();
+        loop.addListener(new AsyncLoop.Listener() {
+            @Override
+            public void shutdownStarted() {
+                throw new IllegalStateException("listener broke");
+            }
+        });
+        loop.addListener(new AsyncLoop.Listener() {
+            @Override
+            public void shutdownStarted() {
+                told.add("shutdownStarted");
+            }
+
+            @Override
+            public void terminated(Throwable failure) {
+                told.add("terminated " + failure);
+            }
+        });
+        loop.start();
+
+        assertThat(loop.shutdownGracefully(Duration.ofSeconds(1))).isTrue();
+
+        assertThat(told).containsExactly("shutdownStarted", "terminated null");
+        assertThat(logged)
+                .contains("error: asyncore loop listener failed: java.lang.IllegalStateException: listener broke");
+    }
 }

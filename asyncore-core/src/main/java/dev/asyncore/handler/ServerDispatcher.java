@@ -11,9 +11,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.asyncore.Accepted;
+import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.Errno;
+import dev.asyncore.ExitNow;
 import dev.asyncore.ServerStats;
+import dev.asyncore.TrackedInterest;
 import dev.asyncore.net.AddressRules;
 
 /**
@@ -21,6 +25,18 @@ import dev.asyncore.net.AddressRules;
  * timeout, socket options, optionally the PROXY protocol and address rules, and keeps the server's figures in
  * {@link ServerStats}. Loop thread, as {@code Dispatcher}; the setters may be called on any thread before the loop runs,
  * and {@link #stats()} is readable from any thread.
+ *
+ * <p>A failed accept never closes the listener. When {@code accept} fails for want of descriptors, buffers or memory (too
+ * many open files in the process or the system), the server stops asking to accept for a back-off that starts at
+ * {@value #FIRST_BACKOFF_MILLIS} ms and doubles up to {@value #MAX_BACKOFF_MILLIS} ms, then accepts again; connections that
+ * waited in the backlog are then served. The first success resets the back-off. Each episode logs one {@code warning} with
+ * the reason when it begins and one {@code info} with the number of failed accepts when it ends; {@link ServerStats#acceptErrors()}
+ * counts every failure and {@link ServerStats#acceptBackingOff()} tells whether an episode is under way. Under an
+ * {@link AsyncLoop} the resume is a timer of the loop; under {@link dev.asyncore.Asyncore#loop()} the listener reports itself
+ * not readable until the back-off has passed, which that loop sees on its first pass after it.
+ *
+ * <p>Differs from Python: {@code asyncore.dispatcher.handle_accept} lets the error reach {@code handle_error}, which closes
+ * the listener; a plain {@link Dispatcher} still does.
  *
  * <pre>{@code
  * ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
@@ -35,10 +51,21 @@ import dev.asyncore.net.AddressRules;
  * header is not yet counted in {@link ServerStats#connections()} nor held to the connection limit; the header timeout
  * bounds how long it can wait.
  */
+@TrackedInterest
 public class ServerDispatcher extends Dispatcher {
 
     /** How long a connection may take to send its PROXY protocol header unless set otherwise: 5 seconds. */
     public static final Duration DEFAULT_PROXY_PROTOCOL_TIMEOUT = Duration.ofSeconds(5);
+
+    static final long FIRST_BACKOFF_MILLIS = 10;
+    static final long MAX_BACKOFF_MILLIS = 1000;
+
+    static {
+        // The accept failure path runs when the process may have no descriptor left to open a class file with.
+        Errno.isExhausted(new IOException("Too many open files"));
+        ExitNow.class.getName();
+        Accepted.class.getName();
+    }
 
     private final HandlerFactory factory;
     private final ServerStats stats = new ServerStats();
@@ -48,6 +75,10 @@ public class ServerDispatcher extends Dispatcher {
     private boolean proxyProtocol;
     private Duration proxyProtocolTimeout = DEFAULT_PROXY_PROTOCOL_TIMEOUT;
     private AddressRules addressRules = AddressRules.ALLOW_ALL;
+    private long backoffMillis;
+    private long resumeAt;
+    private long episodeStart;
+    private long episodeFailures;
 
     /**
      * Creates a server with no socket yet: call {@link #open(SocketAddress, int)}, or {@code createSocket}, {@code bind}
@@ -84,24 +115,135 @@ public class ServerDispatcher extends Dispatcher {
     }
 
     /**
-     * Accepts a pending connection and calls {@link #handleAccepted(SocketChannel, SocketAddress)}. With the PROXY protocol
-     * on, the header is read first (by a short-lived dispatcher in the same map), so that {@code handleAccepted} is called
-     * once the header has arrived, with the client's address. Loop thread.
+     * Accepts a pending connection and hands it to {@link #handleAccepted(SocketChannel, SocketAddress)}. With the PROXY
+     * protocol on, the header is read first (by a short-lived dispatcher in the same map), so that {@code handleAccepted}
+     * is called once the header has arrived, with the client's address. An accept that fails for want of resources starts
+     * or continues a back-off instead of reaching {@code handleError}. Loop thread.
      *
-     * <p>Differs from Python: {@code handle_accepted} follows {@code accept()} at once; here it may come on a later pass.
+     * <p>Differs from Python: {@code handle_accepted} follows {@code accept()} at once; with the PROXY protocol it may come
+     * on a later pass. A failed accept closes the listener in Python (through {@code handle_error}).
      *
-     * @throws Exception anything; the loop passes it to {@link #handleError(Throwable)}
+     * @throws Exception an accept failure that is not exhaustion (the listener closed, for example); an exception from
+     *     {@code handleAccepted} closes that connection only
      */
     @Override
     public void handleAccept() throws Exception {
-        if (!proxyProtocol) {
-            super.handleAccept();
+        Accepted pair;
+        try {
+            pair = accept();
+        } catch (IOException e) {
+            if (!Errno.isExhausted(e)) {
+                throw e;
+            }
+            acceptFailed(e);
             return;
         }
-        Accepted pair = accept();
         if (pair != null) {
-            new ProxyHeaderReader(this, pair.channel(), proxyProtocolTimeout);
+            if (episodeFailures > 0) {
+                acceptRecovered();
+            }
+            try {
+                if (proxyProtocol) {
+                    new ProxyHeaderReader(this, pair.channel(), proxyProtocolTimeout);
+                } else {
+                    handleAccepted(pair.channel(), pair.address());
+                }
+            } catch (Exception | LinkageError e) {
+                if (e instanceof ExitNow exit) {
+                    throw exit;
+                }
+                connectionFailed(pair, e);
+            }
         }
+    }
+
+    /**
+     * One connection's setup failed (its options, its handler, a class that could not be loaded for want of descriptors):
+     * that connection is closed and the listener goes on.
+     */
+    private void connectionFailed(Accepted pair, Throwable e) {
+        try {
+            pair.channel().close();
+        } catch (IOException ignored) {
+            // closing is all that is left to do with it
+        }
+        stats.connectionRejected();
+        map().logSink()
+                .log(
+                        this,
+                        "error",
+                        "asyncore server " + describeLocal() + " closed a connection whose setup failed: " + e);
+    }
+
+    /**
+     * Whether to accept now: false while backing off after a failed accept. Loop thread.
+     *
+     * @return false until the back-off has passed, else true
+     */
+    @Override
+    public boolean readable() {
+        if (resumeAt != 0) {
+            if (System.nanoTime() - resumeAt < 0) {
+                return false;
+            }
+            resumeAt = 0;
+        }
+        return true;
+    }
+
+    private void acceptFailed(IOException e) {
+        stats.acceptFailed();
+        long now = System.nanoTime();
+        if (episodeFailures++ == 0) {
+            episodeStart = now;
+            backoffMillis = FIRST_BACKOFF_MILLIS;
+            map().logSink()
+                    .log(
+                            this,
+                            "warning",
+                            "asyncore server " + describeLocal() + " cannot accept: " + e.getMessage()
+                                    + "; it stops accepting for " + backoffMillis
+                                    + " ms and retries, backing off up to "
+                                    + MAX_BACKOFF_MILLIS + " ms");
+        } else {
+            backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+        }
+        resumeAt = now + Duration.ofMillis(backoffMillis).toNanos();
+        if (resumeAt == 0) {
+            resumeAt = 1;
+        }
+        AsyncLoop owner = map().owner();
+        if (owner != null && owner.isRunning()) {
+            owner.schedule(this::resume, Duration.ofMillis(backoffMillis));
+        }
+        interestChanged();
+    }
+
+    private void resume() {
+        if (fileno() != null) {
+            interestChanged();
+        }
+    }
+
+    private void acceptRecovered() {
+        long millis = Duration.ofNanos(System.nanoTime() - episodeStart).toMillis();
+        map().logSink()
+                .log(
+                        this,
+                        "info",
+                        "asyncore server " + describeLocal() + " accepts again after " + episodeFailures
+                                + " failed accepts in " + millis + " ms");
+        episodeFailures = 0;
+        backoffMillis = 0;
+        stats.acceptResumed();
+    }
+
+    private String describeLocal() {
+        SocketAddress local = localAddress();
+        if (local instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return String.valueOf(local != null ? local : addr());
     }
 
     /**

@@ -163,4 +163,52 @@ class ServerDispatcherTest {
             assertThat(in.array()).isEqualTo(data);
         }
     }
+
+    @Test
+    void aConnectionWhoseSetupFailsIsClosedAndTheListenerGoesOn() throws IOException {
+        List<Throwable> failures = List.of(
+                new IOException("setting an option failed"),
+                new NoClassDefFoundError("a handler class could not be read"),
+                new IllegalStateException("handler refused"));
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m)) {
+            @Override
+            public void handleAccepted(SocketChannel sock, java.net.SocketAddress addr) throws Exception {
+                int n = next.getAndIncrement();
+                if (n < failures.size()) {
+                    Throwable failure = failures.get(n);
+                    if (failure instanceof Error error) {
+                        throw error;
+                    }
+                    throw (Exception) failure;
+                }
+                super.handleAccepted(sock, addr);
+            }
+        };
+        server.open(new InetSocketAddress("127.0.0.1", 0), 16);
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        map.setLogSink((source, type, message) -> logged.add(type + ": " + message));
+        startLoop();
+        InetSocketAddress address = (InetSocketAddress) server.localAddress();
+
+        for (int i = 0; i < failures.size(); i++) {
+            Socket failed = new Socket(address.getAddress(), address.getPort());
+            sockets.add(failed);
+            failed.setSoTimeout(5000);
+            assertThat(echoes(failed))
+                    .as("connection %d, whose setup failed", i)
+                    .isFalse();
+        }
+        Socket served = new Socket(address.getAddress(), address.getPort());
+        sockets.add(served);
+        served.setSoTimeout(5000);
+
+        assertThat(echoes(served)).isTrue();
+        assertThat(server.socket().isOpen()).isTrue();
+        assertThat(server.stats().rejected()).isEqualTo(failures.size());
+        assertThat(logged)
+                .hasSize(failures.size())
+                .allMatch((line) -> line.startsWith("error: asyncore server " + address.getHostString() + ":"
+                        + address.getPort() + " closed a connection whose setup failed: "));
+    }
 }

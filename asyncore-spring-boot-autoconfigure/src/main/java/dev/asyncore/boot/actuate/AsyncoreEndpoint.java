@@ -96,6 +96,8 @@ public class AsyncoreEndpoint {
                 server.rejected(),
                 new RefusedDescriptor(server.headerRefused(), server.headerTimedOut(), server.denied()),
                 server.isProxyProtocol(),
+                server.acceptErrors(),
+                server.isAcceptBackingOff(),
                 server.bytesReceived(),
                 server.bytesSent());
     }
@@ -143,6 +145,8 @@ public class AsyncoreEndpoint {
      * @param rejected connections closed at once because {@code max-connections} was reached
      * @param refused connections closed before a handler existed, by reason
      * @param proxyProtocol whether each connection must begin with a PROXY protocol header
+     * @param acceptErrors accepts that failed (too many open files, no buffer space); the listener stayed open
+     * @param acceptBackingOff whether accepting is backing off after a failed accept
      * @param bytesReceived bytes read from its accepted channels
      * @param bytesSent bytes written to its accepted channels
      */
@@ -156,6 +160,8 @@ public class AsyncoreEndpoint {
             long rejected,
             RefusedDescriptor refused,
             boolean proxyProtocol,
+            long acceptErrors,
+            boolean acceptBackingOff,
             long bytesReceived,
             long bytesSent)
             implements OperationResponseBody {}

@@ -10,7 +10,9 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of the managed loop: UP when the loop thread runs and every enabled server listens; DOWN with details otherwise (the
- * loop died, with its cause, or a server's listening socket closed). Appears as the {@code asyncore} health component.
+ * loop died, with its cause, or a server's listening socket closed). A server whose accepts fail (too many open files) keeps
+ * listening and stays UP; the {@code accepting} detail says that it is backing off. Appears as the {@code asyncore} health
+ * component.
  *
  * <p>Called by Actuator on any thread; reads only state the core keeps for cross-thread reading.
  */
@@ -44,13 +46,23 @@ public class AsyncoreHealthIndicator extends AbstractHealthIndicator {
                             + this.loop.failure().getMessage());
         }
         Map<String, String> serverStates = new LinkedHashMap<>();
+        Map<String, String> backingOff = new LinkedHashMap<>();
         if (this.servers != null) {
-            this.servers
-                    .all()
-                    .forEach((name, server) -> serverStates.put(name, server.isListening() ? "listening" : "closed"));
+            this.servers.all().forEach((name, server) -> {
+                serverStates.put(name, server.isListening() ? "listening" : "closed");
+                if (server.isListening() && server.isAcceptBackingOff()) {
+                    backingOff.put(
+                            name,
+                            "accepting is backing off after failed accepts (" + server.acceptErrors()
+                                    + " so far): the process may be out of file descriptors");
+                }
+            });
         }
         up = up && !serverStates.containsValue("closed");
         builder.withDetail("servers", serverStates);
+        if (!backingOff.isEmpty()) {
+            builder.withDetail("accepting", backingOff);
+        }
         builder.withDetail("channels", this.loop.map().total());
         if (up) {
             builder.up();

@@ -14,11 +14,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Micrometer metrics of the managed loop and its servers, tagged only by server name and channel state (never per channel or per
- * peer): {@code asyncore.channels} (gauge; tags {@code server}, {@code state}), {@code asyncore.connections.accepted} and
- * {@code asyncore.connections.rejected} (counters; tag {@code server}), {@code asyncore.connections.refused} (counter; tags
- * {@code server} and {@code reason}: {@code proxy-header}, {@code proxy-header-timeout} or {@code denied}),
- * {@code asyncore.bytes.received} and
- * {@code asyncore.bytes.sent} (counters in bytes; tag {@code server}) and {@code asyncore.loop.passes} (counter).
+ * peer): {@code asyncore.channels} (gauge; tags {@code server}, {@code state}), {@code asyncore.connections.accepted},
+ * {@code asyncore.connections.rejected} and {@code asyncore.accept.errors} (counters; tag {@code server}),
+ * {@code asyncore.connections.refused} (counter; tags {@code server} and {@code reason}: {@code proxy-header},
+ * {@code proxy-header-timeout} or {@code denied}), {@code asyncore.bytes.received} and {@code asyncore.bytes.sent}
+ * (counters in bytes; tag {@code server}) and {@code asyncore.loop.passes} (counter).
  *
  * <p>Channels that belong to no named server (client dispatchers, hand-written servers) are counted under
  * {@code server=none}. {@link #bindTo} runs on the thread that creates the registry; the meters are read on any thread from
@@ -82,6 +82,14 @@ public class AsyncoreMetrics implements MeterBinder {
         refused(registry, name, "proxy-header", server, AsyncoreServer::headerRefused);
         refused(registry, name, "proxy-header-timeout", server, AsyncoreServer::headerTimedOut);
         refused(registry, name, "denied", server, AsyncoreServer::denied);
+        counter(
+                registry,
+                "asyncore.accept.errors",
+                "Accepts that failed (too many open files, no buffer space); the listener stayed open and retried",
+                null,
+                name,
+                server,
+                AsyncoreServer::acceptErrors);
         counter(
                 registry,
                 "asyncore.bytes.received",

@@ -14,11 +14,12 @@ final class AsyncorePropertiesValidator {
 
     static void validateLoop(AsyncoreProperties properties) {
         Duration timeout = properties.getLoop().getTimeout();
-        if (timeout == null || timeout.isNegative()) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new InvalidAsyncorePropertyException(
                     "asyncore.loop.timeout",
                     timeout,
-                    "the select timeout must be zero or positive",
+                    "the loop waits up to this long for readiness and sweeps its channels this often, so it must be "
+                            + "positive",
                     "Set asyncore.loop.timeout to a positive duration such as 1s.");
         }
         String threadName = properties.getLoop().getThreadName();

@@ -1,7 +1,6 @@
 package dev.asyncore.boot.context;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -107,20 +106,16 @@ public class AsyncoreLifecycle implements SmartLifecycle {
         return false;
     }
 
+    /** Starts the servers on the running loop; any failure, an {@link Error} included, reaches the caller. */
     private List<AsyncoreServer> startOnLoop() {
-        CompletableFuture<List<AsyncoreServer>> result = new CompletableFuture<>();
-        this.loop.execute(() -> {
-            try {
-                result.complete(this.servers.start(this.loop.map()));
-            } catch (RuntimeException ex) {
-                result.completeExceptionally(ex);
-            }
-        });
         try {
-            return result.join();
+            return this.loop.submit(() -> this.servers.start(this.loop.map())).join();
         } catch (CompletionException ex) {
             if (ex.getCause() instanceof RuntimeException cause) {
                 throw cause;
+            }
+            if (ex.getCause() instanceof Error error) {
+                throw error;
             }
             throw ex;
         }

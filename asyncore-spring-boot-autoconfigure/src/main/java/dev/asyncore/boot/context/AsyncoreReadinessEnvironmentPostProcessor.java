@@ -13,8 +13,10 @@ import org.springframework.util.ClassUtils;
  * Puts the {@code asyncore} health component in the readiness group whenever the application has availability probes
  * ({@code management.endpoint.health.probes.enabled}, true by default in Spring Boot 4), so that a load balancer stops sending traffic
  * to an instance whose servers no longer listen. It only supplies a default, at the lowest precedence: a
- * {@code management.endpoint.health.group.readiness.include} of the user's own wins. Runs once, on the main thread, while
- * the environment is prepared.
+ * {@code management.endpoint.health.group.readiness.include} of the user's own wins. Nothing is added when the indicator
+ * is switched off ({@code management.health.asyncore.enabled=false}, or {@code management.health.defaults.enabled=false}
+ * without it), since a group that includes a contributor that does not exist fails startup. Runs once, on the main thread,
+ * while the environment is prepared.
  */
 public class AsyncoreReadinessEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -29,7 +31,8 @@ public class AsyncoreReadinessEnvironmentPostProcessor implements EnvironmentPos
         if (!ClassUtils.isPresent(HEALTH_INDICATOR, getClass().getClassLoader())
                 || !environment.getProperty("asyncore.enabled", Boolean.class, true)
                 || environment.containsProperty(INCLUDE)
-                || !probesEnabled(environment)) {
+                || !probesEnabled(environment)
+                || !healthIndicatorEnabled(environment)) {
             return;
         }
         environment
@@ -39,6 +42,12 @@ public class AsyncoreReadinessEnvironmentPostProcessor implements EnvironmentPos
 
     private static boolean probesEnabled(ConfigurableEnvironment environment) {
         return environment.getProperty("management.endpoint.health.probes.enabled", Boolean.class, true);
+    }
+
+    /** As {@code @ConditionalOnEnabledHealthIndicator("asyncore")}: the indicator's own switch, else the default one. */
+    private static boolean healthIndicatorEnabled(ConfigurableEnvironment environment) {
+        Boolean own = environment.getProperty("management.health.asyncore.enabled", Boolean.class);
+        return own != null ? own : environment.getProperty("management.health.defaults.enabled", Boolean.class, true);
     }
 
     @Override

@@ -221,6 +221,27 @@ public final class AsyncoreServer {
     }
 
     /**
+     * Returns the number of accepts that failed since the server started (too many open files, no buffer space); the
+     * listener stays open and retries after a back-off.
+     *
+     * @return the total
+     */
+    public long acceptErrors() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().acceptErrors();
+    }
+
+    /**
+     * Returns whether the server is backing off: an accept failed and none has succeeded since.
+     *
+     * @return true while accepting is backing off
+     */
+    public boolean isAcceptBackingOff() {
+        ServerDispatcher server = this.dispatcher;
+        return server != null && server.stats().acceptBackingOff();
+    }
+
+    /**
      * Returns the bytes received from this server's accepted channels since it started.
      *
      * @return the total

@@ -56,4 +56,28 @@ class AsyncoreReadinessEnvironmentPostProcessorTests {
         assertThat(environment.containsProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
                 .isFalse();
     }
+
+    @Test
+    void nothingWhenTheHealthIndicatorIsSwitchedOff() {
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("management.endpoint.health.probes.enabled", "true")
+                .withProperty("management.health.asyncore.enabled", "false");
+        this.processor.postProcessEnvironment(environment, new SpringApplication());
+        assertThat(environment.containsProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
+                .isFalse();
+    }
+
+    @Test
+    void healthDefaultsOffLeaveTheGroupAloneUnlessAsyncoreIsSwitchedOn() {
+        MockEnvironment off = new MockEnvironment().withProperty("management.health.defaults.enabled", "false");
+        this.processor.postProcessEnvironment(off, new SpringApplication());
+        assertThat(off.containsProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
+                .isFalse();
+        MockEnvironment on = new MockEnvironment()
+                .withProperty("management.health.defaults.enabled", "false")
+                .withProperty("management.health.asyncore.enabled", "true");
+        this.processor.postProcessEnvironment(on, new SpringApplication());
+        assertThat(on.getProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
+                .isEqualTo("readinessState,asyncore");
+    }
 }
