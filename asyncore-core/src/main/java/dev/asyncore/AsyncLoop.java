@@ -490,6 +490,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         for (int i = 0; i < n; i++) {
             Dispatcher d = snapshot[i];
             if (d.idleTimeoutNanos > 0 && d.memberOf == map && now - d.lastActivity > d.idleTimeoutNanos) {
+                d.closeCause = new java.util.concurrent.TimeoutException(
+                        "no traffic for " + java.time.Duration.ofNanos(d.idleTimeoutNanos));
                 closeQuietly(d);
             }
         }
@@ -614,11 +616,12 @@ public final class AsyncLoop implements Executor, AutoCloseable {
                 contain(d, t);
             }
             try {
-                d.handleError(t);
+                d.handleErrorRecorded(t);
             } catch (Throwable failed) {
                 contain(d, failed);
             }
             if (d.memberOf == map) {
+                d.closeCause = t;
                 // handleError did not close it: a channel whose interest cannot be read cannot be served.
                 closeQuietly(d);
             }
@@ -632,6 +635,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
                 throw (VirtualMachineError) t;
             }
             log(d, "error", "handleError of " + d.getClass().getName() + " failed, closing its channel: " + t);
+            d.closeCause = t;
             closeQuietly(d);
         }
     }

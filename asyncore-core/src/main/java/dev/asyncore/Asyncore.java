@@ -178,7 +178,7 @@ public final class Asyncore {
             if (Errno.isDisconnect(e)) {
                 obj.handleClose();
             } else {
-                obj.handleError(e);
+                obj.handleErrorRecorded(e);
             }
         } catch (Throwable t) {
             rethrowOr(obj, t);
@@ -277,7 +277,7 @@ public final class Asyncore {
         if (isReraised(t)) {
             sneakyThrow(t);
         }
-        obj.handleError(t);
+        obj.handleErrorRecorded(t);
     }
 
     @SuppressWarnings("unchecked")

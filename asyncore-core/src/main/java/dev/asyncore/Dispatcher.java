@@ -50,6 +50,10 @@ public class Dispatcher {
 
     private boolean debug;
     private boolean closing;
+    private CloseListener closeListener;
+    /** The error {@code handleError} is handling, told to the close listener if it closes this dispatcher. */
+    Throwable closeCause;
+
     private Set<String> ignoreLogTypes = Set.of("warning");
 
     private DispatcherMap map;
@@ -520,6 +524,16 @@ public class Dispatcher {
             stats = null;
             s.connectionClosed();
         }
+        CloseListener listener = closeListener;
+        if (listener != null) {
+            closeListener = null;
+            try {
+                listener.closed(this, closeCause);
+            } catch (RuntimeException e) {
+                logInfo("close listener of " + this + " failed: " + e, "error");
+            }
+        }
+        closeCause = null;
         if (socket != null) {
             Path unixPath = listeningUnixPath();
             try {
@@ -794,6 +808,18 @@ public class Dispatcher {
     }
 
     /**
+     * Sets the listener told once when this dispatcher closes, with why (see {@link CloseListener}). Loop thread, or before
+     * the loop runs.
+     *
+     * <p>Differs from Python: asyncore has no close notification.
+     *
+     * @param listener the listener; null for none
+     */
+    public void setCloseListener(CloseListener listener) {
+        this.closeListener = listener;
+    }
+
+    /**
      * A flag free for user code (Python's {@code closing} attribute, which asyncore declares and never reads). Loop thread.
      *
      * @return the flag
@@ -971,6 +997,16 @@ public class Dispatcher {
 
     // ------------------------------------------------------------------------------------------------------------------
     // package-private machinery for the loop
+
+    /** Calls {@link #handleError(Throwable)} with the error recorded as the cause of a close it makes. Loop thread. */
+    void handleErrorRecorded(Throwable t) {
+        closeCause = t;
+        try {
+            handleError(t);
+        } finally {
+            closeCause = null;
+        }
+    }
 
     int stateKind() {
         if (accepting) {

@@ -8,6 +8,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import dev.asyncore.Accepted;
@@ -75,6 +77,7 @@ public class ServerDispatcher extends Dispatcher {
     private boolean proxyProtocol;
     private Duration proxyProtocolTimeout = DEFAULT_PROXY_PROTOCOL_TIMEOUT;
     private AddressRules addressRules = AddressRules.ALLOW_ALL;
+    private final List<ConnectionListener> connectionListeners = new ArrayList<>();
     private long backoffMillis;
     private long resumeAt;
     private long episodeStart;
@@ -289,6 +292,40 @@ public class ServerDispatcher extends Dispatcher {
         if (idleTimeout != null) {
             handler.setIdleTimeout(idleTimeout);
         }
+        if (!connectionListeners.isEmpty()) {
+            tellOpened(handler);
+        }
+    }
+
+    /**
+     * Adds a listener told of every connection this server opens and closes. Loop thread, or any one thread before the
+     * loop runs.
+     *
+     * <p>Differs from Python: asyncore has no connection events.
+     *
+     * @param listener the listener
+     */
+    public void addConnectionListener(ConnectionListener listener) {
+        connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void tellOpened(Dispatcher handler) {
+        for (ConnectionListener l : connectionListeners) {
+            try {
+                l.connectionOpened(this, handler);
+            } catch (RuntimeException e) {
+                logInfo("connection listener " + l + " failed: " + e, "error");
+            }
+        }
+        handler.setCloseListener((closed, cause) -> {
+            for (ConnectionListener l : connectionListeners) {
+                try {
+                    l.connectionClosed(this, closed, cause);
+                } catch (RuntimeException e) {
+                    logInfo("connection listener " + l + " failed: " + e, "error");
+                }
+            }
+        });
     }
 
     /** A listening channel closes without the "unhandled close event" warning. */

@@ -81,8 +81,9 @@ public final class AsyncoreAutoConfiguration {
     AsyncoreServers asyncoreServers(
             AsyncoreProperties properties,
             ListableBeanFactory beanFactory,
+            ApplicationContext context,
             ObjectProvider<AsyncoreServerCustomizer> customizers) {
-        List<AsyncoreServerFactory> factories = new AsyncoreServerFactories(properties, beanFactory).create();
+        List<AsyncoreServerFactory> factories = new AsyncoreServerFactories(properties, beanFactory, context).create();
         for (AsyncoreServerFactory factory : factories) {
             customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));
         }

@@ -151,6 +151,12 @@ public class AsyncoreProperties {
          */
         private boolean proxyProtocol;
 
+        /**
+         * Whether to publish an application event for each connection opened and closed (AsyncoreConnectionOpenedEvent,
+         * AsyncoreConnectionClosedEvent with the cause), on the loop thread.
+         */
+        private boolean connectionEvents;
+
         /** Longest time a connection may take to send its PROXY protocol header; past it, it is closed. */
         private Duration proxyProtocolTimeout = Duration.ofSeconds(5);
 
@@ -264,6 +270,14 @@ public class AsyncoreProperties {
 
         public void setIdleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
+        }
+
+        public boolean isConnectionEvents() {
+            return this.connectionEvents;
+        }
+
+        public void setConnectionEvents(boolean connectionEvents) {
+            this.connectionEvents = connectionEvents;
         }
 
         public boolean isProxyProtocol() {

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.Watermarks;
+import dev.asyncore.boot.context.AsyncoreConnectionEventPublisher;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.UnknownHandlerException;
@@ -20,6 +21,7 @@ import dev.asyncore.net.AddressRules;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.context.ApplicationContext;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -34,9 +36,13 @@ final class AsyncoreServerFactories {
 
     private final ListableBeanFactory beanFactory;
 
-    AsyncoreServerFactories(AsyncoreProperties properties, ListableBeanFactory beanFactory) {
+    private final ApplicationContext context;
+
+    AsyncoreServerFactories(
+            AsyncoreProperties properties, ListableBeanFactory beanFactory, ApplicationContext context) {
         this.properties = properties;
         this.beanFactory = beanFactory;
+        this.context = context;
     }
 
     List<AsyncoreServerFactory> create() {
@@ -61,6 +67,9 @@ final class AsyncoreServerFactories {
         factory.setProxyProtocol(server.isProxyProtocol());
         factory.setProxyProtocolTimeout(server.getProxyProtocolTimeout());
         factory.setAddressRules(AddressRules.of(server.getAllow(), server.getDeny()));
+        if (server.isConnectionEvents()) {
+            factory.addConnectionListener(new AsyncoreConnectionEventPublisher(this.context, name));
+        }
         factory.setSocketOptions(new SocketOptions(
                 server.isTcpNoDelay(),
                 server.isKeepAlive(),

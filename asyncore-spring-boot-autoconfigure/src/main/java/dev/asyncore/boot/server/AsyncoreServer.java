@@ -8,8 +8,10 @@ import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.Channel;
 import java.time.Duration;
+import java.util.List;
 
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.handler.ConnectionListener;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.handler.SocketOptions;
@@ -48,6 +50,8 @@ public final class AsyncoreServer {
 
     private final AddressRules addressRules;
 
+    private final List<ConnectionListener> connectionListeners;
+
     private volatile ServerDispatcher dispatcher;
 
     private volatile SocketAddress boundAddress;
@@ -67,6 +71,7 @@ public final class AsyncoreServer {
         this.proxyProtocol = factory.isProxyProtocol();
         this.proxyProtocolTimeout = factory.getProxyProtocolTimeout();
         this.addressRules = factory.getAddressRules();
+        this.connectionListeners = factory.getConnectionListeners();
     }
 
     /**
@@ -93,6 +98,7 @@ public final class AsyncoreServer {
             server.setProxyProtocol(this.proxyProtocol);
             server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
             server.setAddressRules(this.addressRules);
+            this.connectionListeners.forEach(server::addConnectionListener);
             server.bind(this.configuredAddress);
             server.listen(this.backlog);
         } catch (IOException | RuntimeException ex) {

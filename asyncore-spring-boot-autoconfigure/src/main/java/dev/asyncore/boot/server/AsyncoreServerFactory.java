@@ -3,8 +3,11 @@ package dev.asyncore.boot.server;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
+import dev.asyncore.handler.ConnectionListener;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.handler.SocketOptions;
@@ -35,6 +38,8 @@ public class AsyncoreServerFactory {
     private SocketOptions socketOptions = SocketOptions.DEFAULTS;
 
     private boolean proxyProtocol;
+
+    private final List<ConnectionListener> connectionListeners = new ArrayList<>();
 
     private Duration proxyProtocolTimeout = ServerDispatcher.DEFAULT_PROXY_PROTOCOL_TIMEOUT;
 
@@ -263,6 +268,24 @@ public class AsyncoreServerFactory {
      */
     public void setAddressRules(AddressRules addressRules) {
         this.addressRules = Objects.requireNonNull(addressRules, "addressRules");
+    }
+
+    /**
+     * Adds a listener told of every connection the server opens and closes (on the loop thread).
+     *
+     * @param listener the listener
+     */
+    public void addConnectionListener(ConnectionListener listener) {
+        this.connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Returns the connection listeners added so far.
+     *
+     * @return an unmodifiable copy
+     */
+    public List<ConnectionListener> getConnectionListeners() {
+        return List.copyOf(this.connectionListeners);
     }
 
     /**

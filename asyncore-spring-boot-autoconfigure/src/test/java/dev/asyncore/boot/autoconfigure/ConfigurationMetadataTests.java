@@ -38,6 +38,7 @@ class ConfigurationMetadataTests {
                         "asyncore.servers.*.tcp-no-delay",
                         "asyncore.servers.*.max-connections",
                         "asyncore.servers.*.idle-timeout",
+                        "asyncore.servers.*.connection-events",
                         "asyncore.servers.*.proxy-protocol",
                         "asyncore.servers.*.proxy-protocol-timeout",
                         "asyncore.servers.*.allow",
