@@ -60,7 +60,7 @@ public class ServerDispatcher extends Dispatcher {
     public static final Duration DEFAULT_PROXY_PROTOCOL_TIMEOUT = Duration.ofSeconds(5);
 
     static final long FIRST_BACKOFF_MILLIS = 10;
-    static final long MAX_BACKOFF_MILLIS = 1000;
+    static final long MAX_BACKOFF_MILLIS = 500;
 
     static {
         // The accept failure path runs when the process may have no descriptor left to open a class file with.
