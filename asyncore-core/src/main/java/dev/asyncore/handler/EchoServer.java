@@ -11,11 +11,8 @@ import dev.asyncore.DispatcherMap;
  */
 public class EchoServer extends ServerDispatcher {
 
-    /** The accept backlog used by {@link #EchoServer(SocketAddress, DispatcherMap)}. */
-    public static final int DEFAULT_BACKLOG = 128;
-
     /**
-     * Listens on an address.
+     * Listens on an address with the {@link ServerDispatcher#DEFAULT_BACKLOG default backlog}.
      *
      * @param address the address (port 0 picks a free port; a {@code UnixDomainSocketAddress} for a UNIX socket)
      * @param map the map; null means the default map

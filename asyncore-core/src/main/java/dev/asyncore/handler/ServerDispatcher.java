@@ -3,6 +3,7 @@ package dev.asyncore.handler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.NetworkChannel;
@@ -19,6 +20,7 @@ import dev.asyncore.DispatcherMap;
 import dev.asyncore.Errno;
 import dev.asyncore.ExitNow;
 import dev.asyncore.ServerStats;
+import dev.asyncore.SocketAddresses;
 import dev.asyncore.TrackedInterest;
 import dev.asyncore.net.AddressRules;
 
@@ -42,7 +44,7 @@ import dev.asyncore.net.AddressRules;
  *
  * <pre>{@code
  * ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
- * server.open(new InetSocketAddress("127.0.0.1", 0), 128);
+ * server.open(new InetSocketAddress("127.0.0.1", 0), ServerDispatcher.DEFAULT_BACKLOG);
  * }</pre>
  *
  * <p>Behind a load balancer, {@link #setProxyProtocol(boolean)} makes it read a PROXY protocol header (v1 or v2) from each
@@ -55,6 +57,9 @@ import dev.asyncore.net.AddressRules;
  */
 @TrackedInterest
 public class ServerDispatcher extends Dispatcher {
+
+    /** The accept backlog servers use unless set otherwise. */
+    public static final int DEFAULT_BACKLOG = 128;
 
     /** How long a connection may take to send its PROXY protocol header unless set otherwise: 5 seconds. */
     public static final Duration DEFAULT_PROXY_PROTOCOL_TIMEOUT = Duration.ofSeconds(5);
@@ -96,16 +101,36 @@ public class ServerDispatcher extends Dispatcher {
     }
 
     /**
-     * Creates the socket of the address's family, sets {@code SO_REUSEADDR} (TCP), binds and listens.
+     * Creates the socket of the address's family, sets {@code SO_REUSEADDR} (TCP), binds and listens: {@link
+     * #open(SocketAddress, int, boolean)} with reuse on.
+     *
+     * @param address where to listen: an {@link InetSocketAddress} (port 0 picks a free port) or a
+     *     {@link UnixDomainSocketAddress}
+     * @param backlog the accept backlog ({@link #DEFAULT_BACKLOG} is the usual value)
+     * @throws IOException if the address cannot be bound ({@link java.net.BindException} when in use)
+     */
+    public void open(SocketAddress address, int backlog) throws IOException {
+        open(address, backlog, true);
+    }
+
+    /**
+     * Creates the socket of the address's family, binds and listens; closes it again if that fails. A wildcard address
+     * ({@code 0.0.0.0} or {@code ::}) listens on every interface, IPv6 and IPv4 alike, through one dual-stack IPv6 channel
+     * where the machine has IPv6 (as Spring Boot's web servers do), else through an IPv4 channel. Loop thread, or before
+     * the loop runs.
+     *
+     * <p>Differs from Python: {@code socket.create_server} needs {@code dualstack_ipv6=True} for that; a wildcard here is
+     * "all interfaces" whatever its family.
      *
      * @param address where to listen: an {@link InetSocketAddress} (port 0 picks a free port) or a
      *     {@link UnixDomainSocketAddress}
      * @param backlog the accept backlog
+     * @param reuseAddress whether to set {@code SO_REUSEADDR} (ignored for UNIX-domain sockets)
      * @throws IOException if the address cannot be bound ({@link java.net.BindException} when in use)
      */
-    public void open(SocketAddress address, int backlog) throws IOException {
-        createSocket(familyOf(address));
-        if (!(address instanceof UnixDomainSocketAddress)) {
+    public void open(SocketAddress address, int backlog, boolean reuseAddress) throws IOException {
+        createListeningSocket(address);
+        if (reuseAddress && !(address instanceof UnixDomainSocketAddress)) {
             setReuseAddr();
         }
         try {
@@ -115,6 +140,20 @@ public class ServerDispatcher extends Dispatcher {
             close();
             throw e;
         }
+    }
+
+    private void createListeningSocket(SocketAddress address) throws IOException {
+        if (address instanceof InetSocketAddress inet
+                && inet.getAddress() != null
+                && inet.getAddress().isAnyLocalAddress()) {
+            try {
+                createSocket(StandardProtocolFamily.INET6);
+                return;
+            } catch (UnsupportedOperationException | IOException noIpv6) {
+                // no IPv6 on this machine: all IPv4 interfaces
+            }
+        }
+        createSocket(familyOf(address));
     }
 
     /**
@@ -243,10 +282,7 @@ public class ServerDispatcher extends Dispatcher {
 
     private String describeLocal() {
         SocketAddress local = localAddress();
-        if (local instanceof InetSocketAddress inet) {
-            return inet.getHostString() + ":" + inet.getPort();
-        }
-        return String.valueOf(local != null ? local : addr());
+        return SocketAddresses.describe(local != null ? local : addr());
     }
 
     /**

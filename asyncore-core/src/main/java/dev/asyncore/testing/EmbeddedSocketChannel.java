@@ -1,7 +1,6 @@
 package dev.asyncore.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -14,6 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+
+import dev.asyncore.SocketAddresses;
 
 /**
  * A connected {@link SocketChannel} held in memory: what the test writes inbound is what the dispatcher reads, and what the
@@ -300,14 +301,8 @@ public final class EmbeddedSocketChannel extends SocketChannel {
 
     @Override
     public String toString() {
-        return "EmbeddedSocketChannel[" + (isOpen() ? "open" : "closed") + " local=" + describe(local) + " remote="
-                + describe(remote) + "]";
-    }
-
-    private static String describe(SocketAddress address) {
-        return address instanceof InetSocketAddress inet
-                ? inet.getHostString() + ":" + inet.getPort()
-                : String.valueOf(address);
+        return "EmbeddedSocketChannel[" + (isOpen() ? "open" : "closed") + " local=" + SocketAddresses.describe(local)
+                + " remote=" + SocketAddresses.describe(remote) + "]";
     }
 
     private void checkOpen() throws ClosedChannelException {

@@ -66,7 +66,7 @@ public final class LoopbackServer implements AutoCloseable {
         ServerDispatcher server = new ServerDispatcher(map, factory);
         customizer.accept(server);
         try {
-            server.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+            server.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), ServerDispatcher.DEFAULT_BACKLOG);
         } catch (IOException e) {
             map.close();
             throw new UncheckedIOException(e);

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.asyncore.Watermarks;
 import dev.asyncore.handler.EchoHandler;
+import dev.asyncore.handler.ServerDispatcher;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -122,7 +123,7 @@ public class AsyncoreProperties {
         private String handler = "echo";
 
         /** Maximum length of the queue of pending connections. */
-        private int backlog = 128;
+        private int backlog = ServerDispatcher.DEFAULT_BACKLOG;
 
         /** Whether to set SO_REUSEADDR on the listening socket. */
         private boolean reuseAddress = true;

@@ -5,8 +5,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.SocketAddresses;
 import dev.asyncore.boot.server.AsyncoreServer;
-import dev.asyncore.boot.server.AsyncoreServerBindException;
 import dev.asyncore.boot.server.AsyncoreServers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -68,7 +68,7 @@ public class AsyncoreLifecycle implements SmartLifecycle {
         List<AsyncoreServer> started = this.loop.isRunning() ? startOnLoop() : this.servers.start(this.loop.map());
         for (AsyncoreServer server : started) {
             logger.info("asyncore server '" + server.getName() + "' listening on "
-                    + AsyncoreServerBindException.describe(server.getAddress()));
+                    + SocketAddresses.describe(server.getAddress()));
             this.context.publishEvent(
                     new AsyncoreServerInitializedEvent(this.context, server.getName(), server.getAddress()));
         }

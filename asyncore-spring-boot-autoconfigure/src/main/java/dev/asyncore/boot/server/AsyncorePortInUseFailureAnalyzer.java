@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 
 import dev.asyncore.Errno;
+import dev.asyncore.SocketAddresses;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -22,7 +23,7 @@ public class AsyncorePortInUseFailureAnalyzer extends AbstractFailureAnalyzer<As
     protected FailureAnalysis analyze(Throwable rootFailure, AsyncoreServerBindException cause) {
         String name = cause.getServerName();
         SocketAddress address = cause.getAddress();
-        String where = AsyncoreServerBindException.describe(address);
+        String where = SocketAddresses.describe(address);
         if (address instanceof UnixDomainSocketAddress unix) {
             String property = "asyncore.servers." + name + ".path";
             return new FailureAnalysis(

@@ -1,16 +1,14 @@
 package dev.asyncore.boot.server;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.channels.Channel;
 import java.time.Duration;
 import java.util.List;
 
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.SocketAddresses;
 import dev.asyncore.handler.ConnectionListener;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
@@ -33,8 +31,6 @@ public final class AsyncoreServer {
     private final int backlog;
 
     private final boolean reuseAddress;
-
-    private final boolean unixDomain;
 
     private final int maxConnections;
 
@@ -63,7 +59,6 @@ public final class AsyncoreServer {
         this.configuredAddress = factory.getAddress();
         this.backlog = factory.getBacklog();
         this.reuseAddress = factory.isReuseAddress();
-        this.unixDomain = factory.isUnixDomain();
         this.maxConnections = factory.getMaxConnections();
         this.idleTimeout = factory.getIdleTimeout();
         this.socketOptions = factory.getSocketOptions();
@@ -87,10 +82,6 @@ public final class AsyncoreServer {
         ServerDispatcher server = new ServerDispatcher(map, this.handlerFactory);
         try {
             server.setSocketOptions(this.socketOptions);
-            createSocket(server);
-            if (this.reuseAddress && !this.unixDomain) {
-                server.setReuseAddr();
-            }
             if (this.maxConnections > 0) {
                 server.setMaxConnections(this.maxConnections);
             }
@@ -99,8 +90,7 @@ public final class AsyncoreServer {
             server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
             server.setAddressRules(this.addressRules);
             this.connectionListeners.forEach(server::addConnectionListener);
-            server.bind(this.configuredAddress);
-            server.listen(this.backlog);
+            server.open(this.configuredAddress, this.backlog, this.reuseAddress);
         } catch (IOException | RuntimeException ex) {
             server.close();
             throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
@@ -278,33 +268,6 @@ public final class AsyncoreServer {
 
     @Override
     public String toString() {
-        return "asyncore server '" + this.name + "' on " + AsyncoreServerBindException.describe(getAddress());
-    }
-
-    /**
-     * Opens the channel. A wildcard address listens on all interfaces, IPv6 and IPv4 alike, as Spring Boot's web servers do:
-     * a dual-stack IPv6 channel, or an IPv4 one where the machine has no IPv6.
-     */
-    private void createSocket(ServerDispatcher server) throws IOException {
-        if (this.configuredAddress instanceof InetSocketAddress inet
-                && inet.getAddress() != null
-                && inet.getAddress().isAnyLocalAddress()) {
-            try {
-                server.createSocket(StandardProtocolFamily.INET6);
-                return;
-            } catch (UnsupportedOperationException | IOException ignored) {
-                // no IPv6 on this machine: all IPv4 interfaces
-            }
-        }
-        server.createSocket(family(this.configuredAddress));
-    }
-
-    private static ProtocolFamily family(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            return inet.getAddress() instanceof Inet6Address
-                    ? StandardProtocolFamily.INET6
-                    : StandardProtocolFamily.INET;
-        }
-        return StandardProtocolFamily.UNIX;
+        return "asyncore server '" + this.name + "' on " + SocketAddresses.describe(getAddress());
     }
 }

@@ -1,7 +1,8 @@
 package dev.asyncore.boot.server;
 
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
+
+import dev.asyncore.SocketAddresses;
 
 /**
  * Thrown when a named server cannot bind or listen; carries the server's name and address so that startup failures name them.
@@ -25,7 +26,8 @@ public class AsyncoreServerBindException extends RuntimeException {
      */
     public AsyncoreServerBindException(String serverName, SocketAddress address, Throwable cause) {
         super(
-                "asyncore server '" + serverName + "' could not bind " + describe(address) + ": " + cause.getMessage(),
+                "asyncore server '" + serverName + "' could not bind " + SocketAddresses.describe(address) + ": "
+                        + cause.getMessage(),
                 cause);
         this.serverName = serverName;
         this.address = address;
@@ -47,26 +49,5 @@ public class AsyncoreServerBindException extends RuntimeException {
      */
     public SocketAddress getAddress() {
         return this.address;
-    }
-
-    /**
-     * Formats an address as people write it: {@code 127.0.0.1:7007}, {@code [::1]:7007}, {@code *:7007} or a socket path.
-     *
-     * @param address the address, may be null
-     * @return its text
-     */
-    public static String describe(SocketAddress address) {
-        if (address instanceof UnixDomainSocketAddress unix) {
-            return unix.getPath().toString();
-        }
-        if (address instanceof java.net.InetSocketAddress inet) {
-            String host = inet.getAddress() == null
-                    ? inet.getHostString()
-                    : inet.getAddress().isAnyLocalAddress()
-                            ? "*"
-                            : inet.getAddress().getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
     }
 }

@@ -25,7 +25,7 @@ public class AsyncoreServerFactory {
 
     private SocketAddress address;
 
-    private int backlog = 128;
+    private int backlog = ServerDispatcher.DEFAULT_BACKLOG;
 
     private boolean reuseAddress = true;
 
