@@ -72,6 +72,7 @@ public class ServerDispatcher extends Dispatcher {
         Errno.isExhausted(new IOException("Too many open files"));
         ExitNow.class.getName();
         Accepted.class.getName();
+        SocketAddresses.describe(null);
     }
 
     private final HandlerFactory factory;
