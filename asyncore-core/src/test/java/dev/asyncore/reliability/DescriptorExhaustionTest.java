@@ -95,7 +95,7 @@ class DescriptorExhaustionTest {
         lines.stream()
                 .filter((l) -> l.contains("cannot accept:") || l.contains("accepts again after"))
                 .forEach((l) -> System.out.println("child: " + l));
-        assertThat(after.acceptErrors).isGreaterThanOrEqualTo(BURSTS * 7L);
+        assertThat(after.acceptErrors).isGreaterThanOrEqualTo(BURSTS * 6L);
         assertThat(after.backingOff).isFalse();
         assertThat(episodes).isEqualTo(BURSTS);
         assertThat(recoveries).isEqualTo(BURSTS);
