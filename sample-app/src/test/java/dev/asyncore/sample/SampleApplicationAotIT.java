@@ -1,12 +1,7 @@
 package dev.asyncore.sample;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static dev.asyncore.sample.SampleClients.WAIT;
+import static dev.asyncore.sample.SampleClients.connect;
+import static dev.asyncore.sample.SampleClients.readLine;
+import static dev.asyncore.sample.SampleClients.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,8 +32,6 @@ import static org.awaitility.Awaitility.await;
 class SampleApplicationAotIT {
 
     private static final Duration STARTUP = Duration.ofSeconds(150);
-
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static final Pattern HTTP_PORT = Pattern.compile("Tomcat started on port (\\d+)");
 
@@ -150,42 +147,6 @@ class SampleApplicationAotIT {
     }
 
     private static String get(String path) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection)
-                URI.create("http://localhost:" + httpPort + path).toURL().openConnection();
-        try {
-            connection.setConnectTimeout((int) WAIT.toMillis());
-            connection.setReadTimeout((int) WAIT.toMillis());
-            assertThat(connection.getResponseCode()).as("GET %s", path).isEqualTo(200);
-            try (InputStream in = connection.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        } finally {
-            connection.disconnect();
-        }
-    }
-
-    private static Socket connect(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout((int) WAIT.toMillis());
-        return socket;
-    }
-
-    private static void send(Socket socket, String text) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** Reads up to a newline, dropping it and a {@code \r} before it; fails at end of stream. */
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("end of stream after '" + line + "'");
-            }
-            line.append((char) b);
-        }
-        int end = line.length();
-        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+        return SampleClients.get(httpPort, path);
     }
 }

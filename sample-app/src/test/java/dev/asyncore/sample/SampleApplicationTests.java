@@ -1,14 +1,7 @@
 package dev.asyncore.sample;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
@@ -20,6 +13,10 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
+import static dev.asyncore.sample.SampleClients.WAIT;
+import static dev.asyncore.sample.SampleClients.connect;
+import static dev.asyncore.sample.SampleClients.readLine;
+import static dev.asyncore.sample.SampleClients.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,8 +31,6 @@ import static org.awaitility.Awaitility.await;
         properties = {"asyncore.servers.echo.port=0", "asyncore.servers.chat.port=0", "asyncore.shutdown.timeout=1s"})
 @DirtiesContext
 class SampleApplicationTests {
-
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @LocalServerPort
     private int httpPort;
@@ -133,42 +128,6 @@ class SampleApplicationTests {
     }
 
     private String get(String path) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection)
-                URI.create("http://localhost:" + this.httpPort + path).toURL().openConnection();
-        try {
-            connection.setConnectTimeout((int) WAIT.toMillis());
-            connection.setReadTimeout((int) WAIT.toMillis());
-            assertThat(connection.getResponseCode()).as("GET %s", path).isEqualTo(200);
-            try (InputStream in = connection.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        } finally {
-            connection.disconnect();
-        }
-    }
-
-    private static Socket connect(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout((int) WAIT.toMillis());
-        return socket;
-    }
-
-    private static void send(Socket socket, String text) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** Reads up to a newline, dropping it and a {@code \r} before it; fails at end of stream. */
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("end of stream after '" + line + "'");
-            }
-            line.append((char) b);
-        }
-        int end = line.length();
-        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+        return SampleClients.get(this.httpPort, path);
     }
 }
