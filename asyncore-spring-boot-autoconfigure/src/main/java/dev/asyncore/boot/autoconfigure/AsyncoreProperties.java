@@ -159,7 +159,7 @@ public class AsyncoreProperties {
         private boolean connectionEvents;
 
         /** Longest time a connection may take to send its PROXY protocol header; past it, it is closed. */
-        private Duration proxyProtocolTimeout = Duration.ofSeconds(5);
+        private Duration proxyProtocolTimeout = ServerDispatcher.DEFAULT_PROXY_PROTOCOL_TIMEOUT;
 
         /** Addresses or CIDR networks (IPv4 or IPv6) of the clients to admit; every client when empty. */
         private List<String> allow = new ArrayList<>();

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.asyncore.handler.EchoHandler;
+import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -64,6 +67,30 @@ class ConfigurationMetadataTests {
         assertThat(handler.at("/values/0/value").asString()).isEqualTo("echo");
         assertThat(handler.at("/providers/0/parameters/target").asString())
                 .isEqualTo("dev.asyncore.handler.HandlerFactory");
+    }
+
+    @Test
+    void handWrittenDefaultsAreTheCoresDefaults() throws IOException {
+        JsonNode metadata = read("META-INF/spring-configuration-metadata.json");
+        assertThat(defaultOf(metadata, "asyncore.servers.*.echo.high-watermark"))
+                .isEqualTo(
+                        DataSize.ofBytes(EchoHandler.DEFAULT_WATERMARKS.high()).toKilobytes() + "KB");
+        assertThat(defaultOf(metadata, "asyncore.servers.*.echo.low-watermark"))
+                .isEqualTo(
+                        DataSize.ofBytes(EchoHandler.DEFAULT_WATERMARKS.low()).toKilobytes() + "KB");
+        assertThat(defaultOf(metadata, "asyncore.servers.*.proxy-protocol-timeout"))
+                .isEqualTo(ServerDispatcher.DEFAULT_PROXY_PROTOCOL_TIMEOUT.toSeconds() + "s");
+        assertThat(defaultOf(metadata, "asyncore.servers.*.backlog"))
+                .isEqualTo(String.valueOf(ServerDispatcher.DEFAULT_BACKLOG));
+    }
+
+    private static String defaultOf(JsonNode metadata, String name) {
+        for (JsonNode property : metadata.at("/properties")) {
+            if (property.at("/name").asString().equals(name)) {
+                return property.at("/defaultValue").asString();
+            }
+        }
+        throw new AssertionError("no property " + name);
     }
 
     private static JsonNode read(String resource) throws IOException {
