@@ -28,7 +28,6 @@ public final class Asyncore {
     /** Invalid request: the channel is closed. */
     public static final int POLLNVAL = 32;
 
-    static final int ALWAYS_READY = 1 << 10;
     static final int CONNECT_READY = 1 << 11;
 
     /** Python's default loop timeout. */

@@ -15,8 +15,6 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
@@ -52,7 +50,7 @@ public class Dispatcher {
     private boolean closing;
     private CloseListener closeListener;
     /** The error {@code handleError} is handling, told to the close listener if it closes this dispatcher. */
-    Throwable closeCause;
+    private Throwable closeCause;
 
     private Set<String> ignoreLogTypes = Set.of("warning");
 
@@ -66,19 +64,11 @@ public class Dispatcher {
     private boolean connecting;
     private boolean reuseAddr;
 
-    DispatcherMap memberOf;
-    SelectionKey key;
-    boolean dirty;
-    /** Whether the loop asks {@code readable()}/{@code writable()} on every pass (see {@link TrackedInterest}). */
-    final boolean askEveryPass = InterestPolicy.askEveryPass(getClass());
-    /** This dispatcher's place in its map's list of channels asked every pass, or -1. */
-    int polledIndex = -1;
+    /** The loop's bookkeeping for this channel while it is in a map: made as it joins, dropped as it leaves. */
+    private Registration registration;
 
-    int wanted;
-    int ready;
-    long lastActivity = System.nanoTime();
-    long idleTimeoutNanos;
-    ServerStats stats;
+    private long idleTimeoutNanos;
+    private ServerStats stats;
 
     /** Creates a dispatcher with no socket, for the default map. Any thread. */
     public Dispatcher() {
@@ -185,12 +175,12 @@ public class Dispatcher {
             return;
         }
         boolean registered = fileno != null;
+        Registration r = registration;
         if (registered) {
             delChannel();
         }
-        if (key != null) {
-            key.cancel();
-            key = null;
+        if (r != null) {
+            r.cancelKey();
         }
         this.map = target;
         if (registered) {
@@ -209,12 +199,13 @@ public class Dispatcher {
      * @param map the map; null means this dispatcher's own map
      */
     public void delChannel(DispatcherMap map) {
+        Registration r = registration;
         if (fileno != null) {
             (map != null ? map : this.map).remove(fileno);
         }
         fileno = null;
-        if (key != null && key.isValid()) {
-            key.interestOps(0);
+        if (r != null) {
+            r.clearInterest();
         }
     }
 
@@ -236,7 +227,9 @@ public class Dispatcher {
      */
     public void setSocket(Channel sock, DispatcherMap map) {
         this.socket = sock;
-        this.key = null;
+        if (registration != null) {
+            registration.key = null;
+        }
         this.fileno = null;
         addChannel(map);
     }
@@ -415,8 +408,9 @@ public class Dispatcher {
     private int sendOnce(ByteBuffer data) throws IOException {
         try {
             int n = ((WritableByteChannel) socket).write(data);
-            if (stats != null) {
-                stats.sent(n);
+            ServerStats s = stats;
+            if (s != null) {
+                s.sent(n);
             }
             return n;
         } catch (NotYetConnectedException e) {
@@ -486,8 +480,9 @@ public class Dispatcher {
                 handleClose();
                 return -1;
             }
-            if (stats != null) {
-                stats.received(n);
+            ServerStats s = stats;
+            if (s != null) {
+                s.received(n);
             }
             return n;
         } catch (NotYetConnectedException e) {
@@ -966,7 +961,10 @@ public class Dispatcher {
      */
     public void setIdleTimeout(java.time.Duration idleTimeout) {
         this.idleTimeoutNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
-        this.lastActivity = System.nanoTime();
+        Registration r = registration;
+        if (r != null) {
+            r.lastActivity = System.nanoTime();
+        }
     }
 
     /**
@@ -1008,6 +1006,30 @@ public class Dispatcher {
         }
     }
 
+    /** Records why the loop is about to close this dispatcher, for the close listener. Loop thread. */
+    void setCloseCause(Throwable cause) {
+        closeCause = cause;
+    }
+
+    /** The loop's registration of this dispatcher in the map it is a member of, or null. Loop thread. */
+    Registration registration() {
+        return registration;
+    }
+
+    void setRegistration(Registration registration) {
+        this.registration = registration;
+    }
+
+    /** The idle timeout in nanoseconds; 0 for none. Loop thread. */
+    long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    /** Makes this dispatcher count its traffic in these figures ({@link ServerStats#attach}). Loop thread. */
+    void setStats(ServerStats stats) {
+        this.stats = stats;
+    }
+
     int stateKind() {
         if (accepting) {
             return DispatcherMap.LISTENING;
@@ -1020,77 +1042,20 @@ public class Dispatcher {
 
     /** Whether the caller may touch this dispatcher: no loop runs its map, or the caller is that loop's thread. */
     boolean onLoopThread() {
-        DispatcherMap m = memberOf;
-        AsyncLoop owner = m == null ? null : m.owner();
+        Registration r = registration;
+        AsyncLoop owner = r == null ? null : r.map.owner();
         return owner == null || !owner.isRunning() || owner.inEventLoop();
     }
 
+    /** Asks the loop to ask this channel's interest again before its next wait; ignored off the loop thread. */
     void markDirty() {
-        DispatcherMap m = memberOf;
-        if (m != null && !dirty) {
-            AsyncLoop owner = m.owner();
+        Registration r = registration;
+        if (r != null && !r.dirty) {
+            AsyncLoop owner = r.map.owner();
             if (owner == null || owner.inEventLoop()) {
-                m.markDirty(this);
+                r.selection.markDirty(r);
             }
         }
-    }
-
-    /**
-     * Asks {@link #readable()} and {@link #writable()} and sets the selector interest to match.
-     *
-     * @return the poll flags wanted ({@link Asyncore#POLLIN}, {@link Asyncore#POLLOUT}); {@link Asyncore#POLLNVAL} for a
-     *     closed channel still in the map; {@code ALWAYS_READY} is added for channels a selector cannot watch
-     */
-    int updateInterest(Selector selector) throws IOException {
-        boolean r = readable();
-        boolean w = writable();
-        int flags = (r ? Asyncore.POLLIN : 0) | (w && !accepting ? Asyncore.POLLOUT : 0);
-        if (!(socket instanceof SelectableChannel ch)) {
-            wanted = socket == null || flags == 0 ? 0 : flags | Asyncore.ALWAYS_READY;
-            return wanted;
-        }
-        if (!ch.isOpen()) {
-            wanted = Asyncore.POLLNVAL | Asyncore.ALWAYS_READY;
-            return wanted;
-        }
-        int ops;
-        if (accepting) {
-            ops = r ? SelectionKey.OP_ACCEPT : 0;
-        } else if (isConnectionPending()) {
-            ops = (r || w) ? SelectionKey.OP_CONNECT : 0;
-        } else {
-            ops = ((r ? SelectionKey.OP_READ : 0) | (w ? SelectionKey.OP_WRITE : 0)) & ch.validOps();
-        }
-        SelectionKey k = key;
-        if (k == null || !k.isValid()) {
-            if (ops == 0) {
-                wanted = 0;
-                return 0;
-            }
-            if (ch.isBlocking()) {
-                ch.configureBlocking(false);
-            }
-            key = ch.register(selector, ops, this);
-        } else if (k.interestOps() != ops) {
-            k.interestOps(ops);
-        }
-        wanted = ops == 0 ? 0 : flags;
-        return wanted;
-    }
-
-    /** Translates selector readiness into poll flags for this dispatcher. */
-    int readyFlags(int readyOps) {
-        int flags = 0;
-        if ((readyOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-            flags |= Asyncore.POLLIN;
-        }
-        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
-            flags |= Asyncore.POLLOUT;
-        }
-        if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
-            flags |= (wanted & Asyncore.POLLOUT) != 0 ? Asyncore.POLLOUT : Asyncore.CONNECT_READY;
-        }
-        return flags;
     }
 
     /** OP_CONNECT fired for a channel that only wants to read: finish the connect now, announce it on the first read. */
@@ -1100,7 +1065,8 @@ public class Dispatcher {
         }
     }
 
-    private boolean isConnectionPending() {
+    /** Whether a connect this dispatcher started waits for its completion. Loop thread. */
+    boolean isConnectionPending() {
         return connecting && socket instanceof SocketChannel sc && sc.isConnectionPending();
     }
 
@@ -1116,9 +1082,8 @@ public class Dispatcher {
     }
 
     private void replaceSocket(Channel channel) {
-        if (key != null) {
-            key.cancel();
-            key = null;
+        if (registration != null) {
+            registration.cancelKey();
         }
         socket = channel;
         markDirty();
@@ -1134,9 +1099,9 @@ public class Dispatcher {
 
     private void refreshState(int before) {
         int after = stateKind();
-        DispatcherMap m = memberOf;
-        if (before != after && m != null) {
-            m.stateChanged(before, after);
+        Registration r = registration;
+        if (before != after && r != null) {
+            r.map.stateChanged(before, after);
         }
         markDirty();
     }
