@@ -29,6 +29,7 @@ public final class Asyncore {
     public static final int POLLNVAL = 32;
 
     static final int CONNECT_READY = 1 << 11;
+    static final int FLUSH_READY = 1 << 12;
 
     /** Python's default loop timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -247,6 +248,14 @@ public final class Asyncore {
     static void finishConnectOnly(Dispatcher obj) {
         try {
             obj.finishConnectOnly();
+        } catch (Throwable t) {
+            rethrowOr(obj, t);
+        }
+    }
+
+    static void flushTransport(Dispatcher obj) {
+        try {
+            obj.flushTransport();
         } catch (Throwable t) {
             rethrowOr(obj, t);
         }

@@ -53,6 +53,9 @@ final class Engine implements Consumer<SelectionKey> {
 
         void connectOnly(Dispatcher d);
 
+        /** The channel can take more of the bytes its transport holds of its own: write them, no event. */
+        void flush(Dispatcher d);
+
         /**
          * {@code readable()}, {@code writable()} or the selector registration failed for this dispatcher alone.
          * {@link #FAITHFUL} rethrows it (Python's {@code poll} lets it out of {@code loop()}); a loop contains it.
@@ -79,6 +82,11 @@ final class Engine implements Consumer<SelectionKey> {
         @Override
         public void connectOnly(Dispatcher d) {
             Asyncore.finishConnectOnly(d);
+        }
+
+        @Override
+        public void flush(Dispatcher d) {
+            Asyncore.flushTransport(d);
         }
 
         @Override
@@ -123,13 +131,22 @@ final class Engine implements Consumer<SelectionKey> {
         }
         readyCount = 0;
         select(selector, now ? Duration.ZERO : timeout);
-        for (int i = 0; i < readyCount; i++) {
-            ready[i].ready = ready[i].readyFlags(ready[i].key.readyOps());
-            ready[i] = null;
+        Arrays.fill(ready, 0, readyCount, null);
+        try {
+            if (any) {
+                dispatchAll(snapshot, n, now, pollMode, guard);
+            }
+        } finally {
+            // Flags never outlive their pass, even one ended by ExitNow: an AsyncLoop taking this map over next must
+            // not
+            // see them.
+            for (int i = 0; i < n; i++) {
+                snapshot[i].ready = 0;
+            }
         }
-        if (!any) {
-            return;
-        }
+    }
+
+    private void dispatchAll(Registration[] snapshot, int n, boolean now, boolean pollMode, Guard guard) {
         if (now) {
             for (int i = 0; i < n; i++) {
                 snapshot[i].ready |= snapshot[i].readyNow;
@@ -169,9 +186,7 @@ final class Engine implements Consumer<SelectionKey> {
         }
         passNanos = System.nanoTime();
         for (int i = 0; i < readyCount; i++) {
-            Registration r = ready[i];
-            r.ready = r.readyFlags(r.key.readyOps());
-            r.lastActivity = passNanos;
+            ready[i].lastActivity = passNanos;
         }
         if (now) {
             collectReadyNow();
@@ -197,10 +212,14 @@ final class Engine implements Consumer<SelectionKey> {
         return passNanos;
     }
 
-    /** Collects a key the selector found ready; its attachment is the {@link Registration} that registered it. */
+    /**
+     * Collects a key the selector found ready, with its poll flags; its attachment is the {@link Registration} that
+     * registered it.
+     */
     @Override
     public void accept(SelectionKey key) {
         if (key.attachment() instanceof Registration r) {
+            r.ready = r.readyFlags(key.readyOps());
             addReady(r);
         }
     }
@@ -326,6 +345,8 @@ final class Engine implements Consumer<SelectionKey> {
             Registration r = list[i];
             if (r.isMember() && (r.ready & Asyncore.POLLOUT) != 0) {
                 guard.write(r.dispatcher);
+            } else if (r.isMember() && (r.ready & Asyncore.FLUSH_READY) != 0) {
+                guard.flush(r.dispatcher);
             }
         }
     }
@@ -340,8 +361,13 @@ final class Engine implements Consumer<SelectionKey> {
             guard.connectOnly(r.dispatcher);
             flags &= ~Asyncore.CONNECT_READY;
         }
+        int flush = flags & Asyncore.FLUSH_READY;
+        flags &= ~Asyncore.FLUSH_READY;
         if (flags != 0) {
             guard.readwrite(r.dispatcher, flags);
+        }
+        if (flush != 0 && r.isMember()) {
+            guard.flush(r.dispatcher);
         }
     }
 }

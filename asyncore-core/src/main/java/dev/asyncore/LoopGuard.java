@@ -53,6 +53,15 @@ final class LoopGuard implements Engine.Guard {
     }
 
     @Override
+    public void flush(Dispatcher d) {
+        try {
+            Asyncore.flushTransport(d);
+        } catch (Throwable t) {
+            contain(d, t);
+        }
+    }
+
+    @Override
     public void interestFailed(Dispatcher d, Throwable t) {
         if (Asyncore.isReraised(t)) {
             contain(d, t);

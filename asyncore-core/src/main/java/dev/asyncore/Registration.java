@@ -1,7 +1,6 @@
 package dev.asyncore;
 
 import java.io.IOException;
-import java.nio.channels.Channel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -62,29 +61,28 @@ final class Registration {
         boolean w = d.writable();
         boolean accepting = d.isAccepting();
         int flags = (r ? Asyncore.POLLIN : 0) | (w && !accepting ? Asyncore.POLLOUT : 0);
-        Channel socket = d.socket();
-        if (!(socket instanceof SelectableChannel ch)) {
-            wanted = socket == null ? 0 : flags;
+        Transport t = d.transport();
+        SelectableChannel ch = t == null ? null : t.selectable();
+        if (ch == null) {
+            wanted = t == null ? 0 : flags;
             readyNow = wanted;
             return readyNow != 0;
         }
-        if (!ch.isOpen()) {
+        if (!t.isOpen()) {
             wanted = Asyncore.POLLNVAL;
             readyNow = Asyncore.POLLNVAL;
             return true;
         }
-        readyNow = 0;
-        int ops;
-        if (accepting) {
-            ops = r ? SelectionKey.OP_ACCEPT : 0;
-        } else if (d.isConnectionPending()) {
-            ops = (r || w) ? SelectionKey.OP_CONNECT : 0;
-        } else {
-            ops = ((r ? SelectionKey.OP_READ : 0) | (w ? SelectionKey.OP_WRITE : 0)) & ch.validOps();
+        int ops = t.interestOps(r, w && !accepting, d.isConnecting());
+        boolean flush = t.hasPendingOutput();
+        if (flush) {
+            ops |= SelectionKey.OP_WRITE & ch.validOps();
         }
         setInterestOps(ch, selector, ops);
-        wanted = ops == 0 ? 0 : flags;
-        return false;
+        wanted = ops == 0 ? 0 : flags | (flush ? Asyncore.FLUSH_READY : 0);
+        // Bytes the transport holds already (decrypted TLS) are read now: the socket may never signal them.
+        readyNow = r && t.hasBufferedInput() ? Asyncore.POLLIN : 0;
+        return readyNow != 0;
     }
 
     private void setInterestOps(SelectableChannel ch, Selector selector, int ops) throws IOException {
@@ -111,7 +109,8 @@ final class Registration {
             flags |= Asyncore.POLLIN;
         }
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
-            flags |= Asyncore.POLLOUT;
+            // Write interest the dispatcher did not ask for is its transport's own: flush it, no write event.
+            flags |= (wanted & Asyncore.POLLOUT) != 0 ? Asyncore.POLLOUT : Asyncore.FLUSH_READY;
         }
         if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
             flags |= (wanted & Asyncore.POLLOUT) != 0 ? Asyncore.POLLOUT : Asyncore.CONNECT_READY;
