@@ -100,6 +100,8 @@ final class Engine implements Consumer<SelectionKey> {
     private Registration[] ready = new Registration[64];
     private int readyCount;
     private long passNanos;
+    /** Numbers the passes, so that a registration the selector reported in this pass is known without a list search. */
+    private int pass;
 
     Engine(DispatcherMap map) {
         this.map = map;
@@ -132,21 +134,9 @@ final class Engine implements Consumer<SelectionKey> {
         readyCount = 0;
         select(selector, now ? Duration.ZERO : timeout);
         Arrays.fill(ready, 0, readyCount, null);
-        try {
-            if (any) {
-                dispatchAll(snapshot, n, now, pollMode, guard);
-            }
-        } finally {
-            // Flags never outlive their pass, even one ended by ExitNow: an AsyncLoop taking this map over next must
-            // not
-            // see them.
-            for (int i = 0; i < n; i++) {
-                snapshot[i].ready = 0;
-            }
+        if (!any) {
+            return;
         }
-    }
-
-    private void dispatchAll(Registration[] snapshot, int n, boolean now, boolean pollMode, Guard guard) {
         if (now) {
             for (int i = 0; i < n; i++) {
                 snapshot[i].ready |= snapshot[i].readyNow;
@@ -176,6 +166,7 @@ final class Engine implements Consumer<SelectionKey> {
      */
     void incrementalPass(long timeoutMillis, boolean pollMode, boolean sweep, Guard guard) throws IOException {
         Selector selector = selection.selector();
+        pass++;
         boolean now =
                 sweep ? sweepAll(selector, guard) : refreshDirty(selector, guard) | refreshPolled(selector, guard);
         readyCount = 0;
@@ -220,6 +211,7 @@ final class Engine implements Consumer<SelectionKey> {
     public void accept(SelectionKey key) {
         if (key.attachment() instanceof Registration r) {
             r.ready = r.readyFlags(key.readyOps());
+            r.readyPass = pass;
             addReady(r);
         }
     }
@@ -296,9 +288,11 @@ final class Engine implements Consumer<SelectionKey> {
         for (int i = 0; i < n; i++) {
             Registration r = snapshot[i];
             if (r.readyNow != 0 && r.isMember()) {
-                boolean listed = r.ready != 0;
-                r.ready |= r.readyNow;
-                if (!listed) {
+                if (r.readyPass == pass) {
+                    r.ready |= r.readyNow;
+                } else {
+                    r.ready = r.readyNow;
+                    r.readyPass = pass;
                     addReady(r);
                 }
             }

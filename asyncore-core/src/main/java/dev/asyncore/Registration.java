@@ -30,6 +30,8 @@ final class Registration {
     int readyNow;
     /** The poll flags of this pass; cleared before the next select. */
     int ready;
+    /** The engine's number of the last pass that listed this registration as ready. */
+    int readyPass;
     /** Whether the registration waits in the dirty list for its interest to be asked again. */
     boolean dirty;
     /** The place in the list of registrations asked every pass, or -1. */
