@@ -79,7 +79,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     static {
         // A back-off timer is scheduled when the process may have no descriptor left to open a class file with.
-        new Timer(() -> {}, 0).cancel();
+        new LoopTimer(() -> {}, 0).cancel();
         Asyncore.preloadFailurePaths();
     }
 
@@ -89,11 +89,11 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final boolean usePoll;
     private final boolean daemon;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Engine.Guard guard = new LoopGuard();
+    private final LoopGuard guard;
     private volatile State state = State.NEW;
     private volatile Thread thread;
     private final AtomicLong passes = new AtomicLong();
@@ -117,6 +117,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         this.timeout = builder.timeout;
         this.usePoll = builder.usePoll;
         this.daemon = builder.daemon;
+        this.guard = new LoopGuard(map);
     }
 
     /**
@@ -219,7 +220,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      * @return a handle that cancels it
      */
     public Cancellable schedule(Runnable task, Duration delay) {
-        Timer timer = new Timer(task, System.nanoTime() + delay.toNanos());
+        LoopTimer timer = new LoopTimer(task, System.nanoTime() + delay.toNanos());
         if (inEventLoop()) {
             timer.sequence = timerSequence++;
             timers.add(timer);
@@ -417,7 +418,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             boolean sweep = now - lastSweep >= sweepNanos;
             if (sweep) {
                 lastSweep = now;
-                closeIdle(now);
+                guard.closeIdle(now);
             }
             wakeupPending.set(false);
             long wait = tasks.isEmpty() ? waitMillis(now) : 0;
@@ -436,7 +437,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     private long waitMillis(long now) {
         long wait = timeout.toMillis();
-        Timer next = timers.peek();
+        LoopTimer next = timers.peek();
         if (next != null) {
             wait = Math.min(wait, Math.max(0, TimeUnit.NANOSECONDS.toMillis(next.deadline - now) + 1));
         }
@@ -469,7 +470,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     private void runTimers(long now) {
-        Timer timer;
+        LoopTimer timer;
         while ((timer = timers.peek()) != null && now - timer.deadline >= 0) {
             timers.poll();
             if (!timer.cancelled) {
@@ -480,19 +481,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
                 } catch (Exception e) {
                     map.logSink().log(null, "error", "asyncore scheduled task failed", e);
                 }
-            }
-        }
-    }
-
-    private void closeIdle(long now) {
-        Dispatcher[] snapshot = map.snapshot();
-        int n = map.snapshotSize();
-        for (int i = 0; i < n; i++) {
-            Dispatcher d = snapshot[i];
-            if (d.idleTimeoutNanos > 0 && d.memberOf == map && now - d.lastActivity > d.idleTimeoutNanos) {
-                d.closeCause = new java.util.concurrent.TimeoutException(
-                        "no traffic for " + java.time.Duration.ofNanos(d.idleTimeoutNanos));
-                closeQuietly(d);
             }
         }
     }
@@ -559,85 +547,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     private void closeQuietly(Dispatcher d) {
-        try {
-            d.close();
-        } catch (RuntimeException e) {
-            log(d, "error", "close failed: " + e);
-        } finally {
-            Integer fileno = d.fileno();
-            if (fileno != null && map.get(fileno) == d) {
-                map.remove(fileno);
-            }
-        }
-    }
-
-    /** The loop's dispatch: as Python's wrappers, but a failing {@code handleError} closes that channel only. */
-    private final class LoopGuard implements Engine.Guard {
-
-        @Override
-        public void read(Dispatcher d) {
-            try {
-                Asyncore.read(d);
-            } catch (Throwable t) {
-                contain(d, t);
-            }
-        }
-
-        @Override
-        public void write(Dispatcher d) {
-            try {
-                Asyncore.write(d);
-            } catch (Throwable t) {
-                contain(d, t);
-            }
-        }
-
-        @Override
-        public void readwrite(Dispatcher d, int flags) {
-            try {
-                Asyncore.readwrite(d, flags);
-            } catch (Throwable t) {
-                contain(d, t);
-            }
-        }
-
-        @Override
-        public void connectOnly(Dispatcher d) {
-            try {
-                Asyncore.finishConnectOnly(d);
-            } catch (Throwable t) {
-                contain(d, t);
-            }
-        }
-
-        @Override
-        public void interestFailed(Dispatcher d, Throwable t) {
-            if (Asyncore.isReraised(t)) {
-                contain(d, t);
-            }
-            try {
-                d.handleErrorRecorded(t);
-            } catch (Throwable failed) {
-                contain(d, failed);
-            }
-            if (d.memberOf == map) {
-                d.closeCause = t;
-                // handleError did not close it: a channel whose interest cannot be read cannot be served.
-                closeQuietly(d);
-            }
-        }
-
-        private void contain(Dispatcher d, Throwable t) {
-            if (Asyncore.isReraised(t)) {
-                if (t instanceof ExitNow exit) {
-                    throw exit;
-                }
-                throw (VirtualMachineError) t;
-            }
-            log(d, "error", "handleError of " + d.getClass().getName() + " failed, closing its channel: " + t);
-            d.closeCause = t;
-            closeQuietly(d);
-        }
+        guard.closeQuietly(d);
     }
 
     /** Cancels a scheduled task. */
@@ -645,29 +555,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
         /** Cancels the task if it has not run yet. Any thread. */
         void cancel();
-    }
-
-    private static final class Timer implements Comparable<Timer>, Cancellable {
-        final Runnable task;
-        final long deadline;
-        long sequence;
-        volatile boolean cancelled;
-
-        Timer(Runnable task, long deadline) {
-            this.task = task;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public int compareTo(Timer other) {
-            int c = Long.compare(deadline - other.deadline, 0);
-            return c != 0 ? c : Long.compare(sequence, other.sequence);
-        }
     }
 
     /** Configures an {@link AsyncLoop}. Any thread. */

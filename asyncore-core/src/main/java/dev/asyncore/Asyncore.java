@@ -28,8 +28,8 @@ public final class Asyncore {
     /** Invalid request: the channel is closed. */
     public static final int POLLNVAL = 32;
 
-    static final int ALWAYS_READY = 1 << 10;
     static final int CONNECT_READY = 1 << 11;
+    static final int FLUSH_READY = 1 << 12;
 
     /** Python's default loop timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -248,6 +248,14 @@ public final class Asyncore {
     static void finishConnectOnly(Dispatcher obj) {
         try {
             obj.finishConnectOnly();
+        } catch (Throwable t) {
+            rethrowOr(obj, t);
+        }
+    }
+
+    static void flushTransport(Dispatcher obj) {
+        try {
+            obj.flushTransport();
         } catch (Throwable t) {
             rethrowOr(obj, t);
         }

@@ -2,28 +2,13 @@ package dev.asyncore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channel;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NetworkChannel;
-import java.nio.channels.NotYetConnectedException;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A thin wrapper around a non-blocking channel, driven by the loop (Python's {@code asyncore.dispatcher}).
@@ -36,49 +21,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Handlers may throw anything: the loop hands it to {@link #handleError(Throwable)}, which by default logs it and closes
  * this channel only.
  *
+ * <p>As Python's dispatcher delegates every socket verb to {@code self.socket}, this class keeps asyncore's API, state and
+ * events and delegates its channel work to a transport (a stream socket, a listening socket, a file or a pipe), so that
+ * another kind of channel can stand in with every handler unchanged. The loop's bookkeeping for the channel (selection
+ * key, interest, ready flags) is the engine's, never this object's.
+ *
  * <p>Differs from Python: a Python socket is one object whatever it becomes; Java has {@link SocketChannel} and
  * {@link ServerSocketChannel}. {@link #createSocket()} opens a {@code SocketChannel}; {@link #listen(int)} replaces it with a
  * {@code ServerSocketChannel} bound to the same address. Urgent (out-of-band) data is never reported by Java's selectors, so
  * the loop never calls {@link #handleExpt()}. {@code SO_ERROR} is not readable in Java: a pending error surfaces as an
  * exception from the next read, write or connect completion.
  */
-public class Dispatcher {
+public class Dispatcher extends AbstractDispatcher {
 
-    private static final int FIRST_FILENO = 1024;
-    private static final AtomicInteger FILENOS = new AtomicInteger(FIRST_FILENO);
     private static final byte[] EMPTY = new byte[0];
-
-    private boolean debug;
-    private boolean closing;
-    private CloseListener closeListener;
-    /** The error {@code handleError} is handling, told to the close listener if it closes this dispatcher. */
-    Throwable closeCause;
-
-    private Set<String> ignoreLogTypes = Set.of("warning");
-
-    private DispatcherMap map;
-    private Channel socket;
-    private Integer fileno;
-    private ProtocolFamily family;
-    private SocketAddress addr;
-    private boolean accepting;
-    private boolean connected;
-    private boolean connecting;
-    private boolean reuseAddr;
-
-    DispatcherMap memberOf;
-    SelectionKey key;
-    boolean dirty;
-    /** Whether the loop asks {@code readable()}/{@code writable()} on every pass (see {@link TrackedInterest}). */
-    final boolean askEveryPass = InterestPolicy.askEveryPass(getClass());
-    /** This dispatcher's place in its map's list of channels asked every pass, or -1. */
-    int polledIndex = -1;
-
-    int wanted;
-    int ready;
-    long lastActivity = System.nanoTime();
-    long idleTimeoutNanos;
-    ServerStats stats;
 
     /** Creates a dispatcher with no socket, for the default map. Any thread. */
     public Dispatcher() {
@@ -112,133 +68,7 @@ public class Dispatcher {
      * @throws UncheckedIOException if the channel is closed or cannot be set non-blocking
      */
     public Dispatcher(SelectableChannel sock, DispatcherMap map) {
-        this.map = map != null ? map : Asyncore.defaultMap();
-        if (sock != null) {
-            try {
-                sock.configureBlocking(false);
-                setSocket(sock, map);
-                connected = true;
-                addr = sock instanceof SocketChannel sc ? sc.getRemoteAddress() : null;
-                if (addr == null) {
-                    connected = false;
-                }
-                refreshState(DispatcherMap.OTHER);
-            } catch (IOException e) {
-                delChannel(map);
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------------------------
-    // map registration
-
-    /** Adds this dispatcher to its own map under its file number (Python's {@code add_channel}). */
-    public void addChannel() {
-        addChannel(null);
-    }
-
-    /**
-     * Adds this dispatcher to a map under its file number.
-     *
-     * @param map the map; null means this dispatcher's own map
-     */
-    public void addChannel(DispatcherMap map) {
-        DispatcherMap target = map != null ? map : this.map;
-        if (fileno == null) {
-            fileno = nextFileno(target);
-        }
-        target.put(fileno, this);
-    }
-
-    /**
-     * The next file number free in a map. The source counts up from 1024 and wraps back to 1024 after
-     * {@link Integer#MAX_VALUE}; a number the map holds or has handed out is skipped, so a key is never given twice while
-     * its dispatcher lives. Any thread.
-     */
-    private static int nextFileno(DispatcherMap target) {
-        int candidate;
-        do {
-            candidate = FILENOS.getAndUpdate(n -> n == Integer.MAX_VALUE ? FIRST_FILENO : n + 1);
-        } while (!target.reserve(candidate));
-        return candidate;
-    }
-
-    /** Sets the next file number the source hands out, so that a test can start it near its wrap point. */
-    static void startFilenosAt(int next) {
-        FILENOS.set(Math.max(FIRST_FILENO, next));
-    }
-
-    /**
-     * Moves this dispatcher to another map, which becomes its own map: it leaves its current map and, if it has a channel,
-     * joins {@code target} under a file number there. Any thread before either map's loop runs, else the loop thread of
-     * both.
-     *
-     * <p>Differs from Python: asyncore has no such method. A container (the Spring Boot starter) uses it to run a dispatcher
-     * that was built with the default map on its managed loop.
-     *
-     * @param target the map to join
-     */
-    public void moveTo(DispatcherMap target) {
-        java.util.Objects.requireNonNull(target, "target");
-        if (target == this.map) {
-            return;
-        }
-        boolean registered = fileno != null;
-        if (registered) {
-            delChannel();
-        }
-        if (key != null) {
-            key.cancel();
-            key = null;
-        }
-        this.map = target;
-        if (registered) {
-            addChannel();
-        }
-    }
-
-    /** Removes this dispatcher from its own map; the channel stays open (Python's {@code del_channel}). */
-    public void delChannel() {
-        delChannel(null);
-    }
-
-    /**
-     * Removes this dispatcher from a map and stops selecting its channel; the channel stays open.
-     *
-     * @param map the map; null means this dispatcher's own map
-     */
-    public void delChannel(DispatcherMap map) {
-        if (fileno != null) {
-            (map != null ? map : this.map).remove(fileno);
-        }
-        fileno = null;
-        if (key != null && key.isValid()) {
-            key.interestOps(0);
-        }
-    }
-
-    /**
-     * Sets the channel and registers this dispatcher in its own map (Python's {@code set_socket}).
-     *
-     * @param sock the channel
-     */
-    public void setSocket(Channel sock) {
-        setSocket(sock, null);
-    }
-
-    /**
-     * Sets the channel and registers this dispatcher in a map. The channel's blocking mode is left as it is; the loop
-     * switches a selectable channel to non-blocking mode when it first registers it with its selector.
-     *
-     * @param sock the channel
-     * @param map the map; null means this dispatcher's own map
-     */
-    public void setSocket(Channel sock, DispatcherMap map) {
-        this.socket = sock;
-        this.key = null;
-        this.fileno = null;
-        addChannel(map);
+        super(sock, map);
     }
 
     // ------------------------------------------------------------------------------------------------------------------
@@ -260,24 +90,14 @@ public class Dispatcher {
      * @throws IOException if the channel cannot be opened
      */
     public void createSocket(ProtocolFamily family) throws IOException {
-        SocketChannel channel = SocketChannel.open(family);
+        SocketChannel channel = StreamTransport.open(family);
         try {
-            channel.configureBlocking(false);
-            this.family = family;
+            setFamily(family);
             setSocket(channel);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             channel.close();
             throw e;
         }
-    }
-
-    /**
-     * The protocol family {@link #createSocket(ProtocolFamily)} used (Python's {@code family_and_type}).
-     *
-     * @return the family, or null
-     */
-    public ProtocolFamily family() {
-        return family;
     }
 
     /**
@@ -287,13 +107,10 @@ public class Dispatcher {
      * {@code ServerSocketChannel} would otherwise default it to true.
      */
     public void setReuseAddr() {
-        reuseAddr = true;
-        if (socket instanceof NetworkChannel nc) {
-            try {
-                nc.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            } catch (IOException | UnsupportedOperationException ignored) {
-                // Python swallows OSError here; UNIX-domain channels have no SO_REUSEADDR
-            }
+        setReuseAddrFlag();
+        Transport t = transport();
+        if (t != null) {
+            t.setReuseAddr();
         }
     }
 
@@ -304,8 +121,12 @@ public class Dispatcher {
      * @throws IOException if binding fails (a {@link java.net.BindException} when the address is in use)
      */
     public void bind(SocketAddress address) throws IOException {
-        this.addr = address;
-        networkChannel().bind(address);
+        setAddr(address);
+        Transport t = transport();
+        if (t == null) {
+            throw new IllegalStateException("no socket: call createSocket() first");
+        }
+        t.bind(address);
     }
 
     /**
@@ -318,29 +139,11 @@ public class Dispatcher {
      * @throws IOException if the listening channel cannot be bound
      */
     public void listen(int backlog) throws IOException {
-        setState(true, connected, connecting);
-        if (socket instanceof ServerSocketChannel) {
-            return;
+        setState(true, isConnected(), isConnecting());
+        Transport listening = transport().listen(backlog, family(), reuseAddr());
+        if (listening != transport()) {
+            replaceTransport(listening);
         }
-        SocketChannel old = (SocketChannel) socket;
-        SocketAddress local = old.getLocalAddress();
-        ProtocolFamily fam = family != null ? family : familyOf(local);
-        old.close();
-        ServerSocketChannel server = ServerSocketChannel.open(fam);
-        try {
-            server.configureBlocking(false);
-            if (fam != StandardProtocolFamily.UNIX) {
-                server.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddr);
-            } else if (local instanceof UnixDomainSocketAddress unix
-                    && !unix.getPath().toString().isEmpty()) {
-                Files.deleteIfExists(unix.getPath());
-            }
-            server.bind(local, backlog);
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
-        replaceSocket(server);
     }
 
     /**
@@ -351,9 +154,9 @@ public class Dispatcher {
      * @throws IOException if connecting fails at once ({@link #isConnecting()} stays true, as in Python)
      */
     public void connect(SocketAddress address) throws IOException {
-        setState(accepting, false, true);
-        boolean done = ((SocketChannel) socket).connect(address);
-        this.addr = address;
+        setState(isAccepting(), false, true);
+        boolean done = transport().connect(address);
+        setAddr(address);
         markDirty();
         if (done) {
             try {
@@ -373,18 +176,7 @@ public class Dispatcher {
      * @throws IOException if accepting fails
      */
     public Accepted accept() throws IOException {
-        SocketChannel conn = ((ServerSocketChannel) socket).accept();
-        if (conn == null) {
-            return null;
-        }
-        SocketAddress peer;
-        try {
-            peer = conn.getRemoteAddress();
-        } catch (IOException e) {
-            conn.close();
-            return null;
-        }
-        return new Accepted(conn, peer);
+        return transport().accept();
     }
 
     /**
@@ -413,27 +205,16 @@ public class Dispatcher {
 
     /** {@link #send(ByteBuffer)} without virtual dispatch, so that a subclass's queueing {@code send} is not re-entered. */
     private int sendOnce(ByteBuffer data) throws IOException {
-        try {
-            int n = ((WritableByteChannel) socket).write(data);
-            if (stats != null) {
-                stats.sent(n);
-            }
-            return n;
-        } catch (NotYetConnectedException e) {
-            if (completePendingConnect()) {
-                return sendOnce(data);
-            }
-            if (!isConnectionPending()) {
-                handleClose();
-            }
+        int n = transport().send(data, isConnecting());
+        if (n < 0) {
+            handleClose();
             return 0;
-        } catch (IOException e) {
-            if (Errno.isDisconnect(e)) {
-                handleClose();
-                return 0;
-            }
-            throw e;
         }
+        ServerStats s = trafficStats();
+        if (s != null) {
+            s.sent(n);
+        }
+        return n;
     }
 
     /**
@@ -480,98 +261,16 @@ public class Dispatcher {
 
     /** {@link #recv(ByteBuffer)} without virtual dispatch, so that a subclass's {@code recv} is not re-entered. */
     private int recvOnce(ByteBuffer dst) throws IOException {
-        try {
-            int n = ((ReadableByteChannel) socket).read(dst);
-            if (n < 0) {
-                handleClose();
-                return -1;
-            }
-            if (stats != null) {
-                stats.received(n);
-            }
-            return n;
-        } catch (NotYetConnectedException e) {
-            if (completePendingConnect()) {
-                return recvOnce(dst);
-            }
-            if (isConnectionPending()) {
-                return 0;
-            }
+        int n = transport().recv(dst, isConnecting());
+        if (n < 0) {
             handleClose();
             return -1;
-        } catch (IOException e) {
-            if (Errno.isDisconnect(e)) {
-                handleClose();
-                return -1;
-            }
-            throw e;
         }
-    }
-
-    /**
-     * Closes the channel and leaves the map (Python's {@code close}). Idempotent; does not call {@link #handleClose()}.
-     *
-     * <p>Differs from Python: closing a listening UNIX-domain channel also removes its socket file, as Netty does, so that
-     * the same path can be bound again.
-     *
-     * @throws UncheckedIOException if closing the channel fails for a reason other than it being closed already
-     */
-    public void close() {
-        setState(false, false, false);
-        delChannel();
-        ServerStats s = stats;
+        ServerStats s = trafficStats();
         if (s != null) {
-            stats = null;
-            s.connectionClosed();
+            s.received(n);
         }
-        CloseListener listener = closeListener;
-        if (listener != null) {
-            closeListener = null;
-            try {
-                listener.closed(this, closeCause);
-            } catch (RuntimeException e) {
-                logInfo("close listener of " + this + " failed: " + e, "error");
-            }
-        }
-        closeCause = null;
-        if (socket != null) {
-            Path unixPath = listeningUnixPath();
-            try {
-                socket.close();
-            } catch (ClosedChannelException ignored) {
-                // already closed: Python ignores EBADF
-            } catch (IOException e) {
-                if (!Errno.isDisconnect(e)) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            deleteSocketFile(unixPath);
-        }
-    }
-
-    /** The socket file of a listening UNIX-domain channel, which closing it must remove (Java leaves it in place). */
-    private Path listeningUnixPath() {
-        if (socket instanceof ServerSocketChannel server && server.isOpen()) {
-            try {
-                if (server.getLocalAddress() instanceof UnixDomainSocketAddress unix
-                        && !unix.getPath().toString().isEmpty()) {
-                    return unix.getPath();
-                }
-            } catch (IOException ignored) {
-                // closed meanwhile: nothing to remove
-            }
-        }
-        return null;
-    }
-
-    private static void deleteSocketFile(Path path) {
-        if (path != null) {
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException ignored) {
-                // another process may own the path now; leaving a stale file is the JDK's own behaviour
-            }
-        }
+        return n;
     }
 
     // ------------------------------------------------------------------------------------------------------------------
@@ -601,10 +300,10 @@ public class Dispatcher {
      * @throws Exception whatever the handler throws
      */
     public void handleReadEvent() throws Exception {
-        if (accepting) {
+        if (isAccepting()) {
             handleAccept();
-        } else if (!connected) {
-            if (connecting) {
+        } else if (!isConnected()) {
+            if (isConnecting()) {
                 handleConnectEvent();
             }
             handleRead();
@@ -620,11 +319,12 @@ public class Dispatcher {
      * @throws Exception whatever finishing the connect or the handler throws ({@code ConnectException} if refused)
      */
     public void handleConnectEvent() throws Exception {
-        if (socket instanceof SocketChannel sc && sc.isConnectionPending() && !sc.finishConnect()) {
+        Transport t = transport();
+        if (t != null && t.isConnectionPending() && !t.finishConnect()) {
             return;
         }
         handleConnect();
-        setState(accepting, true, false);
+        setState(isAccepting(), true, false);
     }
 
     /**
@@ -634,10 +334,10 @@ public class Dispatcher {
      * @throws Exception whatever the handler throws
      */
     public void handleWriteEvent() throws Exception {
-        if (accepting) {
+        if (isAccepting()) {
             return;
         }
-        if (!connected && connecting) {
+        if (!isConnected() && isConnecting()) {
             handleConnectEvent();
         }
         handleWrite();
@@ -754,391 +454,24 @@ public class Dispatcher {
     protected void handleShutdown() {}
 
     // ------------------------------------------------------------------------------------------------------------------
-    // logging
-
-    /**
-     * Writes {@code log: message} (to standard error, or to the map's {@link LogSink}).
-     *
-     * @param message the message
-     */
-    public void log(Object message) {
-        map.logSink().log(this, LogSink.LOG, String.valueOf(message));
-    }
-
-    /**
-     * Writes {@code info: message} unless {@code info} is in {@link #ignoreLogTypes()}.
-     *
-     * @param message the message
-     */
-    public void logInfo(String message) {
-        logInfo(message, "info");
-    }
-
-    /**
-     * Writes {@code type: message} (to standard output, or to the map's {@link LogSink}) unless the type is ignored.
-     *
-     * @param message the message
-     * @param type the type, such as {@code info}, {@code warning} or {@code error}
-     */
-    public void logInfo(String message, String type) {
-        if (!ignoreLogTypes.contains(type)) {
-            map.logSink().log(this, type, message);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------------------------
-    // state
-
-    /**
-     * Whether {@link DispatcherWithSend#send(byte[])} logs what it sends (Python's {@code debug} attribute). Loop thread.
-     *
-     * @return true when sends are logged
-     */
-    public boolean debug() {
-        return debug;
-    }
-
-    /**
-     * Sets whether {@link DispatcherWithSend#send(byte[])} logs what it sends. Loop thread, or before the loop runs.
-     *
-     * @param debug true to log sends
-     */
-    public void setDebug(boolean debug) {
-        this.debug = debug;
-    }
-
-    /**
-     * Sets the listener told once when this dispatcher closes, with why (see {@link CloseListener}). Loop thread, or before
-     * the loop runs.
-     *
-     * <p>Differs from Python: asyncore has no close notification.
-     *
-     * @param listener the listener; null for none
-     */
-    public void setCloseListener(CloseListener listener) {
-        this.closeListener = listener;
-    }
-
-    /**
-     * A flag free for user code (Python's {@code closing} attribute, which asyncore declares and never reads). Loop thread.
-     *
-     * @return the flag
-     */
-    public boolean closing() {
-        return closing;
-    }
-
-    /**
-     * Sets the user flag {@link #closing()}. Loop thread.
-     *
-     * @param closing the flag
-     */
-    public void setClosing(boolean closing) {
-        this.closing = closing;
-    }
-
-    /**
-     * The {@link #logInfo(String, String)} types that are not written (Python's {@code ignore_log_types}; default
-     * {@code warning}). Loop thread.
-     *
-     * @return an unmodifiable set of types
-     */
-    public Set<String> ignoreLogTypes() {
-        return ignoreLogTypes;
-    }
-
-    /**
-     * Sets the {@link #logInfo(String, String)} types that are not written. Loop thread, or before the loop runs.
-     *
-     * @param types the types; copied
-     */
-    public void setIgnoreLogTypes(Set<String> types) {
-        this.ignoreLogTypes = Set.copyOf(types);
-    }
-
-    /**
-     * Whether the channel is connected. Loop thread.
-     *
-     * @return true once connected
-     */
-    public boolean isConnected() {
-        return connected;
-    }
-
-    /**
-     * Whether the channel is listening. Loop thread.
-     *
-     * @return true after {@link #listen(int)}
-     */
-    public boolean isAccepting() {
-        return accepting;
-    }
-
-    /**
-     * Whether a connect is under way. Loop thread.
-     *
-     * @return true from {@link #connect(SocketAddress)} until the connect event
-     */
-    public boolean isConnecting() {
-        return connecting;
-    }
-
-    /**
-     * Marks the channel connected or not (Python: {@code self.connected = ...}), keeping the map's counts right.
-     *
-     * @param connected the new state
-     */
-    protected void setConnected(boolean connected) {
-        setState(accepting, connected, connecting);
-    }
-
-    /**
-     * Marks the channel listening or not, keeping the map's counts right.
-     *
-     * @param accepting the new state
-     */
-    protected void setAccepting(boolean accepting) {
-        setState(accepting, connected, connecting);
-    }
-
-    /**
-     * Marks a connect as under way or not, keeping the map's counts right.
-     *
-     * @param connecting the new state
-     */
-    protected void setConnecting(boolean connecting) {
-        setState(accepting, connected, connecting);
-    }
-
-    /**
-     * The address bound or connected to, or the peer's address for an accepted channel.
-     *
-     * @return the address, or null
-     */
-    public SocketAddress addr() {
-        return addr;
-    }
-
-    /**
-     * Sets the address {@link #addr()} gives. Loop thread.
-     *
-     * <p>Python's {@code addr} is a plain attribute that code may assign. {@code ServerDispatcher} sets it to the client's
-     * address read from a PROXY protocol header, since the channel's own peer is then the load balancer.
-     *
-     * @param addr the address
-     */
-    public void setAddr(SocketAddress addr) {
-        this.addr = addr;
-    }
-
-    /**
-     * The channel (kept after {@link #close()}, as in Python).
-     *
-     * @return the channel, or null
-     */
-    public Channel socket() {
-        return socket;
-    }
-
-    /**
-     * The key of this dispatcher in its map.
-     *
-     * @return the file number, or null when not in a map
-     */
-    public Integer fileno() {
-        return fileno;
-    }
-
-    /**
-     * The map this dispatcher joins by default.
-     *
-     * @return the map
-     */
-    public DispatcherMap map() {
-        return map;
-    }
-
-    /**
-     * Closes the channel after this long without a read or write event. Enforced by an {@link AsyncLoop} at its sweeps (so
-     * up to one loop timeout late); {@link Asyncore#loop()} does not enforce it. Loop thread.
-     *
-     * @param idleTimeout the timeout; null or zero for none
-     */
-    public void setIdleTimeout(java.time.Duration idleTimeout) {
-        this.idleTimeoutNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
-        this.lastActivity = System.nanoTime();
-    }
-
-    /**
-     * Tells a running {@link AsyncLoop} to ask {@link #readable()} and {@link #writable()} again before its next wait. Call
-     * it when they change for a reason the loop cannot see (a flag set by another channel or a timer). Loop thread.
-     */
-    public void interestChanged() {
-        assert onLoopThread() : "interestChanged called off the loop thread of " + this;
-        markDirty();
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder status = new StringBuilder("<").append(getClass().getName());
-        if (accepting && addr != null) {
-            status.append(" listening");
-        } else if (connected) {
-            status.append(" connected");
-        }
-        if (addr != null) {
-            status.append(' ').append(describe(addr));
-        }
-        return status.append(" at 0x")
-                .append(Integer.toHexString(System.identityHashCode(this)))
-                .append('>')
-                .toString();
-    }
-
-    // ------------------------------------------------------------------------------------------------------------------
     // package-private machinery for the loop
 
     /** Calls {@link #handleError(Throwable)} with the error recorded as the cause of a close it makes. Loop thread. */
     void handleErrorRecorded(Throwable t) {
-        closeCause = t;
+        setCloseCause(t);
         try {
             handleError(t);
         } finally {
-            closeCause = null;
+            setCloseCause(null);
         }
-    }
-
-    int stateKind() {
-        if (accepting) {
-            return DispatcherMap.LISTENING;
-        }
-        if (connected) {
-            return DispatcherMap.CONNECTED;
-        }
-        return connecting ? DispatcherMap.CONNECTING : DispatcherMap.OTHER;
-    }
-
-    /** Whether the caller may touch this dispatcher: no loop runs its map, or the caller is that loop's thread. */
-    boolean onLoopThread() {
-        DispatcherMap m = memberOf;
-        AsyncLoop owner = m == null ? null : m.owner();
-        return owner == null || !owner.isRunning() || owner.inEventLoop();
-    }
-
-    void markDirty() {
-        DispatcherMap m = memberOf;
-        if (m != null && !dirty) {
-            AsyncLoop owner = m.owner();
-            if (owner == null || owner.inEventLoop()) {
-                m.markDirty(this);
-            }
-        }
-    }
-
-    /**
-     * Asks {@link #readable()} and {@link #writable()} and sets the selector interest to match.
-     *
-     * @return the poll flags wanted ({@link Asyncore#POLLIN}, {@link Asyncore#POLLOUT}); {@link Asyncore#POLLNVAL} for a
-     *     closed channel still in the map; {@code ALWAYS_READY} is added for channels a selector cannot watch
-     */
-    int updateInterest(Selector selector) throws IOException {
-        boolean r = readable();
-        boolean w = writable();
-        int flags = (r ? Asyncore.POLLIN : 0) | (w && !accepting ? Asyncore.POLLOUT : 0);
-        if (!(socket instanceof SelectableChannel ch)) {
-            wanted = socket == null || flags == 0 ? 0 : flags | Asyncore.ALWAYS_READY;
-            return wanted;
-        }
-        if (!ch.isOpen()) {
-            wanted = Asyncore.POLLNVAL | Asyncore.ALWAYS_READY;
-            return wanted;
-        }
-        int ops;
-        if (accepting) {
-            ops = r ? SelectionKey.OP_ACCEPT : 0;
-        } else if (isConnectionPending()) {
-            ops = (r || w) ? SelectionKey.OP_CONNECT : 0;
-        } else {
-            ops = ((r ? SelectionKey.OP_READ : 0) | (w ? SelectionKey.OP_WRITE : 0)) & ch.validOps();
-        }
-        SelectionKey k = key;
-        if (k == null || !k.isValid()) {
-            if (ops == 0) {
-                wanted = 0;
-                return 0;
-            }
-            if (ch.isBlocking()) {
-                ch.configureBlocking(false);
-            }
-            key = ch.register(selector, ops, this);
-        } else if (k.interestOps() != ops) {
-            k.interestOps(ops);
-        }
-        wanted = ops == 0 ? 0 : flags;
-        return wanted;
-    }
-
-    /** Translates selector readiness into poll flags for this dispatcher. */
-    int readyFlags(int readyOps) {
-        int flags = 0;
-        if ((readyOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-            flags |= Asyncore.POLLIN;
-        }
-        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
-            flags |= Asyncore.POLLOUT;
-        }
-        if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
-            flags |= (wanted & Asyncore.POLLOUT) != 0 ? Asyncore.POLLOUT : Asyncore.CONNECT_READY;
-        }
-        return flags;
     }
 
     /** OP_CONNECT fired for a channel that only wants to read: finish the connect now, announce it on the first read. */
     void finishConnectOnly() throws IOException {
-        if (socket instanceof SocketChannel sc && sc.isConnectionPending()) {
-            sc.finishConnect();
+        Transport t = transport();
+        if (t != null && t.isConnectionPending()) {
+            t.finishConnect();
         }
-    }
-
-    private boolean isConnectionPending() {
-        return connecting && socket instanceof SocketChannel sc && sc.isConnectionPending();
-    }
-
-    private boolean completePendingConnect() throws IOException {
-        return socket instanceof SocketChannel sc && sc.isConnectionPending() && sc.finishConnect();
-    }
-
-    private NetworkChannel networkChannel() {
-        if (socket instanceof NetworkChannel nc) {
-            return nc;
-        }
-        throw new IllegalStateException("no socket: call createSocket() first");
-    }
-
-    private void replaceSocket(Channel channel) {
-        if (key != null) {
-            key.cancel();
-            key = null;
-        }
-        socket = channel;
-        markDirty();
-    }
-
-    private void setState(boolean accepting, boolean connected, boolean connecting) {
-        int before = stateKind();
-        this.accepting = accepting;
-        this.connected = connected;
-        this.connecting = connecting;
-        refreshState(before);
-    }
-
-    private void refreshState(int before) {
-        int after = stateKind();
-        DispatcherMap m = memberOf;
-        if (before != after && m != null) {
-            m.stateChanged(before, after);
-        }
-        markDirty();
     }
 
     /**
@@ -1148,23 +481,6 @@ public class Dispatcher {
      * @return its family
      */
     protected static ProtocolFamily familyOf(SocketAddress address) {
-        if (address instanceof UnixDomainSocketAddress) {
-            return StandardProtocolFamily.UNIX;
-        }
-        if (address instanceof InetSocketAddress inet && inet.getAddress() instanceof java.net.Inet6Address) {
-            return StandardProtocolFamily.INET6;
-        }
-        return StandardProtocolFamily.INET;
-    }
-
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            return inet.getHostString() + ":" + inet.getPort();
-        }
-        if (address instanceof UnixDomainSocketAddress unix) {
-            Path path = unix.getPath();
-            return "'" + path + "'";
-        }
-        return String.valueOf(address);
+        return StreamTransport.familyOf(address);
     }
 }

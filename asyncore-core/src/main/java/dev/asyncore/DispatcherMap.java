@@ -1,9 +1,6 @@
 package dev.asyncore;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.Selector;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +19,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>Differs from Python: the keys are synthetic numbers, because Java exposes no file descriptors; the source never hands
  * out a key this map still holds, even after it wraps. Python's {@code map[fd] = obj} silently replaces the entry; here a
- * {@link #put} under a key that another dispatcher holds is an error, since a reused key would evict a live channel. The map
- * also owns the {@link Selector} its channels register with; {@link #close()} closes it.
+ * {@link #put} under a key that another dispatcher holds is an error, since a reused key would evict a live channel. The map's
+ * engine owns the {@link Selector} its channels register with and the loop's bookkeeping for each member; {@link #close()}
+ * closes that selector.
  */
 public final class DispatcherMap implements AutoCloseable {
 
@@ -32,24 +30,13 @@ public final class DispatcherMap implements AutoCloseable {
     static final int CONNECTED = 2;
     static final int CONNECTING = 3;
 
-    private static final Dispatcher[] EMPTY = new Dispatcher[0];
-
-    private final Map<Integer, Dispatcher> entries = new LinkedHashMap<>();
+    private final Map<Integer, Registration> entries = new LinkedHashMap<>();
     private final Set<Integer> keys = ConcurrentHashMap.newKeySet();
     private final AtomicIntegerArray counts = new AtomicIntegerArray(4);
     private volatile int total;
     private volatile LogSink logSink = LogSink.STANDARD_STREAMS;
     private volatile AsyncLoop owner;
-    private Selector selector;
-    private Engine engine;
-    private java.nio.ByteBuffer scratch;
-    private Dispatcher[] snapshot = EMPTY;
-    private int snapshotSize;
-    private boolean snapshotStale = true;
-    private Dispatcher[] dirty = new Dispatcher[64];
-    private int dirtyCount;
-    private Dispatcher[] polled = EMPTY;
-    private int polledCount;
+    private final Engine engine = new Engine(this);
 
     /** Creates an empty map. Any thread. */
     public DispatcherMap() {}
@@ -61,7 +48,8 @@ public final class DispatcherMap implements AutoCloseable {
      * @return the dispatcher, or null
      */
     public Dispatcher get(int fileno) {
-        return entries.get(fileno);
+        Registration r = entries.get(fileno);
+        return r == null ? null : r.dispatcher;
     }
 
     /**
@@ -87,18 +75,15 @@ public final class DispatcherMap implements AutoCloseable {
                     + "': create it on the loop, for example loop.submit(() -> new MyDispatcher(...)).join()");
         }
         keys.add(fileno);
-        Dispatcher previous = entries.putIfAbsent(fileno, dispatcher);
-        if (previous != null && previous != dispatcher) {
+        Registration previous = entries.get(fileno);
+        if (previous != null && previous.dispatcher != dispatcher) {
             throw new IllegalStateException("key " + fileno + " of " + describe(dispatcher) + " is held by "
-                    + describe(previous) + ": remove that dispatcher first");
+                    + describe(previous.dispatcher) + ": remove that dispatcher first");
         }
         if (previous == null) {
-            dispatcher.memberOf = this;
-            addPolled(dispatcher);
+            entries.put(fileno, engine.selection().join(dispatcher));
             stateChanged(-1, dispatcher.stateKind());
             total = entries.size();
-            snapshotStale = true;
-            markDirty(dispatcher);
         }
     }
 
@@ -113,16 +98,15 @@ public final class DispatcherMap implements AutoCloseable {
         if (handOff(() -> remove(fileno))) {
             return null;
         }
-        Dispatcher removed = entries.remove(fileno);
+        Registration removed = entries.remove(fileno);
         keys.remove(fileno);
-        if (removed != null) {
-            stateChanged(removed.stateKind(), -1);
-            removed.memberOf = null;
-            removePolled(removed);
-            total = entries.size();
-            snapshotStale = true;
+        if (removed == null) {
+            return null;
         }
-        return removed;
+        stateChanged(removed.dispatcher.stateKind(), -1);
+        engine.selection().leave(removed);
+        total = entries.size();
+        return removed.dispatcher;
     }
 
     /**
@@ -149,7 +133,12 @@ public final class DispatcherMap implements AutoCloseable {
      * @return the dispatchers
      */
     public List<Dispatcher> values() {
-        return List.copyOf(entries.values());
+        Dispatcher[] values = new Dispatcher[entries.size()];
+        int i = 0;
+        for (Registration r : entries.values()) {
+            values[i++] = r.dispatcher;
+        }
+        return List.of(values);
     }
 
     /**
@@ -167,19 +156,13 @@ public final class DispatcherMap implements AutoCloseable {
         if (handOff(this::clear)) {
             return;
         }
-        for (Dispatcher d : entries.values()) {
-            d.memberOf = null;
-            d.polledIndex = -1;
-        }
+        engine.selection().leaveAll(entries.values());
         entries.clear();
-        Arrays.fill(polled, 0, polledCount, null);
-        polledCount = 0;
         keys.clear();
         for (int i = 0; i < 4; i++) {
             counts.set(i, 0);
         }
         total = 0;
-        snapshotStale = true;
     }
 
     /**
@@ -252,23 +235,13 @@ public final class DispatcherMap implements AutoCloseable {
      * @return the shared buffer
      */
     public java.nio.ByteBuffer scratchBuffer() {
-        if (scratch == null) {
-            scratch = java.nio.ByteBuffer.allocateDirect(64 * 1024);
-        }
-        return scratch;
+        return engine.selection().scratchBuffer();
     }
 
     /** Closes the map's selector. The dispatchers are not closed: see {@link Asyncore#closeAll(DispatcherMap, boolean)}. */
     @Override
-    public synchronized void close() {
-        if (selector != null) {
-            try {
-                selector.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            selector = null;
-        }
+    public void close() {
+        engine.selection().close();
     }
 
     @Override
@@ -279,22 +252,17 @@ public final class DispatcherMap implements AutoCloseable {
 
     // ---- package-private machinery used by Dispatcher, Asyncore and AsyncLoop (loop thread) ----
 
-    synchronized Selector selector() throws IOException {
-        if (selector == null || !selector.isOpen()) {
-            selector = Selector.open();
-        }
-        return selector;
-    }
-
     Engine engine() {
-        if (engine == null) {
-            engine = new Engine(this);
-        }
         return engine;
     }
 
-    synchronized Selector selectorIfOpen() {
-        return selector;
+    Selector selectorIfOpen() {
+        return engine.selection().selectorIfOpen();
+    }
+
+    /** The registrations of the members, in map order (the snapshot's source). Loop thread. */
+    java.util.Collection<Registration> registrations() {
+        return entries.values();
     }
 
     /** Reserves a key for a dispatcher about to join; false if the map holds it or has reserved it already. Any thread. */
@@ -323,30 +291,6 @@ public final class DispatcherMap implements AutoCloseable {
         }
     }
 
-    /** The dispatchers in map order; the array is reused while the map is unchanged. Valid up to {@link #snapshotSize()}. */
-    Dispatcher[] snapshot() {
-        if (snapshotStale) {
-            int previous = snapshotSize;
-            snapshotSize = entries.size();
-            if (snapshot.length < snapshotSize) {
-                snapshot = new Dispatcher[Math.max(16, snapshotSize * 2)];
-            }
-            int i = 0;
-            for (Dispatcher d : entries.values()) {
-                snapshot[i++] = d;
-            }
-            if (previous > snapshotSize) {
-                Arrays.fill(snapshot, snapshotSize, previous, null);
-            }
-            snapshotStale = false;
-        }
-        return snapshot;
-    }
-
-    int snapshotSize() {
-        return snapshotSize;
-    }
-
     void stateChanged(int from, int to) {
         if (from >= 0) {
             counts.decrementAndGet(from);
@@ -354,70 +298,6 @@ public final class DispatcherMap implements AutoCloseable {
         if (to >= 0) {
             counts.incrementAndGet(to);
         }
-    }
-
-    /** Queues a dispatcher whose interest must be recomputed before the next select. Loop thread. */
-    void markDirty(Dispatcher d) {
-        if (d.dirty) {
-            return;
-        }
-        d.dirty = true;
-        if (dirtyCount == dirty.length) {
-            dirty = Arrays.copyOf(dirty, dirtyCount * 2);
-        }
-        dirty[dirtyCount++] = d;
-    }
-
-    Dispatcher[] dirty() {
-        return dirty;
-    }
-
-    int dirtyCount() {
-        return dirtyCount;
-    }
-
-    void clearDirty() {
-        for (int i = 0; i < dirtyCount; i++) {
-            dirty[i].dirty = false;
-            dirty[i] = null;
-        }
-        dirtyCount = 0;
-    }
-
-    /**
-     * The members asked {@code readable()}/{@code writable()} on every pass of an {@link AsyncLoop} (classes without
-     * {@link TrackedInterest}), in no particular order. Valid up to {@link #polledCount()}. Loop thread.
-     */
-    Dispatcher[] polled() {
-        return polled;
-    }
-
-    int polledCount() {
-        return polledCount;
-    }
-
-    private void addPolled(Dispatcher d) {
-        if (!d.askEveryPass || d.polledIndex >= 0) {
-            return;
-        }
-        if (polledCount == polled.length) {
-            polled = Arrays.copyOf(polled, Math.max(16, polledCount * 2));
-        }
-        d.polledIndex = polledCount;
-        polled[polledCount++] = d;
-    }
-
-    /** Swap-remove: O(1), since the order of the polled list carries no meaning. */
-    private void removePolled(Dispatcher d) {
-        int i = d.polledIndex;
-        if (i < 0 || i >= polledCount || polled[i] != d) {
-            return; // not in this map's list (a dispatcher added to a second map is listed in its first only)
-        }
-        Dispatcher last = polled[--polledCount];
-        polled[i] = last;
-        last.polledIndex = i;
-        polled[polledCount] = null;
-        d.polledIndex = -1;
     }
 
     private boolean handOff(Runnable action) {

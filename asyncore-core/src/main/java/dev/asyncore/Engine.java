@@ -12,19 +12,26 @@ import java.util.function.Consumer;
  * once warm. Python's passes ({@code poll}, {@code poll2}) ask every channel; an {@link AsyncLoop} asks the channels that
  * may have changed (see {@link #incrementalPass}), plus every channel once per sweep.
  *
+ * <p>The engine owns the map's {@link Selection}: the selector, one {@link Registration} per member (its key, interest,
+ * ready flags, dirty mark, last activity), the dirty list and the snapshot. Handlers never see a key: a dispatcher reaches
+ * the loop only through its registration ({@code markDirty}).
+ *
  * <p>Invariants the passes keep:
  *
  * <ul>
  *   <li>A channel's selector interest always matches the last answer of its {@code readable()}/{@code writable()}: only
- *       {@link Dispatcher#updateInterest} writes {@code interestOps} (and {@code delChannel}, which clears it as the
- *       channel leaves), and it asks both, {@code readable()} first, as
- *       Python's {@code poll} does.
- *   <li>A dispatcher is dispatched only while it is still a member of this map ({@code memberOf == map}): an earlier
- *       handler of the same pass may have closed it, and Python skips such channels too ({@code map.get(fd)} is None).
+ *       {@link Registration#updateInterest} writes {@code interestOps} (and the channel leaving the map, which clears
+ *       it), and it asks both, {@code readable()} first, as Python's {@code poll} does.
+ *   <li>A dispatcher is dispatched only while the registration the pass holds is still its own
+ *       ({@link Registration#isMember()}): an earlier handler of the same pass may have closed it, and Python skips such
+ *       channels too ({@code map.get(fd)} is None). A channel that left and joined again has a new registration, so an
+ *       event the selector reported for the old one is dropped.
  *   <li>{@code ready} flags live only for the pass that set them: they are cleared before the next select, so a channel
  *       that leaves and rejoins the map never sees a stale event.
- *   <li>Channels no selector can watch (files, channels closed while still in the map) carry {@code ALWAYS_READY}: the
- *       pass then does not block, as select and poll report regular files ready at once.
+ *   <li>Channels no selector can watch (files, channels closed while still in the map) carry {@code readyNow} flags: the
+ *       pass then does not block, as select and poll report regular files ready at once, and delivers those flags.
+ *   <li>A registration is marked dirty at most once (its {@code dirty} flag), so the dirty list never holds more entries
+ *       than the map has members, and it grows only when the map does.
  * </ul>
  *
  * <p>Why the two dispatch orders differ: Python's {@code poll()} (select mode) calls {@code select()} once and then runs
@@ -45,6 +52,9 @@ final class Engine implements Consumer<SelectionKey> {
         void readwrite(Dispatcher d, int flags);
 
         void connectOnly(Dispatcher d);
+
+        /** The channel can take more of the bytes its transport holds of its own: write them, no event. */
+        void flush(Dispatcher d);
 
         /**
          * {@code readable()}, {@code writable()} or the selector registration failed for this dispatcher alone.
@@ -75,18 +85,32 @@ final class Engine implements Consumer<SelectionKey> {
         }
 
         @Override
+        public void flush(Dispatcher d) {
+            Asyncore.flushTransport(d);
+        }
+
+        @Override
         public void interestFailed(Dispatcher d, Throwable t) {
             Asyncore.sneakyThrow(t);
         }
     };
 
     private final DispatcherMap map;
-    private Dispatcher[] ready = new Dispatcher[64];
+    private final Selection selection;
+    private Registration[] ready = new Registration[64];
     private int readyCount;
     private long passNanos;
+    /** Numbers the passes, so that a registration the selector reported in this pass is known without a list search. */
+    private int pass;
 
     Engine(DispatcherMap map) {
         this.map = map;
+        this.selection = new Selection(map);
+    }
+
+    /** The selector, the registrations and the lists of the map. */
+    Selection selection() {
+        return selection;
     }
 
     /** Python's pass: every channel's readable()/writable() once, then select, then dispatch in map order. */
@@ -94,32 +118,28 @@ final class Engine implements Consumer<SelectionKey> {
         if (map.isEmpty()) {
             return;
         }
-        Selector selector = map.selector();
-        Dispatcher[] snapshot = map.snapshot();
-        int n = map.snapshotSize();
-        map.clearDirty();
+        Selector selector = selection.selector();
+        Registration[] snapshot = selection.snapshot();
+        int n = selection.snapshotSize();
+        selection.clearDirty();
         boolean any = false;
         boolean now = false;
         for (int i = 0; i < n; i++) {
-            Dispatcher d = snapshot[i];
-            d.ready = 0;
-            int wanted = d.updateInterest(selector);
-            any |= wanted != 0;
-            now |= (wanted & Asyncore.ALWAYS_READY) != 0;
+            Registration r = snapshot[i];
+            r.ready = 0;
+            // Python's poll lets an exception of readable()/writable() out of the pass: no guard here.
+            now |= r.updateInterest(selector);
+            any |= r.wanted != 0;
         }
         readyCount = 0;
         select(selector, now ? Duration.ZERO : timeout);
-        for (int i = 0; i < readyCount; i++) {
-            ready[i].ready = ready[i].readyFlags(ready[i].key.readyOps());
-            ready[i] = null;
-        }
+        Arrays.fill(ready, 0, readyCount, null);
         if (!any) {
             return;
         }
-        for (int i = 0; i < n; i++) {
-            Dispatcher d = snapshot[i];
-            if ((d.wanted & Asyncore.ALWAYS_READY) != 0) {
-                d.ready = d.wanted & ~Asyncore.ALWAYS_READY;
+        if (now) {
+            for (int i = 0; i < n; i++) {
+                snapshot[i].ready |= snapshot[i].readyNow;
             }
         }
         if (pollMode) {
@@ -137,7 +157,7 @@ final class Engine implements Consumer<SelectionKey> {
      * reports them.
      *
      * <p>Which channels may have changed since the last pass: those marked dirty (they joined the map, got an event, or had
-     * a watched call made on them: {@link DispatcherMap#markDirty}), and every channel whose class does not declare
+     * a watched call made on them: {@link Selection#markDirty}), and every channel whose class does not declare
      * {@link TrackedInterest}, since its {@code readable()}/{@code writable()} may read anything, such as a partner's
      * buffer that another channel's event just filled. Asking those on every pass is Python's contract: a change made by
      * any event of this pass is acted on in the next one. Tracked classes change interest only through what marks them
@@ -145,7 +165,8 @@ final class Engine implements Consumer<SelectionKey> {
      * sweep.
      */
     void incrementalPass(long timeoutMillis, boolean pollMode, boolean sweep, Guard guard) throws IOException {
-        Selector selector = map.selector();
+        Selector selector = selection.selector();
+        pass++;
         boolean now =
                 sweep ? sweepAll(selector, guard) : refreshDirty(selector, guard) | refreshPolled(selector, guard);
         readyCount = 0;
@@ -156,12 +177,10 @@ final class Engine implements Consumer<SelectionKey> {
         }
         passNanos = System.nanoTime();
         for (int i = 0; i < readyCount; i++) {
-            Dispatcher d = ready[i];
-            d.ready = d.readyFlags(d.key.readyOps());
-            d.lastActivity = passNanos;
+            ready[i].lastActivity = passNanos;
         }
         if (now) {
-            collectAlwaysReady();
+            collectReadyNow();
         }
         if (pollMode) {
             for (int i = 0; i < readyCount; i++) {
@@ -171,10 +190,11 @@ final class Engine implements Consumer<SelectionKey> {
             dispatchPhases(ready, readyCount, guard);
         }
         // Every channel that got an event is asked again before the next wait: its handler may have changed what it
-        // wants (a read that filled a queue, a write that drained it) without calling a watched method.
+        // wants (a read that filled a queue, a write that drained it) without calling a watched method. Clearing ready
+        // here keeps the invariant that flags never outlive their pass.
         for (int i = 0; i < readyCount; i++) {
             ready[i].ready = 0;
-            map.markDirty(ready[i]);
+            selection.markDirty(ready[i]);
             ready[i] = null;
         }
     }
@@ -183,25 +203,27 @@ final class Engine implements Consumer<SelectionKey> {
         return passNanos;
     }
 
+    /**
+     * Collects a key the selector found ready, with its poll flags; its attachment is the {@link Registration} that
+     * registered it.
+     */
     @Override
     public void accept(SelectionKey key) {
-        Object attachment = key.attachment();
-        if (attachment instanceof Dispatcher d) {
-            if (readyCount == ready.length) {
-                ready = Arrays.copyOf(ready, readyCount * 2);
-            }
-            ready[readyCount++] = d;
+        if (key.attachment() instanceof Registration r) {
+            r.ready = r.readyFlags(key.readyOps());
+            r.readyPass = pass;
+            addReady(r);
         }
     }
 
     private boolean sweepAll(Selector selector, Guard guard) {
-        map.clearDirty();
-        Dispatcher[] snapshot = map.snapshot();
-        int n = map.snapshotSize();
+        selection.clearDirty();
+        Registration[] snapshot = selection.snapshot();
+        int n = selection.snapshotSize();
         boolean now = false;
         for (int i = 0; i < n; i++) {
-            if (snapshot[i].memberOf == map) {
-                now |= (ask(snapshot[i], selector, guard) & Asyncore.ALWAYS_READY) != 0;
+            if (snapshot[i].isMember()) {
+                now |= ask(snapshot[i], selector, guard);
             }
         }
         return now;
@@ -210,13 +232,15 @@ final class Engine implements Consumer<SelectionKey> {
     /**
      * Asks one channel for its interest. A throwing {@code readable()} or {@code writable()} is that channel's fault
      * alone: the guard closes it, and the pass goes on for the others.
+     *
+     * @return whether the channel is ready without the selector
      */
-    private static int ask(Dispatcher d, Selector selector, Guard guard) {
+    private static boolean ask(Registration r, Selector selector, Guard guard) {
         try {
-            return d.updateInterest(selector);
+            return r.updateInterest(selector);
         } catch (Throwable t) {
-            guard.interestFailed(d, t);
-            return 0;
+            guard.interestFailed(r.dispatcher, t);
+            return false;
         }
     }
 
@@ -226,15 +250,16 @@ final class Engine implements Consumer<SelectionKey> {
      */
     private boolean refreshDirty(Selector selector, Guard guard) {
         boolean now = false;
-        Dispatcher[] dirty = map.dirty();
-        for (int i = 0; i < map.dirtyCount(); i++) {
-            Dispatcher d = dirty[i];
-            if (d.memberOf == map) {
-                now |= (ask(d, selector, guard) & Asyncore.ALWAYS_READY) != 0;
+        Registration[] dirty = selection.dirty();
+        for (int i = 0; i < selection.dirtyCount(); i++) {
+            Registration r = dirty[i];
+            // A registration dropped since it was marked (its channel closed) is not asked: it is no member any more.
+            if (r.isMember()) {
+                now |= ask(r, selector, guard);
             }
-            dirty = map.dirty();
+            dirty = selection.dirty();
         }
-        map.clearDirty();
+        selection.clearDirty();
         return now;
     }
 
@@ -245,32 +270,40 @@ final class Engine implements Consumer<SelectionKey> {
         // the channel moved into the freed place has already been asked. A handleError that closes or opens other
         // channels can reorder or grow the list: read it again each step, and a channel skipped that way is asked on
         // the next pass.
-        for (int i = map.polledCount() - 1; i >= 0; i--) {
-            if (i < map.polledCount()) {
-                now |= (ask(map.polled()[i], selector, guard) & Asyncore.ALWAYS_READY) != 0;
+        for (int i = selection.polledCount() - 1; i >= 0; i--) {
+            if (i < selection.polledCount()) {
+                now |= ask(selection.polled()[i], selector, guard);
             }
         }
         return now;
     }
 
-    /** Channels no selector can watch (files, closed channels still in the map) are ready whenever they want to be. */
-    private void collectAlwaysReady() {
-        Dispatcher[] snapshot = map.snapshot();
-        int n = map.snapshotSize();
+    /**
+     * Channels no selector can watch (files, closed channels still in the map) are ready whenever they want to be. One
+     * the selector reported as well is not listed twice: its flags are merged.
+     */
+    private void collectReadyNow() {
+        Registration[] snapshot = selection.snapshot();
+        int n = selection.snapshotSize();
         for (int i = 0; i < n; i++) {
-            Dispatcher d = snapshot[i];
-            if ((d.wanted & Asyncore.ALWAYS_READY) != 0) {
-                d.ready = d.wanted & ~Asyncore.ALWAYS_READY;
-                accept0(d);
+            Registration r = snapshot[i];
+            if (r.readyNow != 0 && r.isMember()) {
+                if (r.readyPass == pass) {
+                    r.ready |= r.readyNow;
+                } else {
+                    r.ready = r.readyNow;
+                    r.readyPass = pass;
+                    addReady(r);
+                }
             }
         }
     }
 
-    private void accept0(Dispatcher d) {
+    private void addReady(Registration r) {
         if (readyCount == ready.length) {
             ready = Arrays.copyOf(ready, readyCount * 2);
         }
-        ready[readyCount++] = d;
+        ready[readyCount++] = r;
     }
 
     private void select(Selector selector, Duration timeout) throws IOException {
@@ -287,40 +320,48 @@ final class Engine implements Consumer<SelectionKey> {
     }
 
     /** Python's select mode: every read, then every write, each in order; channels gone from the map are skipped. */
-    private void dispatchPhases(Dispatcher[] list, int n, Guard guard) {
+    private void dispatchPhases(Registration[] list, int n, Guard guard) {
         for (int i = 0; i < n; i++) {
-            Dispatcher d = list[i];
-            if (d.memberOf != map) {
+            Registration r = list[i];
+            if (!r.isMember()) {
                 continue;
             }
-            if ((d.ready & Asyncore.POLLNVAL) != 0) {
-                guard.readwrite(d, Asyncore.POLLNVAL);
-            } else if ((d.ready & Asyncore.POLLIN) != 0) {
-                guard.read(d);
-            } else if ((d.ready & Asyncore.CONNECT_READY) != 0) {
-                guard.connectOnly(d);
+            if ((r.ready & Asyncore.POLLNVAL) != 0) {
+                guard.readwrite(r.dispatcher, Asyncore.POLLNVAL);
+            } else if ((r.ready & Asyncore.POLLIN) != 0) {
+                guard.read(r.dispatcher);
+            } else if ((r.ready & Asyncore.CONNECT_READY) != 0) {
+                guard.connectOnly(r.dispatcher);
             }
         }
+        // Membership is checked again: a read of this pass may have closed a channel that was also ready to write.
         for (int i = 0; i < n; i++) {
-            Dispatcher d = list[i];
-            if (d.memberOf == map && (d.ready & Asyncore.POLLOUT) != 0) {
-                guard.write(d);
+            Registration r = list[i];
+            if (r.isMember() && (r.ready & Asyncore.POLLOUT) != 0) {
+                guard.write(r.dispatcher);
+            } else if (r.isMember() && (r.ready & Asyncore.FLUSH_READY) != 0) {
+                guard.flush(r.dispatcher);
             }
         }
     }
 
     /** Python's poll mode: read, write and close of one channel together. */
-    private void dispatchOne(Dispatcher d, Guard guard) {
-        int flags = d.ready;
-        if (flags == 0 || d.memberOf != map) {
+    private void dispatchOne(Registration r, Guard guard) {
+        int flags = r.ready;
+        if (flags == 0 || !r.isMember()) {
             return;
         }
         if ((flags & Asyncore.CONNECT_READY) != 0) {
-            guard.connectOnly(d);
+            guard.connectOnly(r.dispatcher);
             flags &= ~Asyncore.CONNECT_READY;
         }
+        int flush = flags & Asyncore.FLUSH_READY;
+        flags &= ~Asyncore.FLUSH_READY;
         if (flags != 0) {
-            guard.readwrite(d, flags);
+            guard.readwrite(r.dispatcher, flags);
+        }
+        if (flush != 0 && r.isMember()) {
+            guard.flush(r.dispatcher);
         }
     }
 }

@@ -61,7 +61,7 @@ public final class ServerStats {
      * @param dispatcher an accepted connection's dispatcher
      */
     public void attach(Dispatcher dispatcher) {
-        dispatcher.stats = this;
+        dispatcher.setStats(this);
     }
 
     /** Counts a connection accepted and now open. Loop thread. */

@@ -1,0 +1,132 @@
+package dev.asyncore;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * How an {@link AsyncLoop} dispatches: as Python's wrappers ({@link Asyncore#read} and the others), but a failing
+ * {@code handleError} closes that channel only, and the loop goes on. It also closes the channels idle past their
+ * timeout. Loop thread only.
+ */
+final class LoopGuard implements Engine.Guard {
+
+    private final DispatcherMap map;
+
+    LoopGuard(DispatcherMap map) {
+        this.map = map;
+    }
+
+    @Override
+    public void read(Dispatcher d) {
+        try {
+            Asyncore.read(d);
+        } catch (Throwable t) {
+            contain(d, t);
+        }
+    }
+
+    @Override
+    public void write(Dispatcher d) {
+        try {
+            Asyncore.write(d);
+        } catch (Throwable t) {
+            contain(d, t);
+        }
+    }
+
+    @Override
+    public void readwrite(Dispatcher d, int flags) {
+        try {
+            Asyncore.readwrite(d, flags);
+        } catch (Throwable t) {
+            contain(d, t);
+        }
+    }
+
+    @Override
+    public void connectOnly(Dispatcher d) {
+        try {
+            Asyncore.finishConnectOnly(d);
+        } catch (Throwable t) {
+            contain(d, t);
+        }
+    }
+
+    @Override
+    public void flush(Dispatcher d) {
+        try {
+            Asyncore.flushTransport(d);
+        } catch (Throwable t) {
+            contain(d, t);
+        }
+    }
+
+    @Override
+    public void interestFailed(Dispatcher d, Throwable t) {
+        if (Asyncore.isReraised(t)) {
+            contain(d, t);
+        }
+        try {
+            d.handleErrorRecorded(t);
+        } catch (Throwable failed) {
+            contain(d, failed);
+        }
+        if (isMember(d)) {
+            d.setCloseCause(t);
+            // handleError did not close it: a channel whose interest cannot be read cannot be served.
+            closeQuietly(d);
+        }
+    }
+
+    /**
+     * Closes the members that had no read or write event for longer than their idle timeout, telling their close listener
+     * why.
+     *
+     * @param now the time of this sweep ({@link System#nanoTime()})
+     */
+    void closeIdle(long now) {
+        Selection selection = map.engine().selection();
+        Registration[] snapshot = selection.snapshot();
+        int n = selection.snapshotSize();
+        for (int i = 0; i < n; i++) {
+            Registration r = snapshot[i];
+            long timeout = r.dispatcher.idleTimeoutNanos();
+            if (timeout > 0 && r.isMember() && now - r.lastActivity > timeout) {
+                r.dispatcher.setCloseCause(new TimeoutException("no traffic for " + Duration.ofNanos(timeout)));
+                closeQuietly(r.dispatcher);
+            }
+        }
+    }
+
+    /** Closes a dispatcher and makes sure it left the map, even if its {@code close()} failed. */
+    void closeQuietly(Dispatcher d) {
+        try {
+            d.close();
+        } catch (RuntimeException e) {
+            map.logSink().log(d, "error", "close failed: " + e);
+        } finally {
+            Integer fileno = d.fileno();
+            if (fileno != null && map.get(fileno) == d) {
+                map.remove(fileno);
+            }
+        }
+    }
+
+    private boolean isMember(Dispatcher d) {
+        Registration r = d.registration();
+        return r != null && r.map == map;
+    }
+
+    private void contain(Dispatcher d, Throwable t) {
+        if (Asyncore.isReraised(t)) {
+            if (t instanceof ExitNow exit) {
+                throw exit;
+            }
+            throw (VirtualMachineError) t;
+        }
+        map.logSink()
+                .log(d, "error", "handleError of " + d.getClass().getName() + " failed, closing its channel: " + t);
+        d.setCloseCause(t);
+        closeQuietly(d);
+    }
+}
