@@ -197,8 +197,9 @@ public final class ExhaustedServerProcess implements AutoCloseable {
     }
 
     /**
-     * Checks the log over all bursts: one warning and one recovery line per episode, and no channel closed by an uncaught
-     * exception. Prints those lines.
+     * Checks the log over all bursts: one warning and one recovery line per episode (each burst makes one, or two when
+     * the listener recovers for a moment and hits the limit again), never one per failed accept, and no channel closed by
+     * an uncaught exception. Prints those lines.
      *
      * @param bursts the number of bursts run
      * @throws IOException if the output cannot be read
@@ -218,8 +219,11 @@ public final class ExhaustedServerProcess implements AutoCloseable {
                 .forEach((l) -> System.out.println("child: " + l));
         assertThat(after.acceptErrors()).isGreaterThanOrEqualTo(bursts * 6L);
         assertThat(after.backingOff()).isFalse();
-        assertThat(episodes).isEqualTo(bursts);
-        assertThat(recoveries).isEqualTo(bursts);
+        // One warning and one recovery line per episode, never one per failed accept. A burst is usually one episode;
+        // a listener that recovers for a moment and hits the limit again starts a second one.
+        assertThat(episodes).isBetween((long) bursts, 2L * bursts);
+        assertThat(recoveries).isEqualTo(episodes);
+        assertThat(after.acceptErrors()).isGreaterThanOrEqualTo(3 * episodes);
         assertThat(lines).noneMatch((l) -> l.contains("uncaptured java exception"));
     }
 
