@@ -1,6 +1,8 @@
 package dev.asyncore;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One loop running on its own named thread over a {@link DispatcherMap}: the managed form of {@link Asyncore#loop()}.
@@ -73,6 +74,16 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         TERMINATED
     }
 
+    private static final VarHandle PASSES;
+
+    static {
+        try {
+            PASSES = MethodHandles.lookup().findVarHandle(AsyncLoop.class, "passes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static final long BACKOFF_MILLIS = 100;
     static final int MAX_TASKS_PER_PASS = 4096;
     static final long TASK_BUDGET_NANOS = 10_000_000;
@@ -96,7 +107,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final LoopGuard guard;
     private volatile State state = State.NEW;
     private volatile Thread thread;
-    private final AtomicLong passes = new AtomicLong();
+    /** Written by the loop thread alone (release stores), read anywhere through {@link #passes()} (acquire). */
+    private long passes;
+
     private volatile Throwable failure;
     private volatile boolean drained;
     private volatile long shutdownDeadline;
@@ -340,7 +353,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      * @return the count
      */
     public long passes() {
-        return passes.get();
+        return (long) PASSES.getAcquire(this);
     }
 
     /**
@@ -431,7 +444,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
                 log(null, "warning", "asyncore loop " + threadName + " pass failed, retrying: " + e);
                 backOff();
             }
-            passes.lazySet(passes.getPlain() + 1);
+            PASSES.setRelease(this, passes + 1);
         }
     }
 

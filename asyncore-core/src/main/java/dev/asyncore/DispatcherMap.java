@@ -1,12 +1,13 @@
 package dev.asyncore;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.Selector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The channel map: file number to {@link Dispatcher}, in insertion order (Python's {@code socket_map}).
@@ -25,6 +26,17 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 public final class DispatcherMap implements AutoCloseable {
 
+    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle TOTAL;
+
+    static {
+        try {
+            TOTAL = MethodHandles.lookup().findVarHandle(DispatcherMap.class, "total", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     static final int OTHER = 0;
     static final int LISTENING = 1;
     static final int CONNECTED = 2;
@@ -32,8 +44,10 @@ public final class DispatcherMap implements AutoCloseable {
 
     private final Map<Integer, Registration> entries = new LinkedHashMap<>();
     private final Set<Integer> keys = ConcurrentHashMap.newKeySet();
-    private final AtomicIntegerArray counts = new AtomicIntegerArray(4);
-    private volatile int total;
+    /** Counts by state and in all: written by the loop thread alone (release stores), read anywhere (acquire loads). */
+    private final int[] counts = new int[4];
+
+    private int total;
     private volatile LogSink logSink = LogSink.STANDARD_STREAMS;
     private volatile AsyncLoop owner;
     private final Engine engine = new Engine(this);
@@ -83,7 +97,7 @@ public final class DispatcherMap implements AutoCloseable {
         if (previous == null) {
             entries.put(fileno, engine.selection().join(dispatcher));
             stateChanged(-1, dispatcher.stateKind());
-            total = entries.size();
+            setTotal(entries.size());
         }
     }
 
@@ -105,7 +119,7 @@ public final class DispatcherMap implements AutoCloseable {
         }
         stateChanged(removed.dispatcher.stateKind(), -1);
         engine.selection().leave(removed);
-        total = entries.size();
+        setTotal(entries.size());
         return removed.dispatcher;
     }
 
@@ -124,7 +138,7 @@ public final class DispatcherMap implements AutoCloseable {
      * @return the number of entries
      */
     public int size() {
-        return total;
+        return (int) TOTAL.getAcquire(this);
     }
 
     /**
@@ -160,9 +174,9 @@ public final class DispatcherMap implements AutoCloseable {
         entries.clear();
         keys.clear();
         for (int i = 0; i < 4; i++) {
-            counts.set(i, 0);
+            COUNTS.setRelease(counts, i, 0);
         }
-        total = 0;
+        setTotal(0);
     }
 
     /**
@@ -171,7 +185,7 @@ public final class DispatcherMap implements AutoCloseable {
      * @return the number of entries
      */
     public int total() {
-        return total;
+        return (int) TOTAL.getAcquire(this);
     }
 
     /**
@@ -180,7 +194,7 @@ public final class DispatcherMap implements AutoCloseable {
      * @return the count
      */
     public int listening() {
-        return counts.get(LISTENING);
+        return (int) COUNTS.getAcquire(counts, LISTENING);
     }
 
     /**
@@ -189,7 +203,7 @@ public final class DispatcherMap implements AutoCloseable {
      * @return the count
      */
     public int connected() {
-        return counts.get(CONNECTED);
+        return (int) COUNTS.getAcquire(counts, CONNECTED);
     }
 
     /**
@@ -198,7 +212,7 @@ public final class DispatcherMap implements AutoCloseable {
      * @return the count
      */
     public int connecting() {
-        return counts.get(CONNECTING);
+        return (int) COUNTS.getAcquire(counts, CONNECTING);
     }
 
     /**
@@ -246,7 +260,7 @@ public final class DispatcherMap implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DispatcherMap[total=" + total + ", listening=" + listening() + ", connected=" + connected()
+        return "DispatcherMap[total=" + total() + ", listening=" + listening() + ", connected=" + connected()
                 + ", connecting=" + connecting() + "]";
     }
 
@@ -293,11 +307,15 @@ public final class DispatcherMap implements AutoCloseable {
 
     void stateChanged(int from, int to) {
         if (from >= 0) {
-            counts.decrementAndGet(from);
+            COUNTS.setRelease(counts, from, counts[from] - 1);
         }
         if (to >= 0) {
-            counts.incrementAndGet(to);
+            COUNTS.setRelease(counts, to, counts[to] + 1);
         }
+    }
+
+    private void setTotal(int n) {
+        TOTAL.setRelease(this, n);
     }
 
     private boolean handOff(Runnable action) {

@@ -2,6 +2,8 @@ package dev.asyncore.chat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.util.ArrayDeque;
@@ -54,6 +56,16 @@ public abstract class AsyncChat extends Dispatcher {
     public static final Watermarks DEFAULT_WATERMARKS = Watermarks.of(64 * 1024, 256 * 1024);
 
     private static final Object CLOSE_MARKER = new Object();
+    private static final VarHandle QUEUED_BYTES;
+
+    static {
+        try {
+            QUEUED_BYTES = MethodHandles.lookup().findVarHandle(AsyncChat.class, "queuedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static final byte[] EMPTY = new byte[0];
     private static final ThreadLocal<ReadBuffer> READ_BUFFERS = ThreadLocal.withInitial(ReadBuffer::new);
 
@@ -62,7 +74,9 @@ public abstract class AsyncChat extends Dispatcher {
     private int acInBufferSize = DEFAULT_BUFFER_SIZE;
     private int acOutBufferSize = DEFAULT_BUFFER_SIZE;
     private Watermarks watermarks = DEFAULT_WATERMARKS;
-    private volatile long queuedBytes;
+    /** Written by the loop thread alone (release stores), read anywhere through {@link #queuedBytes()} (acquire). */
+    private long queuedBytes;
+
     private boolean readPaused;
     private boolean shuttingDown;
     private ByteArrayOutputStream incoming;
@@ -332,7 +346,7 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     private void addQueued(long delta) {
-        queuedBytes += delta;
+        QUEUED_BYTES.setRelease(this, queuedBytes + delta);
         updateReadPause();
     }
 
@@ -425,7 +439,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return the queued byte count
      */
     public long queuedBytes() {
-        return queuedBytes;
+        return (long) QUEUED_BYTES.getAcquire(this);
     }
 
     /**

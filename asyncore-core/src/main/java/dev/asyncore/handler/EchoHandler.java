@@ -1,6 +1,8 @@
 package dev.asyncore.handler;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
@@ -26,10 +28,22 @@ public class EchoHandler extends Dispatcher {
     /** Default watermarks of queued bytes: pause reading at 64 KiB, resume at 16 KiB. */
     public static final Watermarks DEFAULT_WATERMARKS = Watermarks.of(16 * 1024, 64 * 1024);
 
+    private static final VarHandle QUEUED;
+
+    static {
+        try {
+            QUEUED = MethodHandles.lookup().findVarHandle(EchoHandler.class, "queued", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final int highWatermark;
     private final int lowWatermark;
     private ByteBuffer pending;
-    private volatile int queued;
+    /** Bytes read and not yet echoed: written by the loop thread alone (release stores), read anywhere (acquire). */
+    private int queued;
+
     private boolean paused;
     private boolean draining;
     private boolean peerDone;
@@ -97,7 +111,7 @@ public class EchoHandler extends Dispatcher {
         } finally {
             pending.compact();
         }
-        queued = pending.position();
+        setQueued(pending.position());
         if (paused && queued <= lowWatermark) {
             paused = false;
         }
@@ -132,7 +146,7 @@ public class EchoHandler extends Dispatcher {
      * @return the count, never above the high watermark
      */
     public int queuedBytes() {
-        return queued;
+        return (int) QUEUED.getAcquire(this);
     }
 
     private void finish() {
@@ -153,9 +167,13 @@ public class EchoHandler extends Dispatcher {
             pending = ByteBuffer.allocate(highWatermark);
         }
         pending.put(data);
-        queued = pending.position();
+        setQueued(pending.position());
         if (queued >= highWatermark) {
             paused = true;
         }
+    }
+
+    private void setQueued(int n) {
+        QUEUED.setRelease(this, n);
     }
 }
