@@ -74,6 +74,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         TERMINATED
     }
 
+    /** The longest wait of one pass, and the sweep interval, unless set otherwise: 1 second. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
     private static final VarHandle PASSES;
 
     static {
@@ -574,7 +577,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     public static final class Builder {
         private final DispatcherMap map;
         private String threadName = "asyncore-loop";
-        private Duration timeout = Duration.ofSeconds(1);
+        private Duration timeout = DEFAULT_TIMEOUT;
         private boolean usePoll;
         private boolean daemon;
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.asyncore.AsyncLoop;
 import dev.asyncore.Watermarks;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
@@ -56,7 +57,7 @@ public class AsyncoreProperties {
     public static class Loop {
 
         /** Longest time one select or poll pass waits for readiness. */
-        private Duration timeout = Duration.ofSeconds(1);
+        private Duration timeout = AsyncLoop.DEFAULT_TIMEOUT;
 
         /** Whether to dispatch as asyncore's poll() does (readable/writable re-asked each pass) instead of select(). */
         private boolean usePoll;

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.asyncore.AsyncLoop;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,7 @@ class ConfigurationMetadataTests {
                         DataSize.ofBytes(EchoHandler.DEFAULT_WATERMARKS.low()).toKilobytes() + "KB");
         assertThat(defaultOf(metadata, "asyncore.servers.*.proxy-protocol-timeout"))
                 .isEqualTo(ServerDispatcher.DEFAULT_PROXY_PROTOCOL_TIMEOUT.toSeconds() + "s");
+        assertThat(defaultOf(metadata, "asyncore.loop.timeout")).isEqualTo(AsyncLoop.DEFAULT_TIMEOUT.toSeconds() + "s");
         assertThat(defaultOf(metadata, "asyncore.servers.*.backlog"))
                 .isEqualTo(String.valueOf(ServerDispatcher.DEFAULT_BACKLOG));
     }
