@@ -1,10 +1,8 @@
 package dev.asyncore;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
-import java.nio.channels.NetworkChannel;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
@@ -63,14 +61,6 @@ final class ChannelTransport implements Transport {
             return out.write(src);
         }
         throw new NonWritableChannelException();
-    }
-
-    @Override
-    public void bind(SocketAddress address) throws IOException {
-        if (!(channel instanceof NetworkChannel network)) {
-            throw new IllegalStateException("no socket: call createSocket() first");
-        }
-        network.bind(address);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.asyncore;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonReadableChannelException;
@@ -76,20 +75,6 @@ final class ListeningTransport implements Transport {
             return null;
         }
         return new Accepted(conn, peer);
-    }
-
-    @Override
-    public void bind(SocketAddress address) throws IOException {
-        channel.bind(address);
-    }
-
-    @Override
-    public void setReuseAddr() {
-        try {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Python swallows OSError here; UNIX-domain channels have no SO_REUSEADDR
-        }
     }
 
     @Override

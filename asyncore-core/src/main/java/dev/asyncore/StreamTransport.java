@@ -91,20 +91,6 @@ final class StreamTransport implements Transport {
         return channel.finishConnect();
     }
 
-    @Override
-    public void bind(SocketAddress address) throws IOException {
-        channel.bind(address);
-    }
-
-    @Override
-    public void setReuseAddr() {
-        try {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Python swallows OSError here; UNIX-domain channels have no SO_REUSEADDR
-        }
-    }
-
     /**
      * Closes this socket and binds a {@link ServerSocketChannel} of the same family to its local address. A stale UNIX
      * socket file at that path is removed first, since Java cannot bind over it.

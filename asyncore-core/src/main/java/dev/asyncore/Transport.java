@@ -3,8 +3,10 @@ package dev.asyncore;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -197,11 +199,22 @@ interface Transport {
      * @throws IOException if binding fails
      */
     default void bind(SocketAddress address) throws IOException {
-        throw new IllegalStateException("no socket: call createSocket() first");
+        if (!(channel() instanceof NetworkChannel network)) {
+            throw new IllegalStateException("no socket: call createSocket() first");
+        }
+        network.bind(address);
     }
 
     /** Sets {@code SO_REUSEADDR} where the channel supports it; ignores it elsewhere, as Python does. */
-    default void setReuseAddr() {}
+    default void setReuseAddr() {
+        if (channel() instanceof NetworkChannel network) {
+            try {
+                network.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // Python swallows OSError here; UNIX-domain channels have no SO_REUSEADDR
+            }
+        }
+    }
 
     /**
      * Starts listening: the transport that now serves the dispatcher, this one if it listens already.
