@@ -270,15 +270,34 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             throw new IllegalStateException(
                     "shutdownGracefully would wait for its own thread: call it from another thread");
         }
+        if (!requestShutdown(timeout)) {
+            return drained;
+        }
+        awaitTermination(timeout.plusSeconds(10));
+        return drained;
+    }
+
+    /**
+     * Begins the graceful shutdown of a running loop without waiting for it, so that a group drains its loops together.
+     * Any thread but the loop's own.
+     *
+     * @param timeout how long open channels may take to finish
+     * @return false if the loop had already ended
+     */
+    boolean requestShutdown(Duration timeout) {
         if (state == State.RUNNING) {
             shutdownDeadline = System.nanoTime() + timeout.toNanos();
             try {
                 execute(this::beginShutdown);
             } catch (java.util.concurrent.RejectedExecutionException alreadyEnded) {
-                return drained;
+                return false;
             }
         }
-        awaitTermination(timeout.plusSeconds(10));
+        return true;
+    }
+
+    /** Whether the last shutdown found every channel closed in time. Any thread, once terminated. */
+    boolean drained() {
         return drained;
     }
 

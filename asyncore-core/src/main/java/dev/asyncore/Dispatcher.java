@@ -453,6 +453,39 @@ public class Dispatcher extends AbstractDispatcher {
      */
     protected void handleShutdown() {}
 
+    /**
+     * The loop that runs this dispatcher: the {@link AsyncLoop} that owns its map. Any thread.
+     *
+     * <p>Differs from Python: asyncore has one loop per map and no handle on it.
+     *
+     * @return the loop, or null when no {@code AsyncLoop} runs the map (it is not started yet, or
+     *     {@link Asyncore#loop()} drives it)
+     */
+    public AsyncLoop loop() {
+        return map().owner();
+    }
+
+    /**
+     * Runs a task on this dispatcher's loop thread: at once when called on that thread, else handed to its loop, which runs
+     * it before its next select. The way to touch a dispatcher that lives on another loop (for example {@code
+     * member.execute(() -> member.push(line))} from a handler of a different loop). With no {@code AsyncLoop} running the
+     * map, the task runs at once: the caller is then the map's thread. Any thread.
+     *
+     * <p>Differs from Python: asyncore has a single thread, so nothing needs handing over.
+     *
+     * @param task the task; it should check that the channel is still open ({@code fileno() != null}), as it may have
+     *     closed meanwhile
+     * @throws java.util.concurrent.RejectedExecutionException if the loop has terminated
+     */
+    public void execute(Runnable task) {
+        AsyncLoop loop = loop();
+        if (loop == null || loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------------
     // package-private machinery for the loop
 

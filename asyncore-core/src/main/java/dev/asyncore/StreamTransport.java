@@ -92,17 +92,22 @@ final class StreamTransport implements Transport {
     }
 
     /**
-     * Closes this socket and binds a {@link ServerSocketChannel} of the same family to its local address. A stale UNIX
+     * Closes this socket and binds a {@link ServerSocketChannel} of the same family to its local address, with its
+     * {@code SO_REUSEPORT} setting. A stale UNIX
      * socket file at that path is removed first, since Java cannot bind over it.
      */
     @Override
     public Transport listen(int backlog, ProtocolFamily family, boolean reuseAddr) throws IOException {
         SocketAddress local = channel.getLocalAddress();
         ProtocolFamily fam = family != null ? family : familyOf(local);
+        boolean reusePort = reusePort(channel);
         channel.close();
         ServerSocketChannel server = ServerSocketChannel.open(fam);
         try {
             server.configureBlocking(false);
+            if (reusePort) {
+                server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             if (fam != StandardProtocolFamily.UNIX) {
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddr);
             } else if (local instanceof UnixDomainSocketAddress unix
@@ -115,6 +120,12 @@ final class StreamTransport implements Transport {
             throw e;
         }
         return new ListeningTransport(server);
+    }
+
+    /** Whether {@code SO_REUSEPORT} was set on the socket, so that the listening socket that replaces it keeps it. */
+    private static boolean reusePort(SocketChannel channel) throws IOException {
+        return channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)
+                && channel.getOption(StandardSocketOptions.SO_REUSEPORT);
     }
 
     @Override

@@ -88,6 +88,7 @@ public class ServerDispatcher extends Dispatcher {
     private long resumeAt;
     private long episodeStart;
     private long episodeFailures;
+    private boolean reusePort;
 
     /**
      * Creates a server with no socket yet: call {@link #open(SocketAddress, int)}, or {@code createSocket}, {@code bind}
@@ -133,6 +134,9 @@ public class ServerDispatcher extends Dispatcher {
         createListeningSocket(address);
         if (reuseAddress && !(address instanceof UnixDomainSocketAddress)) {
             setReuseAddr();
+        }
+        if (reusePort) {
+            ((NetworkChannel) socket()).setOption(StandardSocketOptions.SO_REUSEPORT, true);
         }
         try {
             bind(address);
@@ -302,7 +306,7 @@ public class ServerDispatcher extends Dispatcher {
             sock.close();
             return;
         }
-        if (maxConnections > 0 && stats.connections() >= maxConnections) {
+        if (atConnectionLimit()) {
             stats.connectionRejected();
             reset(sock);
             return;
@@ -331,6 +335,46 @@ public class ServerDispatcher extends Dispatcher {
         }
         if (!connectionListeners.isEmpty()) {
             tellOpened(handler);
+        }
+    }
+
+    /**
+     * Whether a new connection would pass the connection limit: by default this server's open connections against
+     * {@link #maxConnections()}. A server spread over several loops counts them all. Loop thread.
+     *
+     * @return true to refuse the connection
+     */
+    protected boolean atConnectionLimit() {
+        return maxConnections > 0 && stats.connections() >= maxConnections;
+    }
+
+    /**
+     * Sets {@code SO_REUSEPORT} on the listening socket made by {@link #open(SocketAddress, int, boolean)}, so that
+     * several listeners (one per loop) share the address and the kernel balances connections over them. Call before
+     * {@code open}; see {@link #supportsReusePort(SocketAddress)}. Loop thread, or before the loop runs.
+     *
+     * <p>Differs from Python: {@code socket.create_server(reuse_port=True)} is the counterpart; asyncore has none.
+     *
+     * @param reusePort whether to set the option
+     */
+    public void setReusePort(boolean reusePort) {
+        this.reusePort = reusePort;
+    }
+
+    /**
+     * Whether a TCP listening socket for this address can take {@code SO_REUSEPORT} on this platform. Any thread.
+     *
+     * @param address the address to listen on
+     * @return false for UNIX-domain addresses and where the JDK does not support the option
+     */
+    public static boolean supportsReusePort(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress)) {
+            return false;
+        }
+        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
+            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 
