@@ -3,10 +3,13 @@ package dev.asyncore.boot.actuate;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
@@ -16,8 +19,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * The read-only {@code asyncore} Actuator endpoint: the loop's state, the channel counts by state, and each server's address and
- * connection counts. Shows counts and server state only, never peer addresses or payloads.
+ * The read-only {@code asyncore} Actuator endpoint: the loop's state, the channel counts by state (totals over the loops), each
+ * loop's thread, passes and channel counts, and each server's address and connection counts (totals over the loops).
+ * Shows counts and server state only, never peer addresses or payloads.
  *
  * <p>Not exposed over HTTP unless the user includes it ({@code management.endpoints.web.exposure.include=health,asyncore}).
  * Operations may be called from any thread: they read counters the core keeps for cross-thread reading and never stop or slow
@@ -30,6 +34,8 @@ public class AsyncoreEndpoint {
 
     private final AsyncoreServers servers;
 
+    private final AsyncLoopGroup group;
+
     /**
      * Creates the endpoint.
      *
@@ -37,8 +43,20 @@ public class AsyncoreEndpoint {
      * @param servers the named servers, or null when none are managed
      */
     public AsyncoreEndpoint(AsyncLoop loop, AsyncoreServers servers) {
+        this(loop, servers, null);
+    }
+
+    /**
+     * Creates the endpoint of several loops.
+     *
+     * @param loop the managed loop (the group's first)
+     * @param servers the named servers, or null when none are managed
+     * @param group the managed loops, or null for {@code loop} alone
+     */
+    public AsyncoreEndpoint(AsyncLoop loop, AsyncoreServers servers, AsyncLoopGroup group) {
         this.loop = loop;
         this.servers = servers;
+        this.group = group != null ? group : new AsyncLoopGroup(List.of(loop));
     }
 
     /**
@@ -48,19 +66,33 @@ public class AsyncoreEndpoint {
      */
     @ReadOperation
     public AsyncoreDescriptor asyncore() {
-        DispatcherMap map = this.loop.map();
-        LoopDescriptor loopDescriptor = new LoopDescriptor(
-                this.loop.threadName(),
-                this.loop.isRunning(),
-                this.loop.usePoll() ? "poll" : "select",
-                this.loop.passes());
-        ChannelsDescriptor channels =
-                new ChannelsDescriptor(map.total(), map.listening(), map.connected(), map.connecting());
+        LoopDescriptor loopDescriptor = describe(this.loop);
+        List<LoopChannelsDescriptor> loops = new ArrayList<>(this.group.size());
+        int total = 0;
+        int listening = 0;
+        int connected = 0;
+        int connecting = 0;
+        for (AsyncLoop each : this.group) {
+            DispatcherMap map = each.map();
+            ChannelsDescriptor counts =
+                    new ChannelsDescriptor(map.total(), map.listening(), map.connected(), map.connecting());
+            loops.add(new LoopChannelsDescriptor(describe(each), counts));
+            total += counts.total();
+            listening += counts.listening();
+            connected += counts.connected();
+            connecting += counts.connecting();
+        }
+        ChannelsDescriptor channels = new ChannelsDescriptor(total, listening, connected, connecting);
         Map<String, ServerDescriptor> described = new LinkedHashMap<>();
         if (this.servers != null) {
             this.servers.all().forEach((name, server) -> described.put(name, describe(server)));
         }
-        return new AsyncoreDescriptor(loopDescriptor, channels, described);
+        return new AsyncoreDescriptor(loopDescriptor, channels, described, loops);
+    }
+
+    private static LoopDescriptor describe(AsyncLoop loop) {
+        return new LoopDescriptor(
+                loop.threadName(), loop.isRunning(), loop.usePoll() ? "poll" : "select", loop.passes());
     }
 
     /**
@@ -105,13 +137,25 @@ public class AsyncoreEndpoint {
     /**
      * The endpoint's whole answer.
      *
-     * @param loop the loop's state
-     * @param channels channel counts of the managed map
+     * @param loop the first loop's state
+     * @param channels channel counts, totals over the loops
      * @param servers each server by name
+     * @param loops each loop with its own channel counts, in index order ({@code asyncore.loop.threads} of them)
      */
     public record AsyncoreDescriptor(
-            LoopDescriptor loop, ChannelsDescriptor channels, Map<String, ServerDescriptor> servers)
+            LoopDescriptor loop,
+            ChannelsDescriptor channels,
+            Map<String, ServerDescriptor> servers,
+            List<LoopChannelsDescriptor> loops)
             implements OperationResponseBody {}
+
+    /**
+     * One loop of the group and the channels it runs.
+     *
+     * @param loop the loop's thread, state and passes
+     * @param channels the counts of its own map
+     */
+    public record LoopChannelsDescriptor(LoopDescriptor loop, ChannelsDescriptor channels) {}
 
     /**
      * The loop's state.

@@ -1,8 +1,10 @@
 package dev.asyncore.boot.actuate;
 
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
@@ -18,7 +20,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code asyncore.connections.rejected} and {@code asyncore.accept.errors} (counters; tag {@code server}),
  * {@code asyncore.connections.refused} (counter; tags {@code server} and {@code reason}: {@code proxy-header},
  * {@code proxy-header-timeout} or {@code denied}), {@code asyncore.bytes.received} and {@code asyncore.bytes.sent}
- * (counters in bytes; tag {@code server}) and {@code asyncore.loop.passes} (counter).
+ * (counters in bytes; tag {@code server}), {@code asyncore.loop.passes} (counter; tag {@code loop}, the loop thread's name)
+ * and {@code asyncore.loop.channels} (gauge of the channels each loop runs; tag {@code loop}). The {@code loop} tag has one
+ * value per loop thread ({@code asyncore.loop.threads}), so it stays bounded; server figures are totals over the loops.
  *
  * <p>Channels that belong to no named server (client dispatchers, hand-written servers) are counted under
  * {@code server=none}. {@link #bindTo} runs on the thread that creates the registry; the meters are read on any thread from
@@ -33,6 +37,8 @@ public class AsyncoreMetrics implements MeterBinder {
 
     private final AsyncoreServers servers;
 
+    private final AsyncLoopGroup group;
+
     /**
      * Creates the binder.
      *
@@ -40,8 +46,20 @@ public class AsyncoreMetrics implements MeterBinder {
      * @param servers the named servers, or null when none are managed
      */
     public AsyncoreMetrics(AsyncLoop loop, AsyncoreServers servers) {
+        this(loop, servers, null);
+    }
+
+    /**
+     * Creates the binder of several loops.
+     *
+     * @param loop the managed loop (the group's first)
+     * @param servers the named servers, or null when none are managed
+     * @param group the managed loops, or null for {@code loop} alone
+     */
+    public AsyncoreMetrics(AsyncLoop loop, AsyncoreServers servers, AsyncLoopGroup group) {
         this.loop = loop;
         this.servers = servers;
+        this.group = group != null ? group : new AsyncLoopGroup(List.of(loop));
     }
 
     @Override
@@ -49,14 +67,37 @@ public class AsyncoreMetrics implements MeterBinder {
         if (this.servers != null) {
             this.servers.all().values().forEach((server) -> bindServer(registry, server));
         }
-        DispatcherMap map = this.loop.map();
-        channels(registry, NO_SERVER, "listening", this, (m) -> Math.max(0, map.listening() - m.serverListening()));
-        channels(registry, NO_SERVER, "connected", this, (m) -> Math.max(0, map.connected() - m.serverConnections()));
-        channels(registry, NO_SERVER, "connecting", map, DispatcherMap::connecting);
-        FunctionCounter.builder("asyncore.loop.passes", this.loop, AsyncLoop::passes)
-                .description("Select or poll passes of the asyncore loop")
-                .tag("loop", this.loop.threadName())
-                .register(registry);
+        channels(
+                registry,
+                NO_SERVER,
+                "listening",
+                this,
+                (m) -> Math.max(0, m.sum(DispatcherMap::listening) - m.serverListening()));
+        channels(
+                registry,
+                NO_SERVER,
+                "connected",
+                this,
+                (m) -> Math.max(0, m.sum(DispatcherMap::connected) - m.serverConnections()));
+        channels(registry, NO_SERVER, "connecting", this, (m) -> m.sum(DispatcherMap::connecting));
+        for (AsyncLoop each : this.group) {
+            FunctionCounter.builder("asyncore.loop.passes", each, AsyncLoop::passes)
+                    .description("Select or poll passes of the asyncore loop")
+                    .tag("loop", each.threadName())
+                    .register(registry);
+            Gauge.builder("asyncore.loop.channels", each.map(), DispatcherMap::total)
+                    .description("Channels the asyncore loop runs")
+                    .tag("loop", each.threadName())
+                    .register(registry);
+        }
+    }
+
+    private int sum(java.util.function.ToIntFunction<DispatcherMap> count) {
+        int total = 0;
+        for (AsyncLoop each : this.group) {
+            total += count.applyAsInt(each.map());
+        }
+        return total;
     }
 
     private static void bindServer(MeterRegistry registry, AsyncoreServer server) {
@@ -148,7 +189,7 @@ public class AsyncoreMetrics implements MeterBinder {
         int listening = 0;
         if (this.servers != null) {
             for (AsyncoreServer server : this.servers.all().values()) {
-                listening += server.isListening() ? 1 : 0;
+                listening += server.listeningSockets();
             }
         }
         return listening;

@@ -1,8 +1,10 @@
 package dev.asyncore.boot.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.LogSink;
 import dev.asyncore.boot.context.ApplicationLogSink;
@@ -23,7 +25,8 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the managed asyncore loop: a {@link DispatcherMap} and an {@link AsyncLoop} on a named, non-daemon thread,
+ * Auto-configuration of the managed asyncore loop: a {@link DispatcherMap} and an {@link AsyncLoop} on a named, non-daemon thread
+ * (the first of an {@link AsyncLoopGroup} of {@code asyncore.loop.threads} loops, each with a map of its own),
  * the servers declared under {@code asyncore.servers.<name>.*}, the lifecycle that binds them and drains them on shutdown, and
  * the registration of {@code @Component} dispatchers on the managed loop.
  *
@@ -45,7 +48,8 @@ import org.springframework.context.annotation.Bean;
  * Any other name fails startup with a failure analysis that lists the handlers that exist.
  *
  * <p><b>Dispatcher beans.</b> Singleton {@code Dispatcher} beans (a client that connects at startup, a hand-written listening
- * server) run on the managed loop: declare a {@code DispatcherMap} constructor parameter and pass it to {@code super(map)}, or
+ * server) run on the managed loop (the first loop when there are several): declare a {@code DispatcherMap} constructor
+ * parameter and pass it to {@code super(map)}, or
  * build them with asyncore's default map and they are moved to the managed map after initialization. Override
  * {@code handleShutdown()} to close them when graceful shutdown begins, or they are closed at {@code asyncore.shutdown.timeout}.
  */
@@ -68,12 +72,32 @@ public final class AsyncoreAutoConfiguration {
     AsyncLoop asyncoreLoop(DispatcherMap map, AsyncoreProperties properties) {
         AsyncoreProperties.Loop loop = properties.getLoop();
         AsyncorePropertiesValidator.validateLoop(properties);
+        int threads = AsyncorePropertiesValidator.loopThreads(properties);
         return AsyncLoop.builder(map)
-                .threadName(loop.getThreadName())
+                .threadName(AsyncLoopGroup.threadName(loop.getThreadName(), 0, threads))
                 .timeout(loop.getTimeout())
                 .usePoll(loop.isUsePoll())
                 .daemon(false)
                 .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AsyncLoopGroup asyncoreLoopGroup(AsyncLoop first, AsyncoreProperties properties) {
+        int threads = AsyncorePropertiesValidator.loopThreads(properties);
+        List<AsyncLoop> loops = new ArrayList<>(threads);
+        loops.add(first);
+        for (int i = 1; i < threads; i++) {
+            DispatcherMap map = new DispatcherMap();
+            map.setLogSink(first.map().logSink());
+            loops.add(AsyncLoop.builder(map)
+                    .threadName(AsyncLoopGroup.threadName(properties.getLoop().getThreadName(), i, threads))
+                    .timeout(first.timeout())
+                    .usePoll(first.usePoll())
+                    .daemon(false)
+                    .build());
+        }
+        return new AsyncLoopGroup(loops);
     }
 
     @Bean
@@ -92,16 +116,16 @@ public final class AsyncoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    AsyncoreLifecycle asyncoreLifecycle(AsyncLoop loop, AsyncoreServers servers, ApplicationContext context) {
-        return new AsyncoreLifecycle(loop, servers, context);
+    AsyncoreLifecycle asyncoreLifecycle(AsyncLoopGroup group, AsyncoreServers servers, ApplicationContext context) {
+        return new AsyncoreLifecycle(group, servers, context);
     }
 
     @Bean
     @ConditionalOnMissingBean
     AsyncoreGracefulShutdownLifecycle asyncoreGracefulShutdownLifecycle(
-            AsyncLoop loop, AsyncoreProperties properties, ApplicationContext context) {
+            AsyncLoopGroup group, AsyncoreProperties properties, ApplicationContext context) {
         return new AsyncoreGracefulShutdownLifecycle(
-                loop, properties.getShutdown().getTimeout(), context);
+                group, properties.getShutdown().getTimeout(), context);
     }
 
     @Bean

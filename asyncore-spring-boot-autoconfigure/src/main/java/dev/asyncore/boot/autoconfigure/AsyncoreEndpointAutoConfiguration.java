@@ -1,6 +1,7 @@
 package dev.asyncore.boot.autoconfigure;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.boot.actuate.AsyncoreEndpoint;
 import dev.asyncore.boot.server.AsyncoreServers;
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,7 +25,8 @@ public final class AsyncoreEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    AsyncoreEndpoint asyncoreEndpoint(AsyncLoop loop, ObjectProvider<AsyncoreServers> servers) {
-        return new AsyncoreEndpoint(loop, servers.getIfAvailable());
+    AsyncoreEndpoint asyncoreEndpoint(
+            AsyncLoop loop, ObjectProvider<AsyncoreServers> servers, ObjectProvider<AsyncLoopGroup> group) {
+        return new AsyncoreEndpoint(loop, servers.getIfAvailable(), group.getIfAvailable());
     }
 }

@@ -1,6 +1,7 @@
 package dev.asyncore.boot.autoconfigure;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.boot.actuate.AsyncoreMetrics;
 import dev.asyncore.boot.server.AsyncoreServers;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -22,7 +23,8 @@ public final class AsyncoreMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    AsyncoreMetrics asyncoreMetrics(AsyncLoop loop, ObjectProvider<AsyncoreServers> servers) {
-        return new AsyncoreMetrics(loop, servers.getIfAvailable());
+    AsyncoreMetrics asyncoreMetrics(
+            AsyncLoop loop, ObjectProvider<AsyncoreServers> servers, ObjectProvider<AsyncLoopGroup> group) {
+        return new AsyncoreMetrics(loop, servers.getIfAvailable(), group.getIfAvailable());
     }
 }

@@ -65,6 +65,12 @@ public class AsyncoreProperties {
         /** Name of the loop thread. */
         private String threadName = "asyncore-loop";
 
+        /**
+         * Number of loop threads: a number of 1 or more, or "auto" for one per available processor. With more than one,
+         * the threads are named thread-name-0, thread-name-1, ...
+         */
+        private String threads = "1";
+
         public Duration getTimeout() {
             return this.timeout;
         }
@@ -87,6 +93,14 @@ public class AsyncoreProperties {
 
         public void setThreadName(String threadName) {
             this.threadName = threadName;
+        }
+
+        public String getThreads() {
+            return this.threads;
+        }
+
+        public void setThreads(String threads) {
+            this.threads = threads;
         }
     }
 
@@ -167,6 +181,9 @@ public class AsyncoreProperties {
 
         /** Addresses or CIDR networks (IPv4 or IPv6) of the clients to refuse; deny wins over allow. */
         private List<String> deny = new ArrayList<>();
+
+        /** Whether to spread connections over every loop (asyncore.loop.threads); false keeps them on the first loop. */
+        private boolean spread = true;
 
         private final Echo echo = new Echo();
 
@@ -272,6 +289,14 @@ public class AsyncoreProperties {
 
         public void setIdleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
+        }
+
+        public boolean isSpread() {
+            return this.spread;
+        }
+
+        public void setSpread(boolean spread) {
+            this.spread = spread;
         }
 
         public boolean isConnectionEvents() {

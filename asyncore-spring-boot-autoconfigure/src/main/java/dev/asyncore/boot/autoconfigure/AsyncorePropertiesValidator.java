@@ -10,6 +10,9 @@ import org.springframework.util.unit.DataSize;
 /** Checks {@code asyncore.*} values that binding accepts but that cannot work; called on the context-refresh thread. */
 final class AsyncorePropertiesValidator {
 
+    /** The most loop threads {@code asyncore.loop.threads} accepts: each is a thread with a selector of its own. */
+    static final int MAX_THREADS = 1024;
+
     private AsyncorePropertiesValidator() {}
 
     static void validateLoop(AsyncoreProperties properties) {
@@ -38,6 +41,34 @@ final class AsyncorePropertiesValidator {
                     "the graceful shutdown timeout must be zero or positive",
                     "Set asyncore.shutdown.timeout to a duration such as 30s (0 closes every connection at once).");
         }
+    }
+
+    /**
+     * The number of loop threads {@code asyncore.loop.threads} asks for.
+     *
+     * @throws InvalidAsyncorePropertyException when it is neither {@code auto} nor a number from 1 to {@value #MAX_THREADS}
+     */
+    static int loopThreads(AsyncoreProperties properties) {
+        String threads = properties.getLoop().getThreads();
+        String value = threads == null ? "" : threads.trim();
+        if (value.equalsIgnoreCase("auto")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= MAX_THREADS) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new InvalidAsyncorePropertyException(
+                "asyncore.loop.threads",
+                threads,
+                "the number of loop threads is a number from 1 to " + MAX_THREADS + ", or auto",
+                "Set asyncore.loop.threads to auto (one loop per available processor, "
+                        + Runtime.getRuntime().availableProcessors() + " here) or to a number such as 2; "
+                        + "1 keeps a single loop.");
     }
 
     static void validateServer(String name, AsyncoreProperties.Server server) {

@@ -62,6 +62,7 @@ final class AsyncoreServerFactories {
         AsyncoreServerFactory factory = new AsyncoreServerFactory(name, address(server), handler(name, server));
         factory.setBacklog(server.getBacklog());
         factory.setReuseAddress(server.isReuseAddress());
+        factory.setSpread(server.isSpread());
         factory.setMaxConnections(server.getMaxConnections());
         factory.setIdleTimeout(server.getIdleTimeout());
         factory.setProxyProtocol(server.isProxyProtocol());

@@ -1,8 +1,11 @@
 package dev.asyncore.boot.context;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -11,7 +14,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Drains the managed loop when the context closes: publishes {@link ReadinessState#REFUSING_TRAFFIC}, stops accepting, lets open
+ * Drains the managed loops when the context closes: publishes {@link ReadinessState#REFUSING_TRAFFIC}, stops accepting, lets open
  * connections finish until {@code asyncore.shutdown.timeout}, then closes the rest and ends the loop thread. Runs in the phase of
  * Spring Boot's graceful web-server shutdown, before {@link AsyncoreLifecycle} stops.
  *
@@ -25,7 +28,9 @@ public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
 
     private static final Log logger = LogFactory.getLog(AsyncoreGracefulShutdownLifecycle.class);
 
-    private final AsyncLoop loop;
+    private final AsyncLoopGroup group;
+
+    private final String description;
 
     private final Duration timeout;
 
@@ -41,9 +46,22 @@ public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
      * @param context the context to publish the readiness change in
      */
     public AsyncoreGracefulShutdownLifecycle(AsyncLoop loop, Duration timeout, ApplicationContext context) {
-        this.loop = loop;
+        this(new AsyncLoopGroup(List.of(loop)), timeout, context);
+    }
+
+    /**
+     * Creates the lifecycle of several loops: they drain together, with one deadline.
+     *
+     * @param group the managed loops
+     * @param timeout how long open connections may take to finish
+     * @param context the context to publish the readiness change in
+     */
+    public AsyncoreGracefulShutdownLifecycle(AsyncLoopGroup group, Duration timeout, ApplicationContext context) {
+        this.group = group;
         this.timeout = timeout;
         this.context = context;
+        this.description = (group.size() == 1 ? "asyncore loop " : "asyncore loops ")
+                + group.loops().stream().map((l) -> "'" + l.threadName() + "'").collect(Collectors.joining(", "));
     }
 
     @Override
@@ -59,29 +77,29 @@ public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
     @Override
     public void stop(Runnable callback) {
         this.running = false;
-        if (!this.loop.isRunning()) {
+        if (this.group.loops().stream().noneMatch(AsyncLoop::isRunning)) {
             callback.run();
             return;
         }
         AvailabilityChangeEvent.publish(this.context, ReadinessState.REFUSING_TRAFFIC);
-        logger.info("Commencing graceful shutdown of asyncore loop '" + this.loop.threadName() + "'. Waiting up to "
-                + this.timeout.toMillis() + " ms for active connections to finish");
-        Thread drain = new Thread(() -> drain(callback), this.loop.threadName() + "-shutdown");
+        logger.info("Commencing graceful shutdown of " + this.description + ". Waiting up to " + this.timeout.toMillis()
+                + " ms for active connections to finish");
+        Thread drain = new Thread(() -> drain(callback), this.group.loop(0).threadName() + "-shutdown");
         drain.setDaemon(false);
         drain.start();
     }
 
     private void drain(Runnable callback) {
         try {
-            boolean finished = this.loop.shutdownGracefully(this.timeout);
+            boolean finished = this.group.shutdownGracefully(this.timeout);
             if (finished) {
-                logger.info("Graceful shutdown of asyncore loop '" + this.loop.threadName() + "' complete");
+                logger.info("Graceful shutdown of " + this.description + " complete");
             } else {
-                logger.info("Graceful shutdown of asyncore loop '" + this.loop.threadName() + "' aborted after "
-                        + this.timeout.toMillis() + " ms: the remaining connections were closed");
+                logger.info("Graceful shutdown of " + this.description + " aborted after " + this.timeout.toMillis()
+                        + " ms: the remaining connections were closed");
             }
         } catch (RuntimeException ex) {
-            logger.warn("Graceful shutdown of asyncore loop '" + this.loop.threadName() + "' failed", ex);
+            logger.warn("Graceful shutdown of " + this.description + " failed", ex);
         } finally {
             callback.run();
         }

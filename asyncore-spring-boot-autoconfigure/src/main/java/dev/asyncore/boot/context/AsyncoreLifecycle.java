@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
@@ -16,11 +17,12 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Binds the named servers and starts the loop thread when the context starts; closes every channel and ends the loop thread
- * when it stops. Runs in the phase of Spring Boot's web-server start/stop lifecycle, after the graceful drain
+ * Binds the named servers and starts the loop threads (one, or the {@link AsyncLoopGroup} of {@code asyncore.loop.threads})
+ * when the context starts; closes every channel and ends the loop threads when it stops.
+ * Runs in the phase of Spring Boot's web-server start/stop lifecycle, after the graceful drain
  * ({@link AsyncoreGracefulShutdownLifecycle}).
  *
- * <p>If the loop thread dies abnormally (the loop logs the cause once), publishes {@link LivenessState#BROKEN}. Called by the
+ * <p>If a loop thread dies abnormally (the loop logs the cause once), publishes {@link LivenessState#BROKEN}. Called by the
  * context on its start and stop threads; {@link #isRunning()} may be called from any thread.
  */
 public class AsyncoreLifecycle implements SmartLifecycle {
@@ -31,6 +33,8 @@ public class AsyncoreLifecycle implements SmartLifecycle {
     private static final Log logger = LogFactory.getLog(AsyncoreLifecycle.class);
 
     private final AsyncLoop loop;
+
+    private final AsyncLoopGroup group;
 
     private final AsyncoreServers servers;
 
@@ -48,16 +52,30 @@ public class AsyncoreLifecycle implements SmartLifecycle {
      * @param context the context to publish events in
      */
     public AsyncoreLifecycle(AsyncLoop loop, AsyncoreServers servers, ApplicationContext context) {
-        this.loop = loop;
+        this(new AsyncLoopGroup(List.of(loop)), servers, context);
+    }
+
+    /**
+     * Creates the lifecycle of several loops; the servers spread over them (or stay on the first, per server).
+     *
+     * @param group the managed loops; its first loop is the managed loop
+     * @param servers the named servers to bind
+     * @param context the context to publish events in
+     */
+    public AsyncoreLifecycle(AsyncLoopGroup group, AsyncoreServers servers, ApplicationContext context) {
+        this.group = group;
+        this.loop = group.loop(0);
         this.servers = servers;
         this.context = context;
-        loop.addListener(new AsyncLoop.Listener() {
+        for (AsyncLoop each : group) {
+            each.addListener(new AsyncLoop.Listener() {
 
-            @Override
-            public void terminated(Throwable failure) {
-                loopTerminated(failure);
-            }
-        });
+                @Override
+                public void terminated(Throwable failure) {
+                    loopTerminated(failure);
+                }
+            });
+        }
     }
 
     @Override
@@ -65,14 +83,19 @@ public class AsyncoreLifecycle implements SmartLifecycle {
         if (this.running) {
             return;
         }
-        List<AsyncoreServer> started = this.loop.isRunning() ? startOnLoop() : this.servers.start(this.loop.map());
+        List<AsyncoreServer> started;
+        if (this.group.size() > 1) {
+            started = this.servers.start(this.group);
+        } else {
+            started = this.loop.isRunning() ? startOnLoop() : this.servers.start(this.loop.map());
+        }
         for (AsyncoreServer server : started) {
             logger.info("asyncore server '" + server.getName() + "' listening on "
                     + SocketAddresses.describe(server.getAddress()));
             this.context.publishEvent(
                     new AsyncoreServerInitializedEvent(this.context, server.getName(), server.getAddress()));
         }
-        this.loop.start();
+        this.group.start();
         this.running = true;
     }
 
@@ -82,8 +105,8 @@ public class AsyncoreLifecycle implements SmartLifecycle {
             return;
         }
         this.running = false;
-        if (!this.loop.isTerminated()) {
-            this.loop.close();
+        if (!this.group.isTerminated()) {
+            this.group.close();
         }
     }
 

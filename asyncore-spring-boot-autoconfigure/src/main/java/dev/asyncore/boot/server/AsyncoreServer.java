@@ -6,10 +6,16 @@ import java.net.SocketAddress;
 import java.nio.channels.Channel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.function.ToLongFunction;
 
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.handler.ConnectionListener;
+import dev.asyncore.handler.GroupServer;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.handler.SocketOptions;
@@ -48,6 +54,10 @@ public final class AsyncoreServer {
 
     private final List<ConnectionListener> connectionListeners;
 
+    private final boolean spread;
+
+    private volatile GroupServer groupServer;
+
     private volatile ServerDispatcher dispatcher;
 
     private volatile SocketAddress boundAddress;
@@ -67,6 +77,7 @@ public final class AsyncoreServer {
         this.proxyProtocolTimeout = factory.getProxyProtocolTimeout();
         this.addressRules = factory.getAddressRules();
         this.connectionListeners = factory.getConnectionListeners();
+        this.spread = factory.isSpread();
     }
 
     /**
@@ -81,15 +92,7 @@ public final class AsyncoreServer {
         }
         ServerDispatcher server = new ServerDispatcher(map, this.handlerFactory);
         try {
-            server.setSocketOptions(this.socketOptions);
-            if (this.maxConnections > 0) {
-                server.setMaxConnections(this.maxConnections);
-            }
-            server.setIdleTimeout(this.idleTimeout);
-            server.setProxyProtocol(this.proxyProtocol);
-            server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
-            server.setAddressRules(this.addressRules);
-            this.connectionListeners.forEach(server::addConnectionListener);
+            configure(server);
             server.open(this.configuredAddress, this.backlog, this.reuseAddress);
         } catch (IOException | RuntimeException ex) {
             server.close();
@@ -100,12 +103,124 @@ public final class AsyncoreServer {
         this.dispatcher = server;
     }
 
-    /** Closes the listening socket; accepted channels stay open. Loop thread only. Idempotent. */
+    /**
+     * Binds and starts listening on the loops of a group: spread over all of them ({@link GroupServer}) when the group has
+     * several loops and {@code spread} is on, else on the first loop alone, as {@link #start(DispatcherMap)}. Each loop's
+     * part runs on that loop, or at once before the loops start. Call once, from a thread outside the group.
+     *
+     * @param group the managed loops
+     * @throws AsyncoreServerBindException when the socket cannot be created, bound or put to listen
+     */
+    public void start(AsyncLoopGroup group) {
+        if (group.size() == 1 || !this.spread) {
+            AsyncLoop first = group.loop(0);
+            if (!first.isRunning() || first.inEventLoop()) {
+                start(first.map());
+                return;
+            }
+            try {
+                first.submit(() -> {
+                            start(first.map());
+                            return null;
+                        })
+                        .join();
+            } catch (CompletionException ex) {
+                throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+            }
+            return;
+        }
+        startSpread(group);
+    }
+
+    private void startSpread(AsyncLoopGroup group) {
+        if (this.groupServer != null) {
+            throw new IllegalStateException("asyncore server '" + this.name + "' was already started");
+        }
+        GroupServer server = new GroupServer(group, this.handlerFactory).configure(this::configure);
+        try {
+            server.open(this.configuredAddress, this.backlog, this.reuseAddress);
+        } catch (IOException | RuntimeException ex) {
+            throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
+        }
+        this.boundAddress = server.localAddress();
+        this.groupServer = server;
+        this.dispatcher = server.listeners().get(0);
+    }
+
+    private void configure(ServerDispatcher server) {
+        server.setSocketOptions(this.socketOptions);
+        if (this.maxConnections > 0) {
+            server.setMaxConnections(this.maxConnections);
+        }
+        server.setIdleTimeout(this.idleTimeout);
+        server.setProxyProtocol(this.proxyProtocol);
+        server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
+        server.setAddressRules(this.addressRules);
+        this.connectionListeners.forEach(server::addConnectionListener);
+    }
+
+    /**
+     * Closes the listening socket; accepted channels stay open. Loop thread only (for a server spread over several loops,
+     * any thread: each loop closes its own). Idempotent.
+     */
     public void stop() {
+        GroupServer spreadServer = this.groupServer;
+        if (spreadServer != null) {
+            spreadServer.close();
+            return;
+        }
         ServerDispatcher server = this.dispatcher;
         if (server != null) {
             server.close();
         }
+    }
+
+    /**
+     * Returns the number of listening sockets open now: one, or one per loop for a server spread with
+     * {@code SO_REUSEPORT}.
+     *
+     * @return the count, 0 when not listening
+     */
+    public int listeningSockets() {
+        if (!isListening()) {
+            return 0;
+        }
+        GroupServer spreadServer = this.groupServer;
+        return spreadServer != null && spreadServer.spread() == GroupServer.Spread.REUSE_PORT
+                ? spreadServer.listeners().size()
+                : 1;
+    }
+
+    /**
+     * Returns whether the server spreads its connections over several loops.
+     *
+     * @return true once started over several loops
+     */
+    public boolean isSpread() {
+        return this.groupServer != null;
+    }
+
+    /**
+     * Returns the figures of each part of the server: one for a server on one loop, one per loop (and the acceptor's with
+     * hand-off) for a spread server. The server's figures are their totals.
+     *
+     * @return the figures, empty before {@link #start}
+     */
+    public List<ServerStats> stats() {
+        GroupServer spreadServer = this.groupServer;
+        if (spreadServer != null) {
+            return spreadServer.stats();
+        }
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? List.of() : List.of(server.stats());
+    }
+
+    private long total(ToLongFunction<ServerStats> figure) {
+        long total = 0;
+        for (ServerStats stats : stats()) {
+            total += figure.applyAsLong(stats);
+        }
+        return total;
     }
 
     /**
@@ -142,6 +257,10 @@ public final class AsyncoreServer {
      * @return true while it accepts connections
      */
     public boolean isListening() {
+        GroupServer spreadServer = this.groupServer;
+        if (spreadServer != null) {
+            return spreadServer.localAddress() != null;
+        }
         Channel channel = this.listeningChannel;
         return channel != null && channel.isOpen();
     }
@@ -152,8 +271,7 @@ public final class AsyncoreServer {
      * @return the count
      */
     public int connections() {
-        ServerDispatcher server = this.dispatcher;
-        return server == null ? 0 : server.stats().connections();
+        return (int) total(ServerStats::connections);
     }
 
     /**
@@ -162,8 +280,7 @@ public final class AsyncoreServer {
      * @return the total
      */
     public long accepted() {
-        ServerDispatcher server = this.dispatcher;
-        return server == null ? 0 : server.stats().accepted();
+        return total(ServerStats::accepted);
     }
 
     /**
@@ -172,8 +289,7 @@ public final class AsyncoreServer {
      * @return the total
      */
     public long rejected() {
-        ServerDispatcher server = this.dispatcher;
-        return server == null ? 0 : server.stats().rejected();
+        return total(ServerStats::rejected);
     }
 
     /**
@@ -182,8 +298,7 @@ public final class AsyncoreServer {
      * @return the total
      */
     public long headerRefused() {
-        ServerDispatcher server = this.dispatcher;
-        return server == null ? 0 : server.stats().headerRefused();
+        return total(ServerStats::headerRefused);
     }
 
     /**
@@ -193,8 +308,7 @@ public final class AsyncoreServer {
      * @return the total
      */
     public long headerTimedOut() {
-        ServerDispatcher server = this.dispatcher;
-        return server == null ? 0 : server.stats().headerTimedOut();
+        return total(ServerStats::headerTimedOut);
     }
 
     /**
@@ -203,8 +317,7 @@ public final class AsyncoreServer {
      * @return the total
      */
     public long denied() {
-        ServerDispatcher server = this.dispatcher;
-        return server == null ? 0 : server.stats().denied();
+        return total(ServerStats::denied);
     }
 
     /**
@@ -223,8 +336,7 @@ public final class AsyncoreServer {
      * @return the total
      */
     public long acceptErrors() {
-        ServerDispatcher server = this.dispatcher;
-        return server == null ? 0 : server.stats().acceptErrors();
+        return total(ServerStats::acceptErrors);
     }
 
     /**
@@ -233,8 +345,7 @@ public final class AsyncoreServer {
      * @return true while accepting is backing off
      */
     public boolean isAcceptBackingOff() {
-        ServerDispatcher server = this.dispatcher;
-        return server != null && server.stats().acceptBackingOff();
+        return stats().stream().anyMatch(ServerStats::acceptBackingOff);
     }
 
     /**
@@ -243,8 +354,7 @@ public final class AsyncoreServer {
      * @return the total
      */
     public long bytesReceived() {
-        ServerDispatcher server = this.dispatcher;
-        return server == null ? 0 : server.stats().bytesReceived();
+        return total(ServerStats::bytesReceived);
     }
 
     /**
@@ -253,12 +363,11 @@ public final class AsyncoreServer {
      * @return the total
      */
     public long bytesSent() {
-        ServerDispatcher server = this.dispatcher;
-        return server == null ? 0 : server.stats().bytesSent();
+        return total(ServerStats::bytesSent);
     }
 
     /**
-     * Returns the listening dispatcher.
+     * Returns the listening dispatcher (for a server spread over several loops, the first loop's).
      *
      * @return the dispatcher, or null before {@link #start}
      */

@@ -29,6 +29,8 @@ public class AsyncoreServerFactory {
 
     private boolean reuseAddress = true;
 
+    private boolean spread = true;
+
     private HandlerFactory handlerFactory;
 
     private int maxConnections;
@@ -131,6 +133,24 @@ public class AsyncoreServerFactory {
      */
     public void setReuseAddress(boolean reuseAddress) {
         this.reuseAddress = reuseAddress;
+    }
+
+    /**
+     * Returns whether connections are spread over every loop of the group ({@code asyncore.loop.threads}).
+     *
+     * @return true to spread, false to keep them on the first loop
+     */
+    public boolean isSpread() {
+        return this.spread;
+    }
+
+    /**
+     * Sets whether connections are spread over every loop of the group, or kept on the first loop.
+     *
+     * @param spread true to spread
+     */
+    public void setSpread(boolean spread) {
+        this.spread = spread;
     }
 
     /**

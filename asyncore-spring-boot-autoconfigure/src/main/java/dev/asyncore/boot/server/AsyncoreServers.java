@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
 
 /**
@@ -47,6 +48,34 @@ public final class AsyncoreServers {
             }
         } catch (RuntimeException ex) {
             started.forEach(AsyncoreServer::stop);
+            throw ex;
+        }
+        return started;
+    }
+
+    /**
+     * Binds every server on the loops of a group, in declaration order (see {@link AsyncoreServer#start(AsyncLoopGroup)});
+     * on a failure closes the ones already bound and rethrows. Call from a thread outside the group.
+     *
+     * @param group the managed loops
+     * @return the servers that were started
+     * @throws AsyncoreServerBindException when one cannot bind
+     */
+    public List<AsyncoreServer> start(AsyncLoopGroup group) {
+        List<AsyncoreServer> started = new ArrayList<>();
+        try {
+            for (AsyncoreServer server : this.servers.values()) {
+                server.start(group);
+                started.add(server);
+            }
+        } catch (RuntimeException ex) {
+            for (AsyncoreServer server : started) {
+                if (server.isSpread()) {
+                    server.stop();
+                } else {
+                    server.dispatcher().execute(server::stop);
+                }
+            }
             throw ex;
         }
         return started;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.Asyncore;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
@@ -382,6 +383,49 @@ class AsyncoreAutoConfigurationTests {
                 .run((context) -> assertThat(
                                 context.getBean(DispatcherMap.class).logSink())
                         .isSameAs(dev.asyncore.LogSink.STANDARD_STREAMS));
+    }
+
+    @Test
+    void threadsMakeAGroupWhoseFirstLoopIsTheManagedLoopAndWhoseLoopsEachHaveAMap() {
+        this.runner
+                .withPropertyValues("asyncore.loop.threads=3", "asyncore.loop.use-poll=true")
+                .run((context) -> {
+                    AsyncLoopGroup group = context.getBean(AsyncLoopGroup.class);
+                    assertThat(group.size()).isEqualTo(3);
+                    assertThat(group.loop(0)).isSameAs(context.getBean(AsyncLoop.class));
+                    assertThat(group.loop(0).map()).isSameAs(context.getBean(DispatcherMap.class));
+                    assertThat(group.loops())
+                            .extracting(AsyncLoop::threadName)
+                            .containsExactly("asyncore-acr-loop-0", "asyncore-acr-loop-1", "asyncore-acr-loop-2");
+                    assertThat(group.loops()).allMatch(AsyncLoop::usePoll).allMatch(AsyncLoop::isRunning);
+                    assertThat(group.loop(2).map().logSink()).isInstanceOf(ApplicationLogSink.class);
+                });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !TestClients.threadAlive("asyncore-acr-loop-2"));
+    }
+
+    @Test
+    void aUserLoopIsTheFirstOfTheGroup() {
+        this.runner
+                .withUserConfiguration(UserLoopConfiguration.class)
+                .withPropertyValues("asyncore.loop.threads=2")
+                .run((context) -> {
+                    AsyncLoopGroup group = context.getBean(AsyncLoopGroup.class);
+                    assertThat(group.loop(0).threadName()).isEqualTo("user-loop");
+                    assertThat(group.loop(1).threadName()).isEqualTo("asyncore-acr-loop-1");
+                    assertThat(group.loop(1).isRunning()).isTrue();
+                });
+    }
+
+    @Test
+    void aBadThreadCountFailsStartupNamingThePropertyAndTheValue() {
+        this.runner.withPropertyValues("asyncore.loop.threads=-2").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(InvalidAsyncorePropertyException.class)
+                    .hasMessageContaining("asyncore.loop.threads")
+                    .hasMessageContaining("'-2'");
+        });
     }
 
     @Test

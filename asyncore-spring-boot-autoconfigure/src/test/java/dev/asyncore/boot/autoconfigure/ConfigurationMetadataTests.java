@@ -31,6 +31,7 @@ class ConfigurationMetadataTests {
                         "asyncore.loop.timeout",
                         "asyncore.loop.use-poll",
                         "asyncore.loop.thread-name",
+                        "asyncore.loop.threads",
                         "asyncore.shutdown.timeout",
                         "asyncore.servers",
                         "asyncore.servers.*.port",
@@ -47,6 +48,7 @@ class ConfigurationMetadataTests {
                         "asyncore.servers.*.proxy-protocol-timeout",
                         "asyncore.servers.*.allow",
                         "asyncore.servers.*.deny",
+                        "asyncore.servers.*.spread",
                         "asyncore.servers.*.echo.high-watermark",
                         "management.endpoint.asyncore.access");
         metadata.at("/properties")
@@ -68,6 +70,20 @@ class ConfigurationMetadataTests {
         assertThat(handler.at("/values/0/value").asString()).isEqualTo("echo");
         assertThat(handler.at("/providers/0/parameters/target").asString())
                 .isEqualTo("dev.asyncore.handler.HandlerFactory");
+    }
+
+    @Test
+    void threadsHintOffersOneAndAuto() throws IOException {
+        JsonNode metadata = read("META-INF/spring-configuration-metadata.json");
+        List<String> values = new ArrayList<>();
+        metadata.at("/hints").forEach((hint) -> {
+            if ("asyncore.loop.threads".equals(hint.at("/name").asString())) {
+                hint.at("/values")
+                        .forEach((value) -> values.add(value.at("/value").asString()));
+            }
+        });
+        assertThat(values).containsExactly("1", "auto");
+        assertThat(defaultOf(metadata, "asyncore.loop.threads")).isEqualTo("1");
     }
 
     @Test
