@@ -1,6 +1,7 @@
 package dev.asyncore.boot.autoconfigure;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.boot.actuate.AsyncoreHealthIndicator;
 import dev.asyncore.boot.server.AsyncoreServers;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +30,8 @@ public final class AsyncoreHealthContributorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "asyncoreHealthIndicator")
-    AsyncoreHealthIndicator asyncoreHealthIndicator(AsyncLoop loop, ObjectProvider<AsyncoreServers> servers) {
-        return new AsyncoreHealthIndicator(loop, servers.getIfAvailable());
+    AsyncoreHealthIndicator asyncoreHealthIndicator(
+            AsyncLoop loop, ObjectProvider<AsyncoreServers> servers, ObjectProvider<AsyncLoopGroup> group) {
+        return new AsyncoreHealthIndicator(loop, servers.getIfAvailable(), group.getIfAvailable());
     }
 }

@@ -94,6 +94,13 @@ class SeveralLoopsApplicationTests {
             System.out.println("asyncore.loop.threads=2: connected per loop "
                     + body.at("/loops/0/channels/connected").asInt() + " and "
                     + body.at("/loops/1/channels/connected").asInt());
+            JsonNode health = actuator.get("/actuator/health", 200);
+            assertThat(health.at("/components/asyncore/status").asString()).isEqualTo("UP");
+            assertThat(health.at("/components/asyncore/details/loops/asyncore-several-1")
+                            .asString())
+                    .isEqualTo("running");
+            assertThat(health.at("/components/asyncore/details/channels").asInt())
+                    .isEqualTo(CONNECTIONS + 4);
             JsonNode passes = actuator.get("/actuator/metrics/asyncore.loop.passes?tag=loop:asyncore-several-1", 200);
             assertThat(passes.at("/measurements/0/value").asDouble()).isPositive();
             JsonNode channels = actuator.get("/actuator/metrics/asyncore.loop.channels", 200);
@@ -161,7 +168,8 @@ class SeveralLoopsApplicationTests {
                         "asyncore.loop.thread-name=asyncore-several",
                         "asyncore.shutdown.timeout=10s",
                         "server.port=0",
-                        "management.endpoints.web.exposure.include=asyncore,metrics",
+                        "management.endpoints.web.exposure.include=health,asyncore,metrics",
+                        "management.endpoint.health.show-details=always",
                         "spring.main.banner-mode=off")
                 .properties(properties)
                 .run();
