@@ -184,6 +184,29 @@ class GroupServerTest {
     }
 
     @Test
+    void aProxyHeaderIsReadByTheAcceptorAndTheHandlerOnAnotherLoopSeesTheClientAddress() throws IOException {
+        GroupServer server = new GroupServer(group, (channel, peer, map) -> {
+            RecordingEcho h = new RecordingEcho(channel, map);
+            handlers.add(h);
+            return h;
+        });
+        server.setSpread(GroupServer.Spread.HAND_OFF).configure(s -> s.setProxyProtocol(true));
+        server.open(new InetSocketAddress("127.0.0.1", 0), 16, true);
+        group.start();
+        for (int i = 0; i < 2; i++) {
+            Socket s = connect(server.localAddress());
+            s.getOutputStream()
+                    .write(("PROXY TCP4 192.0.2." + (7 + i) + " 127.0.0.1 5000 80\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            assertThat(echo(s, "after header " + i)).isEqualTo("after header " + i);
+        }
+        await().atMost(WAIT).until(() -> handlers.size() == 2);
+        assertThat(handlers.get(1).loop()).isSameAs(group.loop(1));
+        assertThat(((InetSocketAddress) handlers.get(1).addr()).getHostString()).isEqualTo("192.0.2.8");
+        assertThat(handlers.get(1).threads).containsExactly("group-test-1");
+    }
+
+    @Test
     void executeRunsOnTheDispatchersOwnLoop() throws Exception {
         GroupServer server = open(GroupServer.Spread.HAND_OFF, new InetSocketAddress("127.0.0.1", 0));
         connect(server.localAddress());
