@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 
+import dev.asyncore.AsyncLoop;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.Watermarks;
 import dev.asyncore.chat.AsyncChat;
@@ -19,13 +22,22 @@ import dev.asyncore.chat.FrameTooLongException;
  * (logged at type {@code info}) so that it cannot make the server buffer without end; the sender's own reading is paused by
  * {@link AsyncChat}'s watermarks instead.
  *
- * <p>Thread confinement: loop thread, except the settings (any thread before the loop runs) and {@link #memberCount()}
- * (any thread).
+ * <p>Several loops ({@code asyncore.loop.threads}): members live on different loops, and each member's {@code push} must
+ * run on its own loop. The room therefore keeps one list of members per map (per loop), touched only by that loop's thread.
+ * A line is delivered at once to the members of the sender's loop, and handed once to each other loop where members joined, as
+ * a task on that loop ({@link AsyncLoop#execute}) that delivers it to that loop's members. A line crosses a thread only as an
+ * immutable copy; lines from one sender reach every member in the order they were sent.
+ *
+ * <p>Thread confinement: the loop thread of the member concerned, except the settings (any thread before the loop runs),
+ * {@link #memberCount()} and {@link #members()} (any thread).
  */
 public final class ChatRoom {
 
-    private final List<ChatRoomHandler> members = new ArrayList<>();
-    private volatile int memberCount;
+    /** The members of each map: each list is read and written by the thread of that map's loop alone. */
+    private final List<Shard> shards = new CopyOnWriteArrayList<>();
+    /** Every member, for {@link #members()} and {@link #memberCount()} from any thread; changed on join and leave only. */
+    private final List<ChatRoomHandler> all = new CopyOnWriteArrayList<>();
+
     private volatile boolean echo;
     private volatile int maxLineLength = AsyncChat.DEFAULT_MAX_FRAME_LENGTH;
     private volatile Watermarks watermarks = AsyncChat.DEFAULT_WATERMARKS;
@@ -45,19 +57,72 @@ public final class ChatRoom {
         return new ChatRoomHandler(channel, map, this);
     }
 
+    /** Adds a member to the list of its map. The member's loop thread. */
     void join(ChatRoomHandler member) {
-        members.add(member);
-        memberCount = members.size();
+        shardOf(member.map(), true).members.add(member);
+        all.add(member);
     }
 
+    /** Removes a member from the list of its map. The member's loop thread. */
     void leave(ChatRoomHandler member) {
-        if (members.remove(member)) {
-            memberCount = members.size();
+        Shard local = shardOf(member.map(), false);
+        if (local != null && local.members.remove(member)) {
+            all.remove(member);
         }
     }
 
-    /** Sends {@code line} (which ends with its newline) to every member but the sender, or to all with echo on. */
+    private Shard shardOf(DispatcherMap map, boolean create) {
+        for (int i = 0; i < shards.size(); i++) {
+            if (shards.get(i).map == map) {
+                return shards.get(i);
+            }
+        }
+        if (!create) {
+            return null;
+        }
+        synchronized (shards) {
+            Shard again = shardOf(map, false);
+            if (again != null) {
+                return again;
+            }
+            Shard shard = new Shard(map, new ArrayList<>());
+            shards.add(shard);
+            return shard;
+        }
+    }
+
+    /**
+     * Sends {@code line} (which ends with its newline) to every member but the sender, or to all with echo on: at once to
+     * the members of the sender's loop, through one task per other loop to theirs. The sender's loop thread.
+     */
     void broadcast(ChatRoomHandler sender, ByteBuffer line) {
+        byte[] copy = null;
+        for (int i = 0; i < shards.size(); i++) {
+            Shard shard = shards.get(i);
+            AsyncLoop loop = shard.map.owner();
+            if (shard.map == sender.map() || loop == null || loop.inEventLoop()) {
+                deliver(sender, line, shard.members);
+                continue;
+            }
+            if (copy == null) {
+                copy = new byte[line.rewind().remaining()];
+                line.get(copy);
+            }
+            handOff(loop, sender, copy, shard.members);
+        }
+    }
+
+    /** Delivers a copied line to the members of another loop, on that loop. */
+    private void handOff(AsyncLoop loop, ChatRoomHandler sender, byte[] copy, List<ChatRoomHandler> members) {
+        try {
+            loop.execute(() -> deliver(sender, ByteBuffer.wrap(copy), members));
+        } catch (RejectedExecutionException ended) {
+            // that loop has ended: its members are closed
+        }
+    }
+
+    /** Delivers a line to the members of one map. That map's loop thread. */
+    private void deliver(ChatRoomHandler sender, ByteBuffer line, List<ChatRoomHandler> members) {
         for (int i = members.size() - 1; i >= 0; i--) {
             if (i >= members.size()) {
                 continue;
@@ -76,12 +141,12 @@ public final class ChatRoom {
     }
 
     /**
-     * Returns a copy of the current members. Loop thread.
+     * Returns a copy of the current members. Any thread; a member's methods are then for its own loop thread.
      *
      * @return the members, in joining order
      */
     public List<ChatRoomHandler> members() {
-        return new ArrayList<>(members);
+        return new ArrayList<>(all);
     }
 
     /**
@@ -90,7 +155,7 @@ public final class ChatRoom {
      * @return the member count
      */
     public int memberCount() {
-        return memberCount;
+        return all.size();
     }
 
     /**
@@ -125,6 +190,9 @@ public final class ChatRoom {
     public void setWatermarks(Watermarks watermarks) {
         this.watermarks = java.util.Objects.requireNonNull(watermarks, "watermarks");
     }
+
+    /** The members of one map, and that map. The list is confined to the map's loop thread. */
+    private record Shard(DispatcherMap map, List<ChatRoomHandler> members) {}
 
     void configure(ChatRoomHandler member) {
         member.setMaxFrameLength(maxLineLength);

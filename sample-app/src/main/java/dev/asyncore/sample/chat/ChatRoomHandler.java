@@ -63,7 +63,10 @@ public class ChatRoomHandler extends AsyncChat {
         room.broadcast(this, lineView);
     }
 
+    /** Queues a line for this member. This member's loop thread: a line from another loop arrives as a task on it. */
     void deliver(ByteBuffer data) {
+        assert loop() == null || loop().inEventLoop()
+                : "push for " + this + " off its loop, on " + Thread.currentThread();
         push(data);
         long queued = queuedBytes();
         if (queued > peakQueuedBytes) {
