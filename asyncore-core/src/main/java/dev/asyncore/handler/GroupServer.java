@@ -170,7 +170,7 @@ public final class GroupServer {
         acceptor = a;
     }
 
-    /** Runs a step on a loop's thread (at once if it has not started), configuring the dispatcher it makes. */
+    /** Runs a step on a loop's thread, or at once when the loop is not running (not started yet) or this is its thread. */
     private <T extends ServerDispatcher> T onLoop(AsyncLoop loop, Callable<T> step) throws IOException {
         if (!loop.isRunning() || loop.inEventLoop()) {
             return call(step);
@@ -215,13 +215,18 @@ public final class GroupServer {
             all.add(a);
         }
         for (ServerDispatcher server : all) {
-            if (server.socket() != null) {
-                try {
-                    server.execute(server::close);
-                } catch (RejectedExecutionException ended) {
-                    // its loop has ended and closed it
-                }
+            try {
+                server.execute(() -> closeListening(server));
+            } catch (RejectedExecutionException ended) {
+                // its loop has ended and closed it
             }
+        }
+    }
+
+    /** Closes a part that listens; a hand-off worker has no socket and nothing to close. Its loop thread. */
+    private static void closeListening(ServerDispatcher server) {
+        if (server.socket() != null) {
+            server.close();
         }
     }
 
