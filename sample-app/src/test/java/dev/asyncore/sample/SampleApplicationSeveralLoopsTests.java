@@ -39,15 +39,15 @@ class SampleApplicationSeveralLoopsTests {
 
     @Test
     void chatRoomRelaysBetweenMembersOnDifferentLoopsAndShutdownDrainsBoth() throws Exception {
+        // command-line arguments, which win over the application.yml the sample ships with
         ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
-                .properties(
-                        "asyncore.loop.threads=2",
-                        "server.port=0",
-                        "asyncore.servers.echo.port=0",
-                        "asyncore.servers.chat.port=0",
-                        "asyncore.shutdown.timeout=10s",
-                        "spring.main.banner-mode=off")
-                .run();
+                .run(
+                        "--asyncore.loop.threads=2",
+                        "--server.port=0",
+                        "--asyncore.servers.echo.port=0",
+                        "--asyncore.servers.chat.port=0",
+                        "--asyncore.shutdown.timeout=10s",
+                        "--spring.main.banner-mode=off");
         List<Socket> clients = new ArrayList<>();
         try {
             assertThat(threadAlive("asyncore-loop-0")).isTrue();
