@@ -1,7 +1,9 @@
 package dev.asyncore.boot.it;
 
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,7 @@ import dev.asyncore.boot.TestClients;
 import dev.asyncore.boot.server.AsyncoreServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -131,6 +134,33 @@ class SeveralLoopsApplicationTests {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> !TestClients.threadAlive("asyncore-several-0")
                         && !TestClients.threadAlive("asyncore-several-1"));
+    }
+
+    @Test
+    void aUnixDomainServerIsSpreadByHandingChannelsToTheLoops(@TempDir Path dir) throws IOException {
+        Path socket = dir.resolve("echo.sock");
+        try (ConfigurableApplicationContext context =
+                start("asyncore.loop.threads=2", "asyncore.servers.unix.path=" + socket)) {
+            AsyncLoopGroup group = context.getBean(AsyncLoopGroup.class);
+            List<SocketChannel> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    SocketChannel client = TestClients.connect(UnixDomainSocketAddress.of(socket));
+                    clients.add(client);
+                    assertThat(TestClients.roundTrip(client, "unix " + i)).isEqualTo("unix " + i);
+                }
+                // one acceptor on the first loop, channels handed round-robin: two on each loop
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> group.loop(0).map().connected() == 2
+                                && group.loop(1).map().connected() == 2);
+                assertThat(context.getBean(AsyncoreServers.class).get("unix").connections())
+                        .isEqualTo(4);
+            } finally {
+                for (SocketChannel client : clients) {
+                    client.close();
+                }
+            }
+        }
     }
 
     @Test
