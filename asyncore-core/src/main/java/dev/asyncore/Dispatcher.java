@@ -469,13 +469,14 @@ public class Dispatcher extends AbstractDispatcher {
      * Runs a task on this dispatcher's loop thread: at once when called on that thread, else handed to its loop, which runs
      * it before its next select. The way to touch a dispatcher that lives on another loop (for example {@code
      * member.execute(() -> member.push(line))} from a handler of a different loop). With no {@code AsyncLoop} running the
-     * map, the task runs at once: the caller is then the map's thread. Any thread.
+     * map (not started, driven by {@link Asyncore#loop()}, or ended, which closed the channel), the task runs at once: the
+     * caller is then the map's thread. Any thread.
      *
      * <p>Differs from Python: asyncore has a single thread, so nothing needs handing over.
      *
      * @param task the task; it should check that the channel is still open ({@code fileno() != null}), as it may have
      *     closed meanwhile
-     * @throws java.util.concurrent.RejectedExecutionException if the loop has terminated
+     * @throws java.util.concurrent.RejectedExecutionException if its loop ends during the call and no longer takes tasks
      */
     public void execute(Runnable task) {
         AsyncLoop loop = loop();
