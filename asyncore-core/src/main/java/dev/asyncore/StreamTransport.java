@@ -93,8 +93,7 @@ final class StreamTransport implements Transport {
 
     /**
      * Closes this socket and binds a {@link ServerSocketChannel} of the same family to its local address, with its
-     * {@code SO_REUSEPORT} setting. A stale UNIX
-     * socket file at that path is removed first, since Java cannot bind over it.
+     * {@code SO_REUSEPORT} setting. A stale UNIX socket file at that path is removed first, since Java cannot bind over it.
      */
     @Override
     public Transport listen(int backlog, ProtocolFamily family, boolean reuseAddr) throws IOException {

@@ -135,10 +135,10 @@ public class ServerDispatcher extends Dispatcher {
         if (reuseAddress && !(address instanceof UnixDomainSocketAddress)) {
             setReuseAddr();
         }
-        if (reusePort) {
-            ((NetworkChannel) socket()).setOption(StandardSocketOptions.SO_REUSEPORT, true);
-        }
         try {
+            if (reusePort) {
+                ((NetworkChannel) socket()).setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             bind(address);
             listen(backlog);
         } catch (IOException | RuntimeException e) {
