@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.ExitNow;
 import dev.asyncore.ServerStats;
 
 /**
@@ -315,7 +316,10 @@ public final class GroupServer {
             }
             try {
                 handleAccepted(sock, addr);
-            } catch (Exception e) {
+            } catch (Exception | LinkageError e) {
+                if (e instanceof ExitNow exit) {
+                    throw exit;
+                }
                 closeQuietly(sock);
                 stats().connectionRejected();
                 logInfo("a handed-off connection's setup failed, connection closed: " + e, "error");

@@ -217,6 +217,44 @@ class GroupServerTest {
         assertThat(handlers.get(1).threads).containsExactly("group-test-1");
     }
 
+    @ParameterizedTest
+    @EnumSource(
+            value = GroupServer.Spread.class,
+            names = {"REUSE_PORT", "HAND_OFF"})
+    void aFailingHandlerClosesItsConnectionOnlyAndEveryLoopGoesOn(GroupServer.Spread spread) throws IOException {
+        assumeThat(spread != GroupServer.Spread.REUSE_PORT
+                        || ServerDispatcher.supportsReusePort(new InetSocketAddress("127.0.0.1", 0)))
+                .as("SO_REUSEPORT is not available on this platform")
+                .isTrue();
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        GroupServer server = new GroupServer(group, (channel, peer, map) -> {
+            if (made.getAndIncrement() % 2 == 0) {
+                throw new IllegalStateException("handler failure for the test");
+            }
+            return new EchoHandler(channel, map);
+        });
+        server.setSpread(spread).open(new InetSocketAddress("127.0.0.1", 0), 64, true);
+        group.start();
+        int served = 0;
+        for (int i = 0; i < 8; i++) {
+            Socket s = connect(server.localAddress());
+            s.getOutputStream().write('x');
+            int b;
+            try {
+                b = s.getInputStream().read();
+            } catch (SocketException reset) {
+                b = -1;
+            }
+            served += b == 'x' ? 1 : 0;
+        }
+        assertThat(served).isEqualTo(4);
+        assertThat(group.loops()).allMatch(AsyncLoop::isRunning);
+        assertThat(server.localAddress()).isNotNull();
+        await().atMost(WAIT)
+                .until(() ->
+                        server.stats().stream().mapToLong(st -> st.rejected()).sum() == 4);
+    }
+
     @Test
     void executeRunsOnTheDispatchersOwnLoop() throws Exception {
         GroupServer server = open(GroupServer.Spread.HAND_OFF, new InetSocketAddress("127.0.0.1", 0));
