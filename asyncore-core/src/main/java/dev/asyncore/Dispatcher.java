@@ -321,6 +321,10 @@ public class Dispatcher extends AbstractDispatcher {
     /**
      * Sends the array as one datagram to an address (Python's {@code socket.sendto}). Datagram sockets only.
      *
+     * <p>Differs from Python: Python 3's dispatcher has no {@code sendto} or {@code recvfrom} of its own (it stopped
+     * forwarding unknown attributes to its socket); code there calls {@code self.socket.sendto}. Here they are the
+     * dispatcher's, so that the loop sees them as it sees {@code send} and {@code recv}.
+     *
      * @param data the bytes
      * @param address where to send them
      * @return the bytes sent: all of them, or 0 if the socket had no room (Differs from Python: it raises
