@@ -60,6 +60,7 @@ public class DatagramServer extends Dispatcher {
     private int queueDatagrams = DEFAULT_QUEUE_DATAGRAMS;
     private int queueBytes = DEFAULT_QUEUE_BYTES;
     private int receiveBufferSize;
+    private int sendBufferSize;
     private DatagramQueue queue;
     private boolean shuttingDown;
 
@@ -89,6 +90,9 @@ public class DatagramServer extends Dispatcher {
         try {
             if (receiveBufferSize > 0) {
                 channel().setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
+            }
+            if (sendBufferSize > 0) {
+                channel().setOption(StandardSocketOptions.SO_SNDBUF, sendBufferSize);
             }
             bind(address);
             stats.attach(this);
@@ -174,6 +178,15 @@ public class DatagramServer extends Dispatcher {
      */
     public void setReceiveBufferSize(int bytes) {
         this.receiveBufferSize = Math.max(0, bytes);
+    }
+
+    /**
+     * Sets the socket's send buffer ({@code SO_SNDBUF}). Before {@link #open}; 0 leaves the system's default.
+     *
+     * @param bytes the size asked for (the system may round it)
+     */
+    public void setSendBufferSize(int bytes) {
+        this.sendBufferSize = Math.max(0, bytes);
     }
 
     /**

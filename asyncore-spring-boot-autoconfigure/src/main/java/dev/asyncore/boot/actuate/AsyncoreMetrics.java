@@ -6,6 +6,7 @@ import dev.asyncore.AsyncLoop;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
+import dev.asyncore.boot.server.ServerProtocol;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code asyncore.connections.rejected} and {@code asyncore.accept.errors} (counters; tag {@code server}),
  * {@code asyncore.connections.refused} (counter; tags {@code server} and {@code reason}: {@code proxy-header},
  * {@code proxy-header-timeout} or {@code denied}), {@code asyncore.bytes.received} and {@code asyncore.bytes.sent}
- * (counters in bytes; tag {@code server}) and {@code asyncore.loop.passes} (counter).
+ * (counters in bytes; tag {@code server}) and {@code asyncore.loop.passes} (counter). A UDP server has its own meters: see
+ * {@link AsyncoreDatagramMetrics}.
  *
  * <p>Channels that belong to no named server (client dispatchers, hand-written servers) are counted under
  * {@code server=none}. {@link #bindTo} runs on the thread that creates the registry; the meters are read on any thread from
@@ -47,7 +49,13 @@ public class AsyncoreMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         if (this.servers != null) {
-            this.servers.all().values().forEach((server) -> bindServer(registry, server));
+            this.servers.all().values().forEach((server) -> {
+                if (server.getProtocol() == ServerProtocol.UDP) {
+                    AsyncoreDatagramMetrics.bind(registry, server);
+                } else {
+                    bindServer(registry, server);
+                }
+            });
         }
         DispatcherMap map = this.loop.map();
         channels(registry, NO_SERVER, "listening", this, (m) -> Math.max(0, map.listening() - m.serverListening()));
@@ -148,7 +156,7 @@ public class AsyncoreMetrics implements MeterBinder {
         int listening = 0;
         if (this.servers != null) {
             for (AsyncoreServer server : this.servers.all().values()) {
-                listening += server.isListening() ? 1 : 0;
+                listening += server.isListening() && server.getProtocol() == ServerProtocol.TCP ? 1 : 0;
             }
         }
         return listening;

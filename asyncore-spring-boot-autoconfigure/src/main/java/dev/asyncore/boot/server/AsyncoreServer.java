@@ -7,9 +7,15 @@ import java.nio.channels.Channel;
 import java.time.Duration;
 import java.util.List;
 
+import dev.asyncore.DatagramStats;
+import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.handler.ConnectionListener;
+import dev.asyncore.handler.DatagramDispatcherFactory;
+import dev.asyncore.handler.DatagramHandler;
+import dev.asyncore.handler.DatagramServer;
+import dev.asyncore.handler.DatagramSockets;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.handler.SocketOptions;
@@ -48,7 +54,23 @@ public final class AsyncoreServer {
 
     private final List<ConnectionListener> connectionListeners;
 
+    private final ServerProtocol protocol;
+
+    private final DatagramHandler datagramHandler;
+
+    private final DatagramDispatcherFactory datagramDispatcherFactory;
+
+    private final int readBudget;
+
+    private final int queueDatagrams;
+
+    private final int queueBytes;
+
     private volatile ServerDispatcher dispatcher;
+
+    private volatile Dispatcher datagramDispatcher;
+
+    private volatile DatagramStats datagramStats;
 
     private volatile SocketAddress boundAddress;
 
@@ -67,6 +89,12 @@ public final class AsyncoreServer {
         this.proxyProtocolTimeout = factory.getProxyProtocolTimeout();
         this.addressRules = factory.getAddressRules();
         this.connectionListeners = factory.getConnectionListeners();
+        this.protocol = factory.getProtocol();
+        this.datagramHandler = factory.getDatagramHandler();
+        this.datagramDispatcherFactory = factory.getDatagramDispatcherFactory();
+        this.readBudget = factory.getReadBudget();
+        this.queueDatagrams = factory.getQueueDatagrams();
+        this.queueBytes = factory.getQueueBytes();
     }
 
     /**
@@ -76,8 +104,12 @@ public final class AsyncoreServer {
      * @throws AsyncoreServerBindException when the socket cannot be created, bound or put to listen
      */
     public void start(DispatcherMap map) {
-        if (this.dispatcher != null) {
+        if (this.dispatcher != null || this.datagramDispatcher != null) {
             throw new IllegalStateException("asyncore server '" + this.name + "' was already started");
+        }
+        if (this.protocol == ServerProtocol.UDP) {
+            startDatagram(map);
+            return;
         }
         ServerDispatcher server = new ServerDispatcher(map, this.handlerFactory);
         try {
@@ -100,12 +132,87 @@ public final class AsyncoreServer {
         this.dispatcher = server;
     }
 
-    /** Closes the listening socket; accepted channels stay open. Loop thread only. Idempotent. */
+    /** Binds the UDP socket and makes its dispatcher: a {@link DatagramServer}, or the factory's dispatcher. */
+    private void startDatagram(DispatcherMap map) {
+        Dispatcher made = null;
+        java.nio.channels.DatagramChannel channel = null;
+        try {
+            if (this.datagramHandler != null) {
+                DatagramServer server = new DatagramServer(map, this.datagramHandler);
+                made = server;
+                server.setReadBudget(this.readBudget);
+                server.setQueueLimits(this.queueDatagrams, this.queueBytes);
+                server.setReceiveBufferSize(this.socketOptions.receiveBufferSize());
+                server.setSendBufferSize(this.socketOptions.sendBufferSize());
+                server.open(this.configuredAddress);
+                this.datagramStats = server.stats();
+            } else {
+                channel = DatagramSockets.open(
+                        this.configuredAddress,
+                        this.socketOptions.receiveBufferSize(),
+                        this.socketOptions.sendBufferSize());
+                made = this.datagramDispatcherFactory.create(channel, map);
+                this.datagramStats = DatagramSockets.watch(made);
+            }
+            this.boundAddress = ((java.nio.channels.DatagramChannel) made.socket()).getLocalAddress();
+        } catch (Exception ex) {
+            if (made != null) {
+                made.close();
+            }
+            closeQuietly(channel);
+            throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
+        }
+        this.listeningChannel = made.socket();
+        this.datagramDispatcher = made;
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the bind failure is what is reported
+            }
+        }
+    }
+
+    /** Closes the listening socket (a UDP server's socket); accepted channels stay open. Loop thread only. Idempotent. */
     public void stop() {
         ServerDispatcher server = this.dispatcher;
         if (server != null) {
             server.close();
         }
+        Dispatcher datagram = this.datagramDispatcher;
+        if (datagram != null) {
+            datagram.close();
+        }
+    }
+
+    /**
+     * Returns the server's transport.
+     *
+     * @return {@code TCP} or {@code UDP}
+     */
+    public ServerProtocol getProtocol() {
+        return this.protocol;
+    }
+
+    /**
+     * Returns a UDP server's datagram figures.
+     *
+     * @return the figures, or null for a TCP server or before {@link #start}
+     */
+    public DatagramStats datagramStats() {
+        return this.datagramStats;
+    }
+
+    /**
+     * Returns a UDP server's dispatcher on its bound socket.
+     *
+     * @return the dispatcher, or null for a TCP server or before {@link #start}
+     */
+    public Dispatcher datagramDispatcher() {
+        return this.datagramDispatcher;
     }
 
     /**
@@ -128,7 +235,7 @@ public final class AsyncoreServer {
     }
 
     /**
-     * Returns the bound TCP port.
+     * Returns the bound TCP or UDP port.
      *
      * @return the port, or -1 for a UNIX-domain server or before it is bound
      */
@@ -137,9 +244,9 @@ public final class AsyncoreServer {
     }
 
     /**
-     * Returns whether the server is bound and its listening socket is still open.
+     * Returns whether the server is bound and its listening socket (a UDP server's socket) is still open.
      *
-     * @return true while it accepts connections
+     * @return true while it accepts connections (receives datagrams)
      */
     public boolean isListening() {
         Channel channel = this.listeningChannel;
@@ -238,21 +345,29 @@ public final class AsyncoreServer {
     }
 
     /**
-     * Returns the bytes received from this server's accepted channels since it started.
+     * Returns the bytes received from this server's accepted channels (a UDP server: in datagrams) since it started.
      *
      * @return the total
      */
     public long bytesReceived() {
+        DatagramStats datagrams = this.datagramStats;
+        if (datagrams != null) {
+            return datagrams.bytesReceived();
+        }
         ServerDispatcher server = this.dispatcher;
         return server == null ? 0 : server.stats().bytesReceived();
     }
 
     /**
-     * Returns the bytes sent on this server's accepted channels since it started.
+     * Returns the bytes sent on this server's accepted channels (a UDP server: in datagrams) since it started.
      *
      * @return the total
      */
     public long bytesSent() {
+        DatagramStats datagrams = this.datagramStats;
+        if (datagrams != null) {
+            return datagrams.bytesSent();
+        }
         ServerDispatcher server = this.dispatcher;
         return server == null ? 0 : server.stats().bytesSent();
     }
