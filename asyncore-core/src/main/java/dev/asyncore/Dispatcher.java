@@ -256,7 +256,8 @@ public class Dispatcher extends AbstractDispatcher {
     }
 
     /**
-     * Receives up to {@code bufferSize} bytes (Python's {@code recv}).
+     * Receives up to {@code bufferSize} bytes (Python's {@code recv}). On a datagram socket: one datagram, from anyone or,
+     * once {@code connect} fixed a peer, from the peer; an empty datagram gives an empty array.
      *
      * @param bufferSize the most bytes to read; 0 closes the channel and returns nothing, as Python does
      * @return the bytes; empty at end of stream or when the peer is gone (then {@link #handleClose()} ran)
@@ -291,7 +292,8 @@ public class Dispatcher extends AbstractDispatcher {
     /**
      * Reads into the buffer, advancing its position. Allocation-free.
      *
-     * <p>Differs from {@link #recv(int)}: no data returns 0 instead of throwing.
+     * <p>Differs from {@link #recv(int)}: no data returns 0 instead of throwing. On a datagram socket an empty datagram
+     * also gives 0; {@link #recvfrom(ByteBuffer)} tells the two apart.
      *
      * @param dst the buffer
      * @return the number of bytes read; 0 if there was nothing to read; -1 at end of stream or when the peer is gone (then

@@ -161,6 +161,19 @@ class DatagramServersApplicationTests {
                 .isZero();
     }
 
+    @Test
+    void healthCountsTheUdpServersAsListening() {
+        org.springframework.boot.health.contributor.Health health =
+                new dev.asyncore.boot.actuate.AsyncoreHealthIndicator(this.loop, this.servers).health();
+        assertThat(health.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+        assertThat(health.getDetails().get("servers"))
+                .isEqualTo(java.util.Map.of(
+                        "tcp-echo", "listening",
+                        "udp-echo", "listening",
+                        "udp-upper", "listening",
+                        "udp-own", "listening"));
+    }
+
     private static boolean commandExists(String command) {
         try {
             Process p = new ProcessBuilder("sh", "-c", "command -v " + command)
