@@ -6,9 +6,12 @@ import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A thin wrapper around a non-blocking channel, driven by the loop (Python's {@code asyncore.dispatcher}).
@@ -31,6 +34,14 @@ import java.nio.channels.SocketChannel;
  * {@code ServerSocketChannel} bound to the same address. Urgent (out-of-band) data is never reported by Java's selectors, so
  * the loop never calls {@link #handleExpt()}. {@code SO_ERROR} is not readable in Java: a pending error surfaces as an
  * exception from the next read, write or connect completion.
+ *
+ * <p>A datagram socket ({@link #createSocket(ProtocolFamily, SocketType)} with {@link SocketType#SOCK_DGRAM}) behaves as
+ * Python's: it is neither accepting nor connected, so a waiting datagram is {@link #handleRead()} and room to send is
+ * {@link #handleWrite()}; {@link #recvfrom(int)} and {@link #sendto(byte[], SocketAddress)} take and give addresses, and
+ * {@link #connect(SocketAddress)} fixes the peer (at once, calling {@link #handleConnect()}), after which {@link #recv}
+ * and {@link #send} work with it. Differs from Python: an empty datagram is an empty read, never {@link #handleClose()};
+ * a socket with no room gives 0 from {@code sendto} instead of raising {@code BlockingIOError}; UNIX-domain datagram
+ * sockets do not exist in Java.
  */
 public class Dispatcher extends AbstractDispatcher {
 
@@ -73,6 +84,33 @@ public class Dispatcher extends AbstractDispatcher {
 
     // ------------------------------------------------------------------------------------------------------------------
     // socket operations
+
+    /**
+     * Opens a non-blocking channel of a family and type and registers it (Python's {@code create_socket(family, type)}):
+     * {@link SocketType#SOCK_STREAM} as {@link #createSocket(ProtocolFamily)}, {@link SocketType#SOCK_DGRAM} a UDP
+     * {@link DatagramChannel}, unbound and unconnected. Any thread before the map's loop runs, else the loop thread.
+     *
+     * <p>Differs from Python: {@code SOCK_DGRAM} with {@code UNIX} throws {@link UnsupportedOperationException}, since Java
+     * has no UNIX-domain datagram channel.
+     *
+     * @param family the protocol family
+     * @param type the socket type
+     * @throws IOException if the channel cannot be opened
+     */
+    public void createSocket(ProtocolFamily family, SocketType type) throws IOException {
+        if (Objects.requireNonNull(type, "type") == SocketType.SOCK_STREAM) {
+            createSocket(family);
+            return;
+        }
+        DatagramChannel channel = DatagramTransport.open(family);
+        try {
+            setFamily(family);
+            setSocket(channel);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
 
     /**
      * Opens a non-blocking IPv4 TCP channel and registers it (Python's {@code create_socket()}).
@@ -218,7 +256,8 @@ public class Dispatcher extends AbstractDispatcher {
     }
 
     /**
-     * Receives up to {@code bufferSize} bytes (Python's {@code recv}).
+     * Receives up to {@code bufferSize} bytes (Python's {@code recv}). On a datagram socket: one datagram, from anyone or,
+     * once {@code connect} fixed a peer, from the peer; an empty datagram gives an empty array.
      *
      * @param bufferSize the most bytes to read; 0 closes the channel and returns nothing, as Python does
      * @return the bytes; empty at end of stream or when the peer is gone (then {@link #handleClose()} ran)
@@ -229,6 +268,13 @@ public class Dispatcher extends AbstractDispatcher {
         if (bufferSize == 0) {
             handleClose();
             return EMPTY;
+        }
+        if (transport() instanceof DatagramTransport) {
+            Datagram datagram = recvfrom(bufferSize);
+            if (datagram == null) {
+                throw new BlockingIOException();
+            }
+            return datagram.data();
         }
         ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
         int n = recv(buffer);
@@ -246,7 +292,8 @@ public class Dispatcher extends AbstractDispatcher {
     /**
      * Reads into the buffer, advancing its position. Allocation-free.
      *
-     * <p>Differs from {@link #recv(int)}: no data returns 0 instead of throwing.
+     * <p>Differs from {@link #recv(int)}: no data returns 0 instead of throwing. On a datagram socket an empty datagram
+     * also gives 0; {@link #recvfrom(ByteBuffer)} tells the two apart.
      *
      * @param dst the buffer
      * @return the number of bytes read; 0 if there was nothing to read; -1 at end of stream or when the peer is gone (then
@@ -271,6 +318,78 @@ public class Dispatcher extends AbstractDispatcher {
             s.received(n);
         }
         return n;
+    }
+
+    /**
+     * Sends the array as one datagram to an address (Python's {@code socket.sendto}). Datagram sockets only.
+     *
+     * <p>Differs from Python: Python 3's dispatcher has no {@code sendto} or {@code recvfrom} of its own (it stopped
+     * forwarding unknown attributes to its socket); code there calls {@code self.socket.sendto}. Here they are the
+     * dispatcher's, so that the loop sees them as it sees {@code send} and {@code recv}.
+     *
+     * @param data the bytes
+     * @param address where to send them
+     * @return the bytes sent: all of them, or 0 if the socket had no room (Differs from Python: it raises
+     *     {@code BlockingIOError})
+     * @throws IllegalStateException if the socket is not a datagram socket
+     * @throws IOException if sending fails
+     */
+    public int sendto(byte[] data, SocketAddress address) throws IOException {
+        return sendto(ByteBuffer.wrap(data), address);
+    }
+
+    /**
+     * Sends the buffer's remaining bytes as one datagram to an address, advancing its position when sent.
+     * Allocation-free. Datagram sockets only.
+     *
+     * @param data the bytes
+     * @param address where to send them
+     * @return the bytes sent: all of them, or 0 if the socket had no room (an empty datagram also gives 0)
+     * @throws IllegalStateException if the socket is not a datagram socket
+     * @throws IOException if sending fails
+     */
+    public int sendto(ByteBuffer data, SocketAddress address) throws IOException {
+        assert onLoopThread() : "sendto called off the loop thread of " + this;
+        markDirty();
+        return datagramTransport("sendto").sendTo(data, address);
+    }
+
+    /**
+     * Receives one datagram of up to {@code bufferSize} bytes and its sender (Python's {@code socket.recvfrom}). Datagram
+     * sockets only; a longer datagram is cut to the size, the rest is lost, as in Python.
+     *
+     * @param bufferSize the most bytes to keep
+     * @return the datagram, or null if none was waiting (Differs from Python: it raises {@code BlockingIOError})
+     * @throws IllegalStateException if the socket is not a datagram socket
+     * @throws IOException if receiving fails (a {@link java.net.PortUnreachableException} on a connected socket whose
+     *     peer has no socket)
+     */
+    public Datagram recvfrom(int bufferSize) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
+        SocketAddress from = recvfrom(buffer);
+        return from == null ? null : new Datagram(Arrays.copyOf(buffer.array(), buffer.position()), from);
+    }
+
+    /**
+     * Receives one datagram into the buffer, advancing its position, and gives its sender. Allocation-free. Datagram
+     * sockets only; what does not fit in the buffer is lost.
+     *
+     * @param dst the buffer
+     * @return the sender, or null if no datagram was waiting
+     * @throws IllegalStateException if the socket is not a datagram socket
+     * @throws IOException if receiving fails
+     */
+    public SocketAddress recvfrom(ByteBuffer dst) throws IOException {
+        assert onLoopThread() : "recvfrom called off the loop thread of " + this;
+        markDirty();
+        return datagramTransport("recvfrom").receive(dst);
+    }
+
+    private DatagramTransport datagramTransport(String verb) {
+        if (transport() instanceof DatagramTransport t) {
+            return t;
+        }
+        throw new IllegalStateException(verb + " on a channel that is not a datagram socket: " + socket());
     }
 
     // ------------------------------------------------------------------------------------------------------------------

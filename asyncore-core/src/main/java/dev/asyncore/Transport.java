@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectableChannel;
@@ -19,7 +20,8 @@ import java.nio.channels.SocketChannel;
  *
  * <p>The dispatcher keeps asyncore's API, state and events, and maps failures to events (a disconnect to
  * {@code handleClose}); a transport only moves bytes and answers for its channel. Kinds: a stream socket
- * ({@link StreamTransport}), a listening socket ({@link ListeningTransport}), and any other channel such as a file or a
+ * ({@link StreamTransport}), a listening socket ({@link ListeningTransport}), a datagram socket
+ * ({@link DatagramTransport}), and any other channel such as a file or a
  * pipe ({@link ChannelTransport}). A transport that holds bytes of its own (TLS over a stream keeps decrypted plaintext)
  * says so through {@link #hasBufferedInput()}, and the loop then reads without waiting for the socket.
  *
@@ -32,7 +34,7 @@ interface Transport {
      * Wraps a channel in the transport of its kind.
      *
      * @param channel the channel
-     * @return a stream, listening or plain channel transport
+     * @return a stream, listening, datagram or plain channel transport
      */
     static Transport of(Channel channel) {
         if (channel instanceof SocketChannel stream) {
@@ -40,6 +42,9 @@ interface Transport {
         }
         if (channel instanceof ServerSocketChannel server) {
             return new ListeningTransport(server);
+        }
+        if (channel instanceof DatagramChannel datagram) {
+            return new DatagramTransport(datagram);
         }
         return new ChannelTransport(channel);
     }

@@ -56,6 +56,7 @@ class SampleApplicationAotIT {
                         "--server.port=0",
                         "--asyncore.servers.echo.port=0",
                         "--asyncore.servers.chat.port=0",
+                        "--asyncore.servers.udp-echo.port=0",
                         "--asyncore.shutdown.timeout=1s")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -115,9 +116,23 @@ class SampleApplicationAotIT {
                 assertThat((Integer) JsonPath.read(body, "$.channels.listening"))
                         .isEqualTo(3);
                 List<Boolean> listening = JsonPath.read(body, "$.servers[*].listening");
-                assertThat(listening).containsExactly(true, true, true);
+                assertThat(listening).containsExactly(true, true, true, true);
                 assertThat((Boolean) JsonPath.read(body, "$.loop.running")).isTrue();
             });
+        }
+    }
+
+    @Test
+    void udpEchoServerSendsADatagramBack() throws IOException {
+        try (java.net.DatagramSocket client = new java.net.DatagramSocket()) {
+            client.setSoTimeout((int) WAIT.toMillis());
+            byte[] data = "hello, AOT over udp".getBytes(StandardCharsets.US_ASCII);
+            client.send(new java.net.DatagramPacket(
+                    data, data.length, new java.net.InetSocketAddress("127.0.0.1", serverPort("udp-echo"))));
+            java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[100], 100);
+            client.receive(reply);
+            assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII))
+                    .isEqualTo("hello, AOT over udp");
         }
     }
 

@@ -28,7 +28,12 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"asyncore.servers.echo.port=0", "asyncore.servers.chat.port=0", "asyncore.shutdown.timeout=1s"})
+        properties = {
+            "asyncore.servers.echo.port=0",
+            "asyncore.servers.chat.port=0",
+            "asyncore.servers.udp-echo.port=0",
+            "asyncore.shutdown.timeout=1s"
+        })
 @DirtiesContext
 class SampleApplicationTests {
 
@@ -44,8 +49,26 @@ class SampleApplicationTests {
     @Value("${local.asyncore.servers.echo-any-port.port}")
     private int anyPort;
 
+    @Value("${local.asyncore.servers.udp-echo.port}")
+    private int udpPort;
+
     @Autowired
     private HealthCheckClient healthCheckClient;
+
+    @Test
+    void udpEchoServerSendsEachDatagramBack() throws Exception {
+        try (java.net.DatagramSocket client = new java.net.DatagramSocket()) {
+            client.setSoTimeout((int) WAIT.toMillis());
+            byte[] data = "hello over udp".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            client.send(new java.net.DatagramPacket(
+                    data, data.length, new java.net.InetSocketAddress("127.0.0.1", this.udpPort)));
+            java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[100], 100);
+            client.receive(reply);
+            assertThat(new String(reply.getData(), 0, reply.getLength(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("hello over udp");
+        }
+        await().atMost(WAIT).until(() -> serverDatagramsReceived("udp-echo") >= 1);
+    }
 
     @Test
     void tcpEchoServerEchoesWhatItReceives() throws IOException {
@@ -125,6 +148,12 @@ class SampleApplicationTests {
 
     private int serverConnections(String server) throws IOException {
         return JsonPath.read(get("/actuator/asyncore/" + server), "$.connections");
+    }
+
+    private long serverDatagramsReceived(String server) throws IOException {
+        String body = get("/actuator/asyncore/" + server);
+        assertThat((String) JsonPath.read(body, "$.protocol")).isEqualTo("udp");
+        return ((Number) JsonPath.read(body, "$.datagrams.received")).longValue();
     }
 
     private String get(String path) throws IOException {

@@ -21,7 +21,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 /**
  * The read-only {@code asyncore} Actuator endpoint: the loop's state, the channel counts by state (totals over the loops), each
  * loop's thread, passes and channel counts, and each server's address and connection counts (totals over the loops).
- * Shows counts and server state only, never peer addresses or payloads.
+ * A UDP server shows its datagram counts. Shows counts and server state only, never peer addresses or payloads.
  *
  * <p>Not exposed over HTTP unless the user includes it ({@code management.endpoints.web.exposure.include=health,asyncore}).
  * Operations may be called from any thread: they read counters the core keeps for cross-thread reading and never stop or slow
@@ -131,7 +131,9 @@ public class AsyncoreEndpoint {
                 server.acceptErrors(),
                 server.isAcceptBackingOff(),
                 server.bytesReceived(),
-                server.bytesSent());
+                server.bytesSent(),
+                server.getProtocol().name().toLowerCase(java.util.Locale.ROOT),
+                DatagramsDescriptor.of(server.datagramStats()));
     }
 
     /**
@@ -193,6 +195,8 @@ public class AsyncoreEndpoint {
      * @param acceptBackingOff whether accepting is backing off after a failed accept
      * @param bytesReceived bytes read from its accepted channels
      * @param bytesSent bytes written to its accepted channels
+     * @param protocol {@code tcp} or {@code udp}
+     * @param datagrams a UDP server's datagram counts, else null
      */
     public record ServerDescriptor(
             String address,
@@ -207,8 +211,32 @@ public class AsyncoreEndpoint {
             long acceptErrors,
             boolean acceptBackingOff,
             long bytesReceived,
-            long bytesSent)
+            long bytesSent,
+            String protocol,
+            DatagramsDescriptor datagrams)
             implements OperationResponseBody {}
+
+    /**
+     * A UDP server's datagram counts; the same figures as the {@code asyncore.datagrams.*} metrics.
+     *
+     * @param received datagrams received
+     * @param sent datagrams sent
+     * @param dropped replies dropped because the output queue was full (or the system refused them)
+     * @param receiveDropped incoming datagrams the system dropped at the socket's full receive buffer; -1 where the
+     *     system does not tell
+     */
+    public record DatagramsDescriptor(long received, long sent, long dropped, long receiveDropped) {
+
+        static DatagramsDescriptor of(dev.asyncore.DatagramStats stats) {
+            return stats == null
+                    ? null
+                    : new DatagramsDescriptor(
+                            stats.datagramsReceived(),
+                            stats.datagramsSent(),
+                            stats.datagramsDropped(),
+                            stats.receiveDropped());
+        }
+    }
 
     /**
      * Connections a server closed before any handler existed, by reason; the same figures as the

@@ -8,6 +8,7 @@ import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
+import dev.asyncore.boot.server.ServerProtocol;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * (counters in bytes; tag {@code server}), {@code asyncore.loop.passes} (counter; tag {@code loop}, the loop thread's name)
  * and {@code asyncore.loop.channels} (gauge of the channels each loop runs; tag {@code loop}). The {@code loop} tag has one
  * value per loop thread ({@code asyncore.loop.threads}), so it stays bounded; server figures are totals over the loops.
+ * A UDP server has its own meters: see {@link AsyncoreDatagramMetrics}.
  *
  * <p>Channels that belong to no named server (client dispatchers, hand-written servers) are counted under
  * {@code server=none}. {@link #bindTo} runs on the thread that creates the registry; the meters are read on any thread from
@@ -65,7 +67,13 @@ public class AsyncoreMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         if (this.servers != null) {
-            this.servers.all().values().forEach((server) -> bindServer(registry, server));
+            this.servers.all().values().forEach((server) -> {
+                if (server.getProtocol() == ServerProtocol.UDP) {
+                    AsyncoreDatagramMetrics.bind(registry, server);
+                } else {
+                    bindServer(registry, server);
+                }
+            });
         }
         channels(
                 registry,
@@ -189,7 +197,7 @@ public class AsyncoreMetrics implements MeterBinder {
         int listening = 0;
         if (this.servers != null) {
             for (AsyncoreServer server : this.servers.all().values()) {
-                listening += server.listeningSockets();
+                listening += server.getProtocol() == ServerProtocol.TCP ? server.listeningSockets() : 0;
             }
         }
         return listening;

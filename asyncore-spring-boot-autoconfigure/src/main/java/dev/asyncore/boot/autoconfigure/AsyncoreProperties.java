@@ -10,6 +10,8 @@ import java.util.Map;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Watermarks;
+import dev.asyncore.boot.server.ServerProtocol;
+import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -125,6 +127,9 @@ public class AsyncoreProperties {
         /** Whether to bind this server at startup. */
         private boolean enabled = true;
 
+        /** Transport: "tcp" (listens and accepts connections) or "udp" (one bound datagram socket). */
+        private ServerProtocol protocol = ServerProtocol.TCP;
+
         /** Network address to bind to; all interfaces when unset. */
         private InetAddress address;
 
@@ -186,6 +191,8 @@ public class AsyncoreProperties {
         private boolean spread = true;
 
         private final Echo echo = new Echo();
+
+        private final Udp udp = new Udp();
 
         public boolean isEnabled() {
             return this.enabled;
@@ -341,6 +348,55 @@ public class AsyncoreProperties {
 
         public Echo getEcho() {
             return this.echo;
+        }
+
+        public ServerProtocol getProtocol() {
+            return this.protocol;
+        }
+
+        public void setProtocol(ServerProtocol protocol) {
+            this.protocol = protocol;
+        }
+
+        public Udp getUdp() {
+            return this.udp;
+        }
+    }
+
+    /** Bounds of a UDP server ({@code asyncore.servers.<name>.udp.*}). */
+    public static class Udp {
+
+        /** Most datagrams read per read event, so that a flood cannot starve the loop's other channels. */
+        private int readBudget = DatagramServer.DEFAULT_READ_BUDGET;
+
+        /** Most replies waiting for the socket; past it replies are dropped and counted. */
+        private int queueDatagrams = DatagramServer.DEFAULT_QUEUE_DATAGRAMS;
+
+        /** Most bytes of replies waiting for the socket; past it replies are dropped and counted. */
+        private DataSize queueSize = DataSize.ofBytes(DatagramServer.DEFAULT_QUEUE_BYTES);
+
+        public int getReadBudget() {
+            return this.readBudget;
+        }
+
+        public void setReadBudget(int readBudget) {
+            this.readBudget = readBudget;
+        }
+
+        public int getQueueDatagrams() {
+            return this.queueDatagrams;
+        }
+
+        public void setQueueDatagrams(int queueDatagrams) {
+            this.queueDatagrams = queueDatagrams;
+        }
+
+        public DataSize getQueueSize() {
+            return this.queueSize;
+        }
+
+        public void setQueueSize(DataSize queueSize) {
+            this.queueSize = queueSize;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.asyncore.boot.autoconfigure;
 
 import java.util.List;
 
+import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherWithSend;
 import dev.asyncore.ServerStats;
@@ -11,6 +12,7 @@ import dev.asyncore.boot.server.AsyncorePortInUseFailureAnalyzer;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyFailureAnalyzer;
 import dev.asyncore.boot.server.UnknownHandlerFailureAnalyzer;
 import dev.asyncore.chat.AsyncChat;
+import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.springframework.aot.hint.MemberCategory;
@@ -25,7 +27,8 @@ import org.springframework.aot.hint.TypeReference;
  * <ul>
  * <li>the classes named in the starter's {@code META-INF/spring.factories}, which Spring instantiates by name;</li>
  * <li>Spring Boot's {@code HealthIndicator}, whose presence decides whether the readiness group includes asyncore;</li>
- * <li>the counters of {@link ServerStats}, updated through {@code VarHandle}s found by field name;</li>
+ * <li>the counters of {@link ServerStats} and {@link DatagramStats}, updated through {@code VarHandle}s found by field
+ * name;</li>
  * <li>the public methods of {@link AsyncChat} and the core's chat handler, which the terminator framing looks up to see
  * whether a subclass overrides {@code getTerminator()}. An {@code AsyncChat} subclass of the application's own needs the
  * same hint ({@code INVOKE_PUBLIC_METHODS}) in the application's own registrar.</li>
@@ -39,7 +42,12 @@ class AsyncoreRuntimeHints implements RuntimeHintsRegistrar {
 
     /** The library's dispatcher classes whose public methods the core looks up by reflection. */
     static final List<Class<?>> LIBRARY_HANDLERS = List.of(
-            Dispatcher.class, DispatcherWithSend.class, AsyncChat.class, EchoHandler.class, ServerDispatcher.class);
+            Dispatcher.class,
+            DispatcherWithSend.class,
+            AsyncChat.class,
+            EchoHandler.class,
+            ServerDispatcher.class,
+            DatagramServer.class);
 
     @Override
     public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
@@ -54,6 +62,7 @@ class AsyncoreRuntimeHints implements RuntimeHintsRegistrar {
         }
         hints.reflection().registerType(TypeReference.of(HEALTH_INDICATOR));
         hints.reflection().registerType(ServerStats.class, MemberCategory.ACCESS_DECLARED_FIELDS);
+        hints.reflection().registerType(DatagramStats.class, MemberCategory.ACCESS_DECLARED_FIELDS);
         // The core looks up readable()/writable() (which classes AsyncLoop may track, see TrackedInterest) and
         // getTerminator() by reflection on handler classes; without the metadata it falls back to asking them every
         // pass,

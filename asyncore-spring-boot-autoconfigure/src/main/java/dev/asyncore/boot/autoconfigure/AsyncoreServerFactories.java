@@ -13,6 +13,7 @@ import dev.asyncore.Watermarks;
 import dev.asyncore.boot.context.AsyncoreConnectionEventPublisher;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
+import dev.asyncore.boot.server.ServerProtocol;
 import dev.asyncore.boot.server.UnknownHandlerException;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.HandlerFactory;
@@ -58,6 +59,9 @@ final class AsyncoreServerFactories {
     }
 
     private AsyncoreServerFactory create(String name, AsyncoreProperties.Server server) {
+        if (server.getProtocol() == ServerProtocol.UDP) {
+            return DatagramServerFactories.create(name, server, this.beanFactory);
+        }
         AsyncorePropertiesValidator.validateServer(name, server);
         AsyncoreServerFactory factory = new AsyncoreServerFactory(name, address(server), handler(name, server));
         factory.setBacklog(server.getBacklog());

@@ -9,6 +9,7 @@ import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
+import dev.asyncore.boot.server.ServerProtocol;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -90,7 +91,8 @@ public class AsyncoreLifecycle implements SmartLifecycle {
             started = this.loop.isRunning() ? startOnLoop() : this.servers.start(this.loop.map());
         }
         for (AsyncoreServer server : started) {
-            logger.info("asyncore server '" + server.getName() + "' listening on "
+            logger.info("asyncore server '" + server.getName()
+                    + (server.getProtocol() == ServerProtocol.UDP ? "' receiving UDP on " : "' listening on ")
                     + SocketAddresses.describe(server.getAddress()));
             this.context.publishEvent(
                     new AsyncoreServerInitializedEvent(this.context, server.getName(), server.getAddress()));

@@ -61,7 +61,7 @@ public class AsyncoreServerInitializedEvent extends ApplicationEvent {
     }
 
     /**
-     * Returns the bound TCP port.
+     * Returns the bound TCP or UDP port.
      *
      * @return the port, or -1 for a UNIX-domain server
      */

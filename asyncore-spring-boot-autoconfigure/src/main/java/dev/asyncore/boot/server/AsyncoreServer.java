@@ -11,10 +11,16 @@ import java.util.function.ToLongFunction;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
+import dev.asyncore.DatagramStats;
+import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.handler.ConnectionListener;
+import dev.asyncore.handler.DatagramDispatcherFactory;
+import dev.asyncore.handler.DatagramHandler;
+import dev.asyncore.handler.DatagramServer;
+import dev.asyncore.handler.DatagramSockets;
 import dev.asyncore.handler.GroupServer;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
@@ -57,8 +63,23 @@ public final class AsyncoreServer {
     private final boolean spread;
 
     private volatile GroupServer groupServer;
+    private final ServerProtocol protocol;
+
+    private final DatagramHandler datagramHandler;
+
+    private final DatagramDispatcherFactory datagramDispatcherFactory;
+
+    private final int readBudget;
+
+    private final int queueDatagrams;
+
+    private final int queueBytes;
 
     private volatile ServerDispatcher dispatcher;
+
+    private volatile Dispatcher datagramDispatcher;
+
+    private volatile DatagramStats datagramStats;
 
     private volatile SocketAddress boundAddress;
 
@@ -78,6 +99,12 @@ public final class AsyncoreServer {
         this.addressRules = factory.getAddressRules();
         this.connectionListeners = factory.getConnectionListeners();
         this.spread = factory.isSpread();
+        this.protocol = factory.getProtocol();
+        this.datagramHandler = factory.getDatagramHandler();
+        this.datagramDispatcherFactory = factory.getDatagramDispatcherFactory();
+        this.readBudget = factory.getReadBudget();
+        this.queueDatagrams = factory.getQueueDatagrams();
+        this.queueBytes = factory.getQueueBytes();
     }
 
     /**
@@ -87,8 +114,12 @@ public final class AsyncoreServer {
      * @throws AsyncoreServerBindException when the socket cannot be created, bound or put to listen
      */
     public void start(DispatcherMap map) {
-        if (this.dispatcher != null) {
+        if (this.dispatcher != null || this.datagramDispatcher != null) {
             throw new IllegalStateException("asyncore server '" + this.name + "' was already started");
+        }
+        if (this.protocol == ServerProtocol.UDP) {
+            startDatagram(map);
+            return;
         }
         ServerDispatcher server = new ServerDispatcher(map, this.handlerFactory);
         try {
@@ -112,7 +143,7 @@ public final class AsyncoreServer {
      * @throws AsyncoreServerBindException when the socket cannot be created, bound or put to listen
      */
     public void start(AsyncLoopGroup group) {
-        if (group.size() == 1 || !this.spread) {
+        if (group.size() == 1 || !this.spread || this.protocol == ServerProtocol.UDP) {
             AsyncLoop first = group.loop(0);
             if (!first.isRunning() || first.inEventLoop()) {
                 start(first.map());
@@ -159,9 +190,53 @@ public final class AsyncoreServer {
         this.connectionListeners.forEach(server::addConnectionListener);
     }
 
+    /** Binds the UDP socket and makes its dispatcher: a {@link DatagramServer}, or the factory's dispatcher. */
+    private void startDatagram(DispatcherMap map) {
+        Dispatcher made = null;
+        java.nio.channels.DatagramChannel channel = null;
+        try {
+            if (this.datagramHandler != null) {
+                DatagramServer server = new DatagramServer(map, this.datagramHandler);
+                made = server;
+                server.setReadBudget(this.readBudget);
+                server.setQueueLimits(this.queueDatagrams, this.queueBytes);
+                server.setReceiveBufferSize(this.socketOptions.receiveBufferSize());
+                server.setSendBufferSize(this.socketOptions.sendBufferSize());
+                server.open(this.configuredAddress);
+                this.datagramStats = server.stats();
+            } else {
+                channel = DatagramSockets.open(
+                        this.configuredAddress,
+                        this.socketOptions.receiveBufferSize(),
+                        this.socketOptions.sendBufferSize());
+                made = this.datagramDispatcherFactory.create(channel, map);
+                this.datagramStats = DatagramSockets.watch(made);
+            }
+            this.boundAddress = ((java.nio.channels.DatagramChannel) made.socket()).getLocalAddress();
+        } catch (Exception ex) {
+            if (made != null) {
+                made.close();
+            }
+            closeQuietly(channel);
+            throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
+        }
+        this.listeningChannel = made.socket();
+        this.datagramDispatcher = made;
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the bind failure is what is reported
+            }
+        }
+    }
+
     /**
-     * Closes the listening socket; accepted channels stay open. Loop thread only (for a server spread over several loops,
-     * any thread: each loop closes its own). Idempotent.
+     * Closes the listening socket (a UDP server's socket); accepted channels stay open. Loop thread only (for a server
+     * spread over several loops, any thread: each loop closes its own). Idempotent.
      */
     public void stop() {
         GroupServer spreadServer = this.groupServer;
@@ -173,6 +248,37 @@ public final class AsyncoreServer {
         if (server != null) {
             server.close();
         }
+        Dispatcher datagram = this.datagramDispatcher;
+        if (datagram != null) {
+            datagram.close();
+        }
+    }
+
+    /**
+     * Returns the server's transport.
+     *
+     * @return {@code TCP} or {@code UDP}
+     */
+    public ServerProtocol getProtocol() {
+        return this.protocol;
+    }
+
+    /**
+     * Returns a UDP server's datagram figures.
+     *
+     * @return the figures, or null for a TCP server or before {@link #start}
+     */
+    public DatagramStats datagramStats() {
+        return this.datagramStats;
+    }
+
+    /**
+     * Returns a UDP server's dispatcher on its bound socket.
+     *
+     * @return the dispatcher, or null for a TCP server or before {@link #start}
+     */
+    public Dispatcher datagramDispatcher() {
+        return this.datagramDispatcher;
     }
 
     /**
@@ -243,7 +349,7 @@ public final class AsyncoreServer {
     }
 
     /**
-     * Returns the bound TCP port.
+     * Returns the bound TCP or UDP port.
      *
      * @return the port, or -1 for a UNIX-domain server or before it is bound
      */
@@ -252,9 +358,9 @@ public final class AsyncoreServer {
     }
 
     /**
-     * Returns whether the server is bound and its listening socket is still open.
+     * Returns whether the server is bound and its listening socket (a UDP server's socket) is still open.
      *
-     * @return true while it accepts connections
+     * @return true while it accepts connections (receives datagrams)
      */
     public boolean isListening() {
         GroupServer spreadServer = this.groupServer;
@@ -349,21 +455,23 @@ public final class AsyncoreServer {
     }
 
     /**
-     * Returns the bytes received from this server's accepted channels since it started.
+     * Returns the bytes received from this server's accepted channels (a UDP server: in datagrams) since it started.
      *
      * @return the total
      */
     public long bytesReceived() {
-        return total(ServerStats::bytesReceived);
+        DatagramStats datagrams = this.datagramStats;
+        return datagrams != null ? datagrams.bytesReceived() : total(ServerStats::bytesReceived);
     }
 
     /**
-     * Returns the bytes sent on this server's accepted channels since it started.
+     * Returns the bytes sent on this server's accepted channels (a UDP server: in datagrams) since it started.
      *
      * @return the total
      */
     public long bytesSent() {
-        return total(ServerStats::bytesSent);
+        DatagramStats datagrams = this.datagramStats;
+        return datagrams != null ? datagrams.bytesSent() : total(ServerStats::bytesSent);
     }
 
     /**

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Objects;
 
 import dev.asyncore.handler.ConnectionListener;
+import dev.asyncore.handler.DatagramDispatcherFactory;
+import dev.asyncore.handler.DatagramHandler;
+import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.handler.SocketOptions;
@@ -47,6 +50,18 @@ public class AsyncoreServerFactory {
 
     private AddressRules addressRules = AddressRules.ALLOW_ALL;
 
+    private ServerProtocol protocol = ServerProtocol.TCP;
+
+    private DatagramHandler datagramHandler;
+
+    private DatagramDispatcherFactory datagramDispatcherFactory;
+
+    private int readBudget = DatagramServer.DEFAULT_READ_BUDGET;
+
+    private int queueDatagrams = DatagramServer.DEFAULT_QUEUE_DATAGRAMS;
+
+    private int queueBytes = DatagramServer.DEFAULT_QUEUE_BYTES;
+
     /**
      * Creates the settings of the server called {@code name}.
      *
@@ -58,6 +73,120 @@ public class AsyncoreServerFactory {
         this.name = Objects.requireNonNull(name, "name");
         this.address = Objects.requireNonNull(address, "address");
         this.handlerFactory = Objects.requireNonNull(handlerFactory, "handlerFactory");
+    }
+
+    /**
+     * Creates the settings of the UDP server called {@code name}, served by a {@link DatagramServer} with this handler.
+     *
+     * @param name the server's name, the key under {@code asyncore.servers}
+     * @param address where to bind: an {@code InetSocketAddress}
+     * @param handler answers each datagram
+     */
+    public AsyncoreServerFactory(String name, SocketAddress address, DatagramHandler handler) {
+        this(name, address, AsyncoreServerFactory::noConnections);
+        this.protocol = ServerProtocol.UDP;
+        this.datagramHandler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Creates the settings of the UDP server called {@code name}, served by the dispatcher a factory makes on the bound
+     * socket.
+     *
+     * @param name the server's name, the key under {@code asyncore.servers}
+     * @param address where to bind: an {@code InetSocketAddress}
+     * @param factory makes the dispatcher of the bound datagram channel
+     */
+    public AsyncoreServerFactory(String name, SocketAddress address, DatagramDispatcherFactory factory) {
+        this(name, address, AsyncoreServerFactory::noConnections);
+        this.protocol = ServerProtocol.UDP;
+        this.datagramDispatcherFactory = Objects.requireNonNull(factory, "factory");
+    }
+
+    /** The handler factory of a UDP server, which accepts nothing: it is never called. */
+    private static dev.asyncore.Dispatcher noConnections(
+            java.nio.channels.SocketChannel channel, SocketAddress peer, dev.asyncore.DispatcherMap map) {
+        throw new IllegalStateException("a UDP server accepts no connections");
+    }
+
+    /**
+     * Returns the server's transport.
+     *
+     * @return {@code TCP}, or {@code UDP} for a server made with a datagram handler or factory
+     */
+    public ServerProtocol getProtocol() {
+        return this.protocol;
+    }
+
+    /**
+     * Returns the handler of a UDP server served by a {@link DatagramServer}.
+     *
+     * @return the handler, or null
+     */
+    public DatagramHandler getDatagramHandler() {
+        return this.datagramHandler;
+    }
+
+    /**
+     * Returns what makes the dispatcher of a UDP server's bound socket.
+     *
+     * @return the factory, or null
+     */
+    public DatagramDispatcherFactory getDatagramDispatcherFactory() {
+        return this.datagramDispatcherFactory;
+    }
+
+    /**
+     * Returns the datagrams a UDP server reads per read event.
+     *
+     * @return the budget
+     */
+    public int getReadBudget() {
+        return this.readBudget;
+    }
+
+    /**
+     * Sets the datagrams a UDP server's {@link DatagramServer} reads per read event.
+     *
+     * @param readBudget at least 1
+     */
+    public void setReadBudget(int readBudget) {
+        if (readBudget < 1) {
+            throw new IllegalArgumentException("readBudget must be at least 1, was " + readBudget);
+        }
+        this.readBudget = readBudget;
+    }
+
+    /**
+     * Returns the output queue bound of a UDP server, in datagrams.
+     *
+     * @return the bound
+     */
+    public int getQueueDatagrams() {
+        return this.queueDatagrams;
+    }
+
+    /**
+     * Returns the output queue bound of a UDP server, in bytes.
+     *
+     * @return the bound
+     */
+    public int getQueueBytes() {
+        return this.queueBytes;
+    }
+
+    /**
+     * Sets the output queue bounds of a UDP server's {@link DatagramServer}.
+     *
+     * @param datagrams the most replies it holds, at least 1
+     * @param bytes the most bytes it holds, at least 1
+     */
+    public void setQueueLimits(int datagrams, int bytes) {
+        if (datagrams < 1 || bytes < 1) {
+            throw new IllegalArgumentException(
+                    "queue limits must be at least 1, were " + datagrams + " datagrams and " + bytes + " bytes");
+        }
+        this.queueDatagrams = datagrams;
+        this.queueBytes = bytes;
     }
 
     /**

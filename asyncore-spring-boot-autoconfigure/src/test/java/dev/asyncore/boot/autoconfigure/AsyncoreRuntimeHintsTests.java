@@ -59,6 +59,20 @@ class AsyncoreRuntimeHintsTests {
     }
 
     @Test
+    void everyFieldOfDatagramStatsIsAccessible() {
+        List<String> fields = new ArrayList<>();
+        for (Field field : dev.asyncore.DatagramStats.class.getDeclaredFields()) {
+            if (!Modifier.isStatic(field.getModifiers())) {
+                fields.add(field.getName());
+                assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(field))
+                        .as("field %s", field.getName())
+                        .accepts(this.hints);
+            }
+        }
+        assertThat(fields).contains("received", "dropped");
+    }
+
+    @Test
     void everyCounterFieldOfServerStatsIsAccessible() {
         List<String> fields = new ArrayList<>();
         for (Field field : ServerStats.class.getDeclaredFields()) {

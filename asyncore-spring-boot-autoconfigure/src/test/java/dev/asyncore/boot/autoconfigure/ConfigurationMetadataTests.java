@@ -50,6 +50,10 @@ class ConfigurationMetadataTests {
                         "asyncore.servers.*.deny",
                         "asyncore.servers.*.spread",
                         "asyncore.servers.*.echo.high-watermark",
+                        "asyncore.servers.*.protocol",
+                        "asyncore.servers.*.udp.read-budget",
+                        "asyncore.servers.*.udp.queue-datagrams",
+                        "asyncore.servers.*.udp.queue-size",
                         "management.endpoint.asyncore.access");
         metadata.at("/properties")
                 .forEach((property) -> assertThat(property.at("/description").asString())
@@ -98,6 +102,13 @@ class ConfigurationMetadataTests {
         assertThat(defaultOf(metadata, "asyncore.servers.*.proxy-protocol-timeout"))
                 .isEqualTo(ServerDispatcher.DEFAULT_PROXY_PROTOCOL_TIMEOUT.toSeconds() + "s");
         assertThat(defaultOf(metadata, "asyncore.loop.timeout")).isEqualTo(AsyncLoop.DEFAULT_TIMEOUT.toSeconds() + "s");
+        assertThat(defaultOf(metadata, "asyncore.servers.*.udp.read-budget"))
+                .isEqualTo(String.valueOf(dev.asyncore.handler.DatagramServer.DEFAULT_READ_BUDGET));
+        assertThat(defaultOf(metadata, "asyncore.servers.*.udp.queue-datagrams"))
+                .isEqualTo(String.valueOf(dev.asyncore.handler.DatagramServer.DEFAULT_QUEUE_DATAGRAMS));
+        assertThat(defaultOf(metadata, "asyncore.servers.*.udp.queue-size"))
+                .isEqualTo(DataSize.ofBytes(dev.asyncore.handler.DatagramServer.DEFAULT_QUEUE_BYTES)
+                                .toMegabytes() + "MB");
         assertThat(defaultOf(metadata, "asyncore.servers.*.backlog"))
                 .isEqualTo(String.valueOf(ServerDispatcher.DEFAULT_BACKLOG));
     }

@@ -1,0 +1,137 @@
+package dev.asyncore;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.LongSupplier;
+
+/**
+ * Traffic figures of one datagram socket: datagrams and bytes received and sent, and datagrams dropped. Written by the
+ * loop thread, readable from any thread.
+ *
+ * <p>A datagram dispatcher that carries them ({@link #attach(Dispatcher)}) counts every datagram it receives and sends,
+ * through {@code recv}, {@code recvfrom}, {@code send} and {@code sendto}. Each counter has a single writer, the loop
+ * thread, which publishes it with a release store, as {@link ServerStats} does.
+ */
+public final class DatagramStats {
+
+    private static final VarHandle RECEIVED;
+    private static final VarHandle BYTES_RECEIVED;
+    private static final VarHandle SENT;
+    private static final VarHandle BYTES_SENT;
+    private static final VarHandle DROPPED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RECEIVED = lookup.findVarHandle(DatagramStats.class, "received", long.class);
+            BYTES_RECEIVED = lookup.findVarHandle(DatagramStats.class, "bytesReceived", long.class);
+            SENT = lookup.findVarHandle(DatagramStats.class, "sent", long.class);
+            BYTES_SENT = lookup.findVarHandle(DatagramStats.class, "bytesSent", long.class);
+            DROPPED = lookup.findVarHandle(DatagramStats.class, "dropped", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private long received;
+    private long bytesReceived;
+    private long sent;
+    private long bytesSent;
+    private long dropped;
+    private volatile LongSupplier receiveDropped = () -> -1;
+
+    /** Creates zeroed figures. Any thread. */
+    public DatagramStats() {}
+
+    /**
+     * Makes a datagram dispatcher count its traffic here. Loop thread, or before the loop runs.
+     *
+     * @param dispatcher a dispatcher whose socket is a datagram socket
+     * @throws IllegalStateException if it has no datagram socket
+     */
+    public void attach(Dispatcher dispatcher) {
+        if (!(dispatcher.transport() instanceof DatagramTransport t)) {
+            throw new IllegalStateException("not a datagram socket: " + dispatcher.socket());
+        }
+        t.setStats(this);
+    }
+
+    /** Counts a datagram dropped because the output queue was full. Loop thread. */
+    public void datagramDropped() {
+        DROPPED.setRelease(this, (long) DROPPED.getOpaque(this) + 1);
+    }
+
+    /**
+     * Sets where {@link #receiveDropped()} reads the datagrams the system dropped before the socket read them. Any thread.
+     *
+     * @param source the source; it answers -1 when it cannot tell
+     */
+    public void setReceiveDroppedSource(LongSupplier source) {
+        this.receiveDropped = source;
+    }
+
+    void received(int n) {
+        RECEIVED.setRelease(this, (long) RECEIVED.getOpaque(this) + 1);
+        BYTES_RECEIVED.setRelease(this, (long) BYTES_RECEIVED.getOpaque(this) + n);
+    }
+
+    void sent(int n) {
+        SENT.setRelease(this, (long) SENT.getOpaque(this) + 1);
+        BYTES_SENT.setRelease(this, (long) BYTES_SENT.getOpaque(this) + n);
+    }
+
+    /**
+     * Datagrams received since start. Any thread.
+     *
+     * @return the count
+     */
+    public long datagramsReceived() {
+        return (long) RECEIVED.getAcquire(this);
+    }
+
+    /**
+     * Bytes received in datagrams since start. Any thread.
+     *
+     * @return the count
+     */
+    public long bytesReceived() {
+        return (long) BYTES_RECEIVED.getAcquire(this);
+    }
+
+    /**
+     * Datagrams sent since start. Any thread.
+     *
+     * @return the count
+     */
+    public long datagramsSent() {
+        return (long) SENT.getAcquire(this);
+    }
+
+    /**
+     * Bytes sent in datagrams since start. Any thread.
+     *
+     * @return the count
+     */
+    public long bytesSent() {
+        return (long) BYTES_SENT.getAcquire(this);
+    }
+
+    /**
+     * Outgoing datagrams dropped since start because the output queue was full. Any thread.
+     *
+     * @return the count
+     */
+    public long datagramsDropped() {
+        return (long) DROPPED.getAcquire(this);
+    }
+
+    /**
+     * Incoming datagrams the system dropped since the socket opened because its receive buffer was full (on Linux, the
+     * {@code drops} column of {@code /proc/net/udp}). Any thread.
+     *
+     * @return the count, or -1 where the system does not tell
+     */
+    public long receiveDropped() {
+        return receiveDropped.getAsLong();
+    }
+}
