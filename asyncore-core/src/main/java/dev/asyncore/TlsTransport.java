@@ -1,0 +1,624 @@
+package dev.asyncore;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * TLS over a stream socket, through a {@link SSLEngine}: the dispatcher reads and writes plaintext, this transport moves
+ * records. Loop thread, as the dispatcher that holds it.
+ *
+ * <p>The handshake is the transport's own work: while it runs, the selector interest is what the engine needs (read for
+ * the peer's flight, write for a flight not yet sent), whatever the dispatcher's {@code readable()}/{@code writable()}
+ * say, and socket events go to the transport ({@link #admitRead()}, {@link #admitWrite()}, {@link #flush()}), not to
+ * the handler. The engine's delegated tasks (certificate checks, key agreement) run inline on the loop thread: a
+ * handshake costs the other channels of the loop its CPU time (about a millisecond with a P-256 key), never a wait.
+ *
+ * <p>Buffers: {@code netIn} holds records read and not yet decrypted, {@code appIn} plaintext not yet handed out,
+ * {@code netOut} records not yet written. {@link #write} takes plaintext only while {@code netOut} is empty, so at most
+ * one record waits here and the dispatcher's own watermarks bound the output as without TLS.
+ */
+final class TlsTransport implements Transport, TlsStatus {
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final int RECORD_HEADER = 5;
+
+    private final StreamTransport stream;
+    private final SocketChannel channel;
+    private final Dispatcher owner;
+    private final TlsOptions options;
+    private final SSLEngine engine;
+    private final ByteBuffer netIn;
+    private final ByteBuffer netOut;
+    private final ByteBuffer appIn;
+
+    private boolean handshaking = true;
+    private boolean eof;
+    private boolean closeNotifyReceived;
+    private boolean truncated;
+    private boolean outputShut;
+    private boolean closeNotifyQueued;
+    private boolean tcpOutputShut;
+    private Throwable failure;
+    private AsyncLoop.Cancellable timer;
+
+    TlsTransport(StreamTransport stream, Dispatcher owner, TlsOptions options, boolean client, String serverName) {
+        this.stream = stream;
+        this.channel = stream.channel();
+        this.owner = owner;
+        this.options = options;
+        this.engine = options.newEngine(client, serverName, serverName, peerPort(stream));
+        SSLSession session = engine.getSession();
+        this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+        this.netOut = ByteBuffer.allocate(session.getPacketBufferSize()).flip();
+        this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
+        try {
+            engine.beginHandshake();
+        } catch (SSLException e) {
+            throw new IllegalStateException("TLS cannot start: " + e.getMessage(), e);
+        }
+        startTimer();
+    }
+
+    private static int peerPort(StreamTransport stream) {
+        try {
+            SocketAddress a = stream.remoteAddress();
+            return a instanceof java.net.InetSocketAddress inet ? inet.getPort() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private void startTimer() {
+        Duration timeout = options.handshakeTimeout();
+        AsyncLoop loop = owner.map().owner();
+        if (!timeout.isZero() && loop != null && !loop.isTerminated()) {
+            timer = loop.schedule(this::timedOut, timeout);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------------
+    // the seam the loop and the dispatcher use
+
+    @Override
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public SelectableChannel selectable() {
+        return channel;
+    }
+
+    /** While connecting: as a plain socket. While the handshake runs: what the engine needs. Then: the dispatcher's. */
+    @Override
+    public int interestOps(boolean readable, boolean writable, boolean connecting) {
+        if (connecting && channel.isConnectionPending()) {
+            return stream.interestOps(readable, writable, true);
+        }
+        if (failure != null) {
+            return 0;
+        }
+        if (handshaking) {
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            boolean read = hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN;
+            boolean write = !read || netOut.hasRemaining();
+            return (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);
+        }
+        return (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
+    }
+
+    /** Plaintext decrypted and not yet read, a whole record waiting, or an end of stream not yet told. */
+    @Override
+    public boolean hasBufferedInput() {
+        if (handshaking || failure != null) {
+            return false;
+        }
+        return appIn.position() > 0 || eof || wholeRecordBuffered();
+    }
+
+    private boolean wholeRecordBuffered() {
+        int n = netIn.position();
+        if (n < RECORD_HEADER) {
+            return false;
+        }
+        int length = ((netIn.get(3) & 0xff) << 8) | (netIn.get(4) & 0xff);
+        return n >= RECORD_HEADER + length;
+    }
+
+    /** A record not yet written whole, a {@code close_notify} to send, or a handshake flight to send. */
+    @Override
+    public boolean hasPendingOutput() {
+        if (failure != null) {
+            return false;
+        }
+        return netOut.hasRemaining()
+                || (outputShut && !tcpOutputShut)
+                || (handshaking && !channel.isConnectionPending() && needsWrap());
+    }
+
+    private boolean needsWrap() {
+        HandshakeStatus hs = engine.getHandshakeStatus();
+        return hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (channel.isConnectionPending()) {
+            return;
+        }
+        if (handshaking) {
+            advance();
+        } else if (failure == null) {
+            flushOwn();
+        }
+    }
+
+    @Override
+    public boolean admitRead() throws IOException {
+        if (failure != null) {
+            return false;
+        }
+        if (handshaking) {
+            advance();
+            return false;
+        }
+        if (appIn.position() == 0 && !eof) {
+            fill();
+        }
+        return appIn.position() > 0 || eof;
+    }
+
+    @Override
+    public boolean admitWrite() throws IOException {
+        if (failure != null) {
+            return false;
+        }
+        if (handshaking) {
+            advance();
+            return false;
+        }
+        flushOwn();
+        return true;
+    }
+
+    @Override
+    public boolean isBroken() {
+        return failure != null;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (channel.isConnectionPending()) {
+            throw new NotYetConnectedException();
+        }
+        if (appIn.position() == 0 && !eof && failure == null) {
+            if (handshaking) {
+                advance();
+            }
+            if (!handshaking && failure == null) {
+                fill();
+            }
+        }
+        if (appIn.position() > 0) {
+            return drain(dst);
+        }
+        return eof || failure != null ? -1 : 0;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        if (channel.isConnectionPending()) {
+            throw new NotYetConnectedException();
+        }
+        if (failure != null || outputShut) {
+            return -1;
+        }
+        if (handshaking) {
+            advance();
+            if (handshaking || failure != null) {
+                return failure != null ? -1 : 0;
+            }
+        }
+        int consumed = 0;
+        try {
+            while (src.hasRemaining() && flushNet()) {
+                netOut.clear();
+                SSLEngineResult r = engine.wrap(src, netOut);
+                netOut.flip();
+                consumed += r.bytesConsumed();
+                if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    return consumed > 0 ? consumed : -1;
+                }
+            }
+            flushNet();
+        } catch (SSLException e) {
+            fail(e);
+            return consumed > 0 ? consumed : -1;
+        }
+        return consumed;
+    }
+
+    @Override
+    public boolean connect(SocketAddress address) throws IOException {
+        return stream.connect(address);
+    }
+
+    @Override
+    public boolean isConnectionPending() {
+        return stream.isConnectionPending();
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException {
+        return stream.finishConnect();
+    }
+
+    /**
+     * Sends {@code close_notify} and then shuts the socket's output down: the peer reads a clean end of stream after the
+     * last byte. Reading goes on until the peer's own {@code close_notify} or end of stream.
+     */
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (outputShut) {
+            return;
+        }
+        outputShut = true;
+        engine.closeOutbound();
+        flushOwn();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() throws IOException {
+        return stream.remoteAddress();
+    }
+
+    /** Sends {@code close_notify} if the socket takes it at once (never waits), then closes the socket. */
+    @Override
+    public void close() throws IOException {
+        cancelTimer();
+        try {
+            if (failure == null && channel.isOpen() && channel.isConnected() && !closeNotifyQueued) {
+                engine.closeOutbound();
+                outputShut = true;
+                flushOwn();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the close_notify is a courtesy: the socket closes anyway
+        } finally {
+            channel.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------------
+    // TlsStatus
+
+    @Override
+    public SSLSession session() {
+        SSLSession hs = handshaking ? engine.getHandshakeSession() : null;
+        return hs != null ? hs : engine.getSession();
+    }
+
+    @Override
+    public boolean isHandshakeComplete() {
+        return !handshaking && failure == null;
+    }
+
+    @Override
+    public boolean isCloseNotifyReceived() {
+        return closeNotifyReceived;
+    }
+
+    @Override
+    public boolean isTruncated() {
+        return truncated;
+    }
+
+    @Override
+    public Throwable failure() {
+        return failure;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------------
+    // the engine's work
+
+    /** Drives the handshake as far as the socket allows; a failure is recorded ({@link #fail}), never thrown. */
+    private void advance() {
+        if (channel.isConnectionPending() || !channel.isConnected()) {
+            return;
+        }
+        try {
+            handshake();
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void handshake() throws IOException {
+        while (handshaking) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_TASK -> runTasks();
+                case NEED_WRAP -> {
+                    if (!flushNet()) {
+                        return;
+                    }
+                    netOut.clear();
+                    SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                    netOut.flip();
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        flushNet();
+                        throw new SSLException("the engine closed during the handshake");
+                    }
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    flushNet();
+                    if (!unwrapHandshake()) {
+                        return;
+                    }
+                }
+                default -> handshakeDone();
+            }
+        }
+        flushNet();
+    }
+
+    /** One unwrap step of the handshake, reading first when no whole record waits. */
+    private boolean unwrapHandshake() throws IOException {
+        if (!wholeRecordBuffered() && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+            int n = readSocket();
+            if (n < 0) {
+                throw new EOFException("the peer closed the connection during the TLS handshake");
+            }
+            if (n == 0 && !wholeRecordBuffered()) {
+                return false;
+            }
+        }
+        netIn.flip();
+        SSLEngineResult r;
+        try {
+            r = engine.unwrap(netIn, appIn);
+        } finally {
+            netIn.compact();
+        }
+        return switch (r.getStatus()) {
+            case OK -> true;
+            case BUFFER_UNDERFLOW -> readSocket() > 0;
+            case BUFFER_OVERFLOW -> false;
+            case CLOSED -> throw new SSLException("the peer closed TLS during the handshake");
+        };
+    }
+
+    private int readSocket() throws IOException {
+        if (!netIn.hasRemaining()) {
+            throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
+        }
+        return channel.read(netIn);
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    private void handshakeDone() {
+        handshaking = false;
+        cancelTimer();
+        ServerStats s = owner.trafficStats();
+        if (s != null) {
+            s.handshakeCompleted();
+        }
+    }
+
+    /** Decrypts what the socket has until there is plaintext, the socket has no more, or the stream ended. */
+    private void fill() throws IOException {
+        try {
+            while (appIn.position() == 0 && !eof) {
+                if (netIn.position() > 0 && unwrapData()) {
+                    continue;
+                }
+                int n = readSocket();
+                if (n < 0) {
+                    endOfStream();
+                } else if (n == 0) {
+                    return;
+                }
+            }
+        } catch (SSLException e) {
+            fail(e);
+        }
+    }
+
+    /** One unwrap of application data; true if it made progress and may be called again at once. */
+    private boolean unwrapData() throws IOException {
+        netIn.flip();
+        SSLEngineResult r;
+        try {
+            r = engine.unwrap(netIn, appIn);
+        } finally {
+            netIn.compact();
+        }
+        switch (r.getStatus()) {
+            case CLOSED -> {
+                closeNotifyReceived = true;
+                eof = true;
+                return false;
+            }
+            case BUFFER_UNDERFLOW, BUFFER_OVERFLOW -> {
+                return false;
+            }
+            default -> {
+                HandshakeStatus hs = r.getHandshakeStatus();
+                if (hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED && !outputShut) {
+                    postHandshake();
+                }
+                return r.bytesConsumed() > 0 || r.bytesProduced() > 0;
+            }
+        }
+    }
+
+    /**
+     * A handshake message after the handshake: TLS 1.3 key updates and tickets are served; a TLS 1.2 renegotiation is
+     * refused (a renegotiating peer can make the server spend CPU at will), and counts as a failed handshake.
+     */
+    private void postHandshake() throws IOException {
+        if (!"TLSv1.3".equals(engine.getSession().getProtocol())) {
+            handshaking = true;
+            throw new SSLException("TLS renegotiation refused");
+        }
+        HandshakeStatus hs;
+        while ((hs = engine.getHandshakeStatus()) == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP) {
+            if (hs == HandshakeStatus.NEED_TASK) {
+                runTasks();
+            } else if (flushNet()) {
+                netOut.clear();
+                engine.wrap(EMPTY, netOut);
+                netOut.flip();
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void endOfStream() {
+        eof = true;
+        if (!closeNotifyReceived) {
+            truncated = true;
+            try {
+                engine.closeInbound();
+            } catch (SSLException expected) {
+                // "closed without close_notify": that is what isTruncated() reports
+            }
+        }
+    }
+
+    private int drain(ByteBuffer dst) {
+        appIn.flip();
+        int n = Math.min(appIn.remaining(), dst.remaining());
+        int limit = appIn.limit();
+        appIn.limit(appIn.position() + n);
+        dst.put(appIn);
+        appIn.limit(limit);
+        appIn.compact();
+        return n;
+    }
+
+    /** Writes pending records, then the {@code close_notify} and the TCP shutdown once asked for. */
+    private void flushOwn() throws IOException {
+        if (!flushNet() || !outputShut) {
+            return;
+        }
+        if (!closeNotifyQueued) {
+            closeNotifyQueued = true;
+            netOut.clear();
+            engine.wrap(EMPTY, netOut);
+            netOut.flip();
+            if (!flushNet()) {
+                return;
+            }
+        }
+        if (!tcpOutputShut && channel.isOpen()) {
+            tcpOutputShut = true;
+            stream.shutdownOutput();
+        }
+    }
+
+    /** Writes what the socket takes of the pending records; true once none is left. */
+    private boolean flushNet() throws IOException {
+        while (netOut.hasRemaining()) {
+            if (channel.write(netOut) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Records a failure: the connection is over. A failure during the handshake (or a renegotiation) is counted as a
+     * failed handshake and logged in one line, without a stack trace: hostile or broken peers are expected on an open
+     * port. The engine's alert, if any, is sent if the socket takes it at once.
+     */
+    private void fail(Throwable e) {
+        if (failure != null) {
+            return;
+        }
+        failure = e;
+        eof = true;
+        cancelTimer();
+        if (handshaking) {
+            ServerStats s = owner.trafficStats();
+            if (s != null) {
+                s.handshakeFailed();
+            }
+            owner.logInfo("TLS handshake with " + peer() + " failed: " + describe(e), "info");
+        } else {
+            owner.logInfo("TLS connection with " + peer() + " failed: " + describe(e), "info");
+        }
+        try {
+            engine.closeOutbound();
+            if (flushNet()) {
+                netOut.clear();
+                engine.wrap(EMPTY, netOut);
+                netOut.flip();
+                flushNet();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the alert is a courtesy
+        }
+    }
+
+    private void timedOut() {
+        timer = null;
+        if (!handshaking || failure != null || !channel.isOpen()) {
+            return;
+        }
+        fail(new TimeoutException("TLS handshake not finished within " + options.handshakeTimeout()));
+        if (owner.fileno() != null) {
+            try {
+                owner.handleClose();
+            } catch (RuntimeException e) {
+                owner.close();
+            }
+        }
+    }
+
+    private void cancelTimer() {
+        AsyncLoop.Cancellable t = timer;
+        if (t != null) {
+            timer = null;
+            t.cancel();
+        }
+    }
+
+    private String peer() {
+        try {
+            SocketAddress a = owner.addr() != null ? owner.addr() : channel.getRemoteAddress();
+            return AbstractDispatcher.describe(a);
+        } catch (IOException e) {
+            return "a closed peer";
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}
