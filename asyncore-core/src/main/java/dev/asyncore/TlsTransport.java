@@ -190,8 +190,9 @@ final class TlsTransport implements Transport, TlsStatus {
             advance();
             return false;
         }
+        // The handler writes (or closes from handleWrite) only once the last record has left.
         flushOwn();
-        return true;
+        return !netOut.hasRemaining();
     }
 
     @Override
@@ -290,21 +291,47 @@ final class TlsTransport implements Transport, TlsStatus {
         return stream.remoteAddress();
     }
 
-    /** Sends {@code close_notify} if the socket takes it at once (never waits), then closes the socket. */
+    /**
+     * Sends what is left of the last records and {@code close_notify}, then closes the socket. What the socket does not
+     * take at once is written by a {@link TlsLinger} in the same map (bounded by the handshake timeout, or 10 seconds)
+     * when an {@link AsyncLoop} runs it and this is its thread; otherwise it is dropped.
+     */
     @Override
     public void close() throws IOException {
         cancelTimer();
         try {
-            if (failure == null && channel.isOpen() && channel.isConnected() && !closeNotifyQueued) {
-                engine.closeOutbound();
-                outputShut = true;
+            if (failure == null && !handshaking && channel.isOpen() && channel.isConnected() && !tcpOutputShut) {
+                if (!outputShut) {
+                    outputShut = true;
+                    engine.closeOutbound();
+                }
                 flushOwn();
+                if ((netOut.hasRemaining() || !closeNotifyQueued) && linger()) {
+                    return;
+                }
             }
         } catch (IOException | RuntimeException ignored) {
             // the close_notify is a courtesy: the socket closes anyway
-        } finally {
-            channel.close();
         }
+        channel.close();
+    }
+
+    private boolean linger() throws IOException {
+        AsyncLoop loop = owner.map().owner();
+        if (loop == null || !loop.isRunning() || !loop.inEventLoop()) {
+            return false;
+        }
+        ByteBuffer rest = ByteBuffer.allocate(netOut.remaining() + netOut.capacity());
+        rest.put(netOut);
+        if (!closeNotifyQueued) {
+            closeNotifyQueued = true;
+            engine.wrap(EMPTY, rest);
+        }
+        rest.flip();
+        Duration timeout =
+                options.handshakeTimeout().isZero() ? TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT : options.handshakeTimeout();
+        new TlsLinger(channel, loop, rest, timeout);
+        return true;
     }
 
     // ------------------------------------------------------------------------------------------------------------------

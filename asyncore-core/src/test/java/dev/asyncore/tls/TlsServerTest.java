@@ -20,6 +20,7 @@ import javax.net.ssl.SSLSocket;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Asyncore;
+import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.TlsOptions;
 import dev.asyncore.TlsStatus;
@@ -182,6 +183,61 @@ class TlsServerTest {
             push((line.toString().toUpperCase(java.util.Locale.ROOT) + "\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             line.setLength(0);
+        }
+    }
+
+    @Test
+    void aHandlerThatClosesRightAfterItsLastSendLosesNoByteAndEndsWithCloseNotify() throws Exception {
+        byte[] payload = new byte[16000];
+        new Random(7).nextBytes(payload);
+        AtomicInteger taken = new AtomicInteger();
+        start(serverOptions(), (channel, peer, m) -> new Responder(channel, m, payload, taken));
+        SSLSocket s = (SSLSocket) TlsFixtures.clientContext().getSocketFactory().createSocket();
+        sockets.add(s);
+        s.setReceiveBufferSize(2048);
+        s.connect(new InetSocketAddress("127.0.0.1", port));
+        s.setSoTimeout((int) WAIT.toMillis());
+        s.getOutputStream().write('?');
+        s.getOutputStream().flush();
+        // The handler sent one record (more than both socket buffers hold) and closed before the client reads a byte.
+        await().atMost(WAIT).until(() -> server.stats().connections() == 0);
+        assertThat(taken.get()).isEqualTo(payload.length);
+        byte[] got = new byte[payload.length];
+        new DataInputStream(s.getInputStream()).readFully(got);
+        assertThat(got).isEqualTo(payload);
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+        await().atMost(WAIT).until(() -> map.size() == 1);
+    }
+
+    /** On a request, sends its payload with one send and closes at once, with a small send buffer. */
+    static final class Responder extends Dispatcher {
+        private final byte[] payload;
+        private final AtomicInteger taken;
+
+        Responder(java.nio.channels.SocketChannel channel, DispatcherMap map, byte[] payload, AtomicInteger taken)
+                throws IOException {
+            super(channel, map);
+            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 2048);
+            this.payload = payload;
+            this.taken = taken;
+        }
+
+        @Override
+        public boolean writable() {
+            return false;
+        }
+
+        @Override
+        public void handleRead() throws IOException {
+            if (recv(java.nio.ByteBuffer.allocate(16)) > 0) {
+                taken.set(send(java.nio.ByteBuffer.wrap(payload)));
+                close();
+            }
+        }
+
+        @Override
+        public void handleClose() {
+            close();
         }
     }
 
