@@ -99,7 +99,8 @@ public class AsyncoreEndpoint {
                 server.acceptErrors(),
                 server.isAcceptBackingOff(),
                 server.bytesReceived(),
-                server.bytesSent());
+                server.bytesSent(),
+                new TlsDescriptor(server.isTls(), server.tlsHandshakesCompleted(), server.tlsHandshakesFailed()));
     }
 
     /**
@@ -149,6 +150,7 @@ public class AsyncoreEndpoint {
      * @param acceptBackingOff whether accepting is backing off after a failed accept
      * @param bytesReceived bytes read from its accepted channels
      * @param bytesSent bytes written to its accepted channels
+     * @param tls whether its connections speak TLS, and its handshakes
      */
     public record ServerDescriptor(
             String address,
@@ -163,8 +165,18 @@ public class AsyncoreEndpoint {
             long acceptErrors,
             boolean acceptBackingOff,
             long bytesReceived,
-            long bytesSent)
+            long bytesSent,
+            TlsDescriptor tls)
             implements OperationResponseBody {}
+
+    /**
+     * A server's TLS; the same figures as the {@code asyncore.tls.handshakes} metric.
+     *
+     * @param enabled whether accepted connections speak TLS ({@code ssl.bundle} is set)
+     * @param handshakesCompleted TLS handshakes that finished since start
+     * @param handshakesFailed TLS handshakes that failed since start: refused, timed out, not TLS, renegotiation
+     */
+    public record TlsDescriptor(boolean enabled, long handshakesCompleted, long handshakesFailed) {}
 
     /**
      * Connections a server closed before any handler existed, by reason; the same figures as the

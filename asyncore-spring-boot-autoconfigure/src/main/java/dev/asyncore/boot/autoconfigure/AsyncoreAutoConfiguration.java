@@ -12,13 +12,17 @@ import dev.asyncore.boot.context.DispatcherBeanRegistrar;
 import dev.asyncore.boot.server.AsyncoreServerCustomizer;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.AsyncoreServers;
+import dev.asyncore.boot.server.AsyncoreSslBundles;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -49,7 +53,7 @@ import org.springframework.context.annotation.Bean;
  * build them with asyncore's default map and they are moved to the managed map after initialization. Override
  * {@code handleShutdown()} to close them when graceful shutdown begins, or they are closed at {@code asyncore.shutdown.timeout}.
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(AsyncLoop.class)
 @ConditionalOnBooleanProperty(name = "asyncore.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncoreProperties.class)
@@ -88,6 +92,13 @@ public final class AsyncoreAutoConfiguration {
             customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));
         }
         return new AsyncoreServers(factories);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(SslBundles.class)
+    AsyncoreSslBundles asyncoreSslBundles(SslBundles bundles) {
+        return new AsyncoreSslBundles(bundles);
     }
 
     @Bean

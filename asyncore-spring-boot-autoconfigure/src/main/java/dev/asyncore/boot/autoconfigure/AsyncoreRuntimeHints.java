@@ -10,6 +10,7 @@ import dev.asyncore.boot.context.AsyncoreReadinessEnvironmentPostProcessor;
 import dev.asyncore.boot.server.AsyncorePortInUseFailureAnalyzer;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyFailureAnalyzer;
 import dev.asyncore.boot.server.UnknownHandlerFailureAnalyzer;
+import dev.asyncore.boot.server.UnknownSslBundleFailureAnalyzer;
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
@@ -48,6 +49,7 @@ class AsyncoreRuntimeHints implements RuntimeHintsRegistrar {
             AsyncoreReadinessEnvironmentPostProcessor.class,
             AsyncorePortInUseFailureAnalyzer.class,
             UnknownHandlerFailureAnalyzer.class,
+            UnknownSslBundleFailureAnalyzer.class,
             InvalidAsyncorePropertyFailureAnalyzer.class
         }) {
             hints.reflection().registerType(type, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);

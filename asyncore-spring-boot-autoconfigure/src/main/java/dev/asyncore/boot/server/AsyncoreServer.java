@@ -9,6 +9,7 @@ import java.util.List;
 
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.SocketAddresses;
+import dev.asyncore.TlsOptions;
 import dev.asyncore.handler.ConnectionListener;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
@@ -48,6 +49,8 @@ public final class AsyncoreServer {
 
     private final List<ConnectionListener> connectionListeners;
 
+    private final TlsOptions tls;
+
     private volatile ServerDispatcher dispatcher;
 
     private volatile SocketAddress boundAddress;
@@ -67,6 +70,7 @@ public final class AsyncoreServer {
         this.proxyProtocolTimeout = factory.getProxyProtocolTimeout();
         this.addressRules = factory.getAddressRules();
         this.connectionListeners = factory.getConnectionListeners();
+        this.tls = factory.getTls();
     }
 
     /**
@@ -89,6 +93,7 @@ public final class AsyncoreServer {
             server.setProxyProtocol(this.proxyProtocol);
             server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
             server.setAddressRules(this.addressRules);
+            server.setTls(this.tls);
             this.connectionListeners.forEach(server::addConnectionListener);
             server.open(this.configuredAddress, this.backlog, this.reuseAddress);
         } catch (IOException | RuntimeException ex) {
@@ -214,6 +219,35 @@ public final class AsyncoreServer {
      */
     public boolean isProxyProtocol() {
         return this.proxyProtocol;
+    }
+
+    /**
+     * Returns whether accepted connections speak TLS.
+     *
+     * @return true if {@code ssl.bundle} (or a customizer) set TLS options
+     */
+    public boolean isTls() {
+        return this.tls != null;
+    }
+
+    /**
+     * Returns the number of TLS handshakes that finished since the server started.
+     *
+     * @return the total
+     */
+    public long tlsHandshakesCompleted() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().handshakesCompleted();
+    }
+
+    /**
+     * Returns the number of TLS handshakes that failed since the server started (refused, timed out, not TLS).
+     *
+     * @return the total
+     */
+    public long tlsHandshakesFailed() {
+        ServerDispatcher server = this.dispatcher;
+        return server == null ? 0 : server.stats().handshakesFailed();
     }
 
     /**
