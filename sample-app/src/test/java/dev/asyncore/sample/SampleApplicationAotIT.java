@@ -56,6 +56,7 @@ class SampleApplicationAotIT {
                         "--server.port=0",
                         "--asyncore.servers.echo.port=0",
                         "--asyncore.servers.chat.port=0",
+                        "--asyncore.servers.echo-tls.port=0",
                         "--asyncore.shutdown.timeout=1s")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -28,7 +28,12 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"asyncore.servers.echo.port=0", "asyncore.servers.chat.port=0", "asyncore.shutdown.timeout=1s"})
+        properties = {
+            "asyncore.servers.echo.port=0",
+            "asyncore.servers.chat.port=0",
+            "asyncore.servers.echo-tls.port=0",
+            "asyncore.shutdown.timeout=1s"
+        })
 @DirtiesContext
 class SampleApplicationTests {
 
@@ -91,8 +96,10 @@ class SampleApplicationTests {
                 assertThat((Integer) JsonPath.read(body, "$.servers.echo-any-port.port"))
                         .isEqualTo(this.anyPort);
                 assertThat((Integer) JsonPath.read(body, "$.channels.listening"))
-                        .isEqualTo(3);
-                assertThat((Integer) JsonPath.read(body, "$.channels.total")).isGreaterThanOrEqualTo(4);
+                        .isEqualTo(4);
+                assertThat((Integer) JsonPath.read(body, "$.channels.total")).isGreaterThanOrEqualTo(5);
+                assertThat((Boolean) JsonPath.read(body, "$.servers.echo-tls.tls.enabled"))
+                        .isTrue();
                 assertThat((Boolean) JsonPath.read(body, "$.loop.running")).isTrue();
             });
         }
