@@ -30,7 +30,8 @@ public class AsyncoreSslBundles {
 
     /**
      * Options on a bundle's current context, with the bundle's protocols and ciphers if it names any, no client
-     * authentication and the default handshake timeout. Any thread.
+     * authentication and the default handshake timeout. Each call registers one bundle update handler: call it once per
+     * use (a server, a client's configuration) and keep the options, not once per connection. Any thread.
      *
      * @param bundleName the bundle's name
      * @return options that follow the bundle's reloads
