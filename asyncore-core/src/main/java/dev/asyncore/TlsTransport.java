@@ -28,7 +28,10 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Buffers: {@code netIn} holds records read and not yet decrypted, {@code appIn} plaintext not yet handed out,
  * {@code netOut} records not yet written. {@link #write} takes plaintext only while {@code netOut} is empty, so at most
- * one record waits here and the dispatcher's own watermarks bound the output as without TLS.
+ * one record waits here and the dispatcher's own watermarks bound the output as without TLS. A connection borrows its
+ * loop thread's buffers ({@link Scratch}) for each step and keeps buffers of its own only once bytes are left over
+ * (a partial record read or written, plaintext its handler did not read yet), and from then on: an idle connection
+ * holds no buffer, a busy one allocates nothing per event.
  */
 final class TlsTransport implements Transport, TlsStatus {
 
@@ -40,9 +43,18 @@ final class TlsTransport implements Transport, TlsStatus {
     private final Dispatcher owner;
     private final TlsOptions options;
     private final SSLEngine engine;
-    private final ByteBuffer netIn;
-    private final ByteBuffer netOut;
-    private final ByteBuffer appIn;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final int packetSize;
+    private final int appSize;
+    /** Records read and not yet decrypted (write mode), once a partial record was left over; else null. */
+    private ByteBuffer netIn;
+    /** Records not yet written (read mode), once one was left over; else null. */
+    private ByteBuffer netOut;
+    /** Plaintext not yet read (write mode), once some was left over when another connection needed the scratch. */
+    private ByteBuffer appIn;
+    /** During one step: {@link #netIn} or the scratch's. */
+    private ByteBuffer in;
 
     private boolean handshaking = true;
     private boolean eof;
@@ -61,9 +73,8 @@ final class TlsTransport implements Transport, TlsStatus {
         this.options = options;
         this.engine = options.newEngine(client, serverName, serverName, peerPort(stream));
         SSLSession session = engine.getSession();
-        this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
-        this.netOut = ByteBuffer.allocate(session.getPacketBufferSize()).flip();
-        this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
+        this.packetSize = session.getPacketBufferSize();
+        this.appSize = session.getApplicationBufferSize();
         try {
             engine.beginHandshake();
         } catch (SSLException e) {
@@ -114,7 +125,7 @@ final class TlsTransport implements Transport, TlsStatus {
         if (handshaking) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             boolean read = hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN;
-            boolean write = !read || netOut.hasRemaining();
+            boolean write = !read || pendingOut();
             return (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);
         }
         return (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
@@ -126,15 +137,15 @@ final class TlsTransport implements Transport, TlsStatus {
         if (handshaking || failure != null) {
             return false;
         }
-        return appIn.position() > 0 || eof || wholeRecordBuffered();
+        return appBuffered() > 0 || eof || wholeRecordBuffered(netIn);
     }
 
-    private boolean wholeRecordBuffered() {
-        int n = netIn.position();
+    private static boolean wholeRecordBuffered(ByteBuffer b) {
+        int n = b == null ? 0 : b.position();
         if (n < RECORD_HEADER) {
             return false;
         }
-        int length = ((netIn.get(3) & 0xff) << 8) | (netIn.get(4) & 0xff);
+        int length = ((b.get(3) & 0xff) << 8) | (b.get(4) & 0xff);
         return n >= RECORD_HEADER + length;
     }
 
@@ -144,7 +155,7 @@ final class TlsTransport implements Transport, TlsStatus {
         if (failure != null) {
             return false;
         }
-        return netOut.hasRemaining()
+        return pendingOut()
                 || (outputShut && !tcpOutputShut)
                 || (handshaking && !channel.isConnectionPending() && needsWrap());
     }
@@ -175,10 +186,10 @@ final class TlsTransport implements Transport, TlsStatus {
             advance();
             return false;
         }
-        if (appIn.position() == 0 && !eof) {
+        if (appBuffered() == 0 && !eof) {
             fill();
         }
-        return appIn.position() > 0 || eof;
+        return appBuffered() > 0 || eof;
     }
 
     @Override
@@ -192,7 +203,7 @@ final class TlsTransport implements Transport, TlsStatus {
         }
         // The handler writes (or closes from handleWrite) only once the last record has left.
         flushOwn();
-        return !netOut.hasRemaining();
+        return !pendingOut();
     }
 
     @Override
@@ -210,7 +221,7 @@ final class TlsTransport implements Transport, TlsStatus {
         if (channel.isConnectionPending()) {
             throw new NotYetConnectedException();
         }
-        if (appIn.position() == 0 && !eof && failure == null) {
+        if (appBuffered() == 0 && !eof && failure == null) {
             if (handshaking) {
                 advance();
             }
@@ -218,7 +229,7 @@ final class TlsTransport implements Transport, TlsStatus {
                 fill();
             }
         }
-        if (appIn.position() > 0) {
+        if (appBuffered() > 0) {
             return drain(dst);
         }
         return eof || failure != null ? -1 : 0;
@@ -241,15 +252,12 @@ final class TlsTransport implements Transport, TlsStatus {
         int consumed = 0;
         try {
             while (src.hasRemaining() && flushNet()) {
-                netOut.clear();
-                SSLEngineResult r = engine.wrap(src, netOut);
-                netOut.flip();
+                SSLEngineResult r = wrapAndWrite(src);
                 consumed += r.bytesConsumed();
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                     return consumed > 0 ? consumed : -1;
                 }
             }
-            flushNet();
         } catch (SSLException e) {
             fail(e);
             return consumed > 0 ? consumed : -1;
@@ -306,13 +314,14 @@ final class TlsTransport implements Transport, TlsStatus {
                     engine.closeOutbound();
                 }
                 flushOwn();
-                if ((netOut.hasRemaining() || !closeNotifyQueued) && linger()) {
+                if ((pendingOut() || !closeNotifyQueued) && linger()) {
                     return;
                 }
             }
         } catch (IOException | RuntimeException ignored) {
             // the close_notify is a courtesy: the socket closes anyway
         }
+        releaseScratch();
         channel.close();
     }
 
@@ -321,8 +330,12 @@ final class TlsTransport implements Transport, TlsStatus {
         if (loop == null || !loop.isRunning() || !loop.inEventLoop()) {
             return false;
         }
-        ByteBuffer rest = ByteBuffer.allocate(netOut.remaining() + netOut.capacity());
-        rest.put(netOut);
+        releaseScratch();
+        int pending = pendingOut() ? netOut.remaining() : 0;
+        ByteBuffer rest = ByteBuffer.allocate(pending + packetSize);
+        if (pending > 0) {
+            rest.put(netOut);
+        }
         if (!closeNotifyQueued) {
             closeNotifyQueued = true;
             engine.wrap(EMPTY, rest);
@@ -379,6 +392,15 @@ final class TlsTransport implements Transport, TlsStatus {
     }
 
     private void handshake() throws IOException {
+        beginIn();
+        try {
+            handshakeSteps();
+        } finally {
+            endIn();
+        }
+    }
+
+    private void handshakeSteps() throws IOException {
         while (handshaking) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> runTasks();
@@ -386,9 +408,7 @@ final class TlsTransport implements Transport, TlsStatus {
                     if (!flushNet()) {
                         return;
                     }
-                    netOut.clear();
-                    SSLEngineResult r = engine.wrap(EMPTY, netOut);
-                    netOut.flip();
+                    SSLEngineResult r = wrapAndWrite(EMPTY);
                     if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                         flushNet();
                         throw new SSLException("the engine closed during the handshake");
@@ -408,21 +428,21 @@ final class TlsTransport implements Transport, TlsStatus {
 
     /** One unwrap step of the handshake, reading first when no whole record waits. */
     private boolean unwrapHandshake() throws IOException {
-        if (!wholeRecordBuffered() && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+        if (!wholeRecordBuffered(in) && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP_AGAIN) {
             int n = readSocket();
             if (n < 0) {
                 throw new EOFException("the peer closed the connection during the TLS handshake");
             }
-            if (n == 0 && !wholeRecordBuffered()) {
+            if (n == 0 && !wholeRecordBuffered(in)) {
                 return false;
             }
         }
-        netIn.flip();
+        in.flip();
         SSLEngineResult r;
         try {
-            r = engine.unwrap(netIn, appIn);
+            r = engine.unwrap(in, appTarget());
         } finally {
-            netIn.compact();
+            in.compact();
         }
         return switch (r.getStatus()) {
             case OK -> true;
@@ -433,10 +453,10 @@ final class TlsTransport implements Transport, TlsStatus {
     }
 
     private int readSocket() throws IOException {
-        if (!netIn.hasRemaining()) {
-            throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
+        if (!in.hasRemaining()) {
+            throw new SSLException("TLS record larger than " + in.capacity() + " bytes");
         }
-        return channel.read(netIn);
+        return channel.read(in);
     }
 
     private void runTasks() {
@@ -457,9 +477,10 @@ final class TlsTransport implements Transport, TlsStatus {
 
     /** Decrypts what the socket has until there is plaintext, the socket has no more, or the stream ended. */
     private void fill() throws IOException {
+        beginIn();
         try {
-            while (appIn.position() == 0 && !eof) {
-                if (netIn.position() > 0 && unwrapData()) {
+            while (appBuffered() == 0 && !eof) {
+                if (in.position() > 0 && unwrapData()) {
                     continue;
                 }
                 int n = readSocket();
@@ -471,17 +492,19 @@ final class TlsTransport implements Transport, TlsStatus {
             }
         } catch (SSLException e) {
             fail(e);
+        } finally {
+            endIn();
         }
     }
 
     /** One unwrap of application data; true if it made progress and may be called again at once. */
     private boolean unwrapData() throws IOException {
-        netIn.flip();
+        in.flip();
         SSLEngineResult r;
         try {
-            r = engine.unwrap(netIn, appIn);
+            r = engine.unwrap(in, appTarget());
         } finally {
-            netIn.compact();
+            in.compact();
         }
         switch (r.getStatus()) {
             case CLOSED -> {
@@ -516,9 +539,7 @@ final class TlsTransport implements Transport, TlsStatus {
             if (hs == HandshakeStatus.NEED_TASK) {
                 runTasks();
             } else if (flushNet()) {
-                netOut.clear();
-                engine.wrap(EMPTY, netOut);
-                netOut.flip();
+                wrapAndWrite(EMPTY);
             } else {
                 return;
             }
@@ -538,13 +559,17 @@ final class TlsTransport implements Transport, TlsStatus {
     }
 
     private int drain(ByteBuffer dst) {
-        appIn.flip();
-        int n = Math.min(appIn.remaining(), dst.remaining());
-        int limit = appIn.limit();
-        appIn.limit(appIn.position() + n);
-        dst.put(appIn);
-        appIn.limit(limit);
-        appIn.compact();
+        ByteBuffer held = appHeld();
+        held.flip();
+        int n = Math.min(held.remaining(), dst.remaining());
+        int limit = held.limit();
+        held.limit(held.position() + n);
+        dst.put(held);
+        held.limit(limit);
+        held.compact();
+        if (held != appIn && held.position() == 0) {
+            SCRATCH.get().appOwner = null;
+        }
         return n;
     }
 
@@ -555,10 +580,8 @@ final class TlsTransport implements Transport, TlsStatus {
         }
         if (!closeNotifyQueued) {
             closeNotifyQueued = true;
-            netOut.clear();
-            engine.wrap(EMPTY, netOut);
-            netOut.flip();
-            if (!flushNet()) {
+            wrapAndWrite(EMPTY);
+            if (pendingOut()) {
                 return;
             }
         }
@@ -570,12 +593,150 @@ final class TlsTransport implements Transport, TlsStatus {
 
     /** Writes what the socket takes of the pending records; true once none is left. */
     private boolean flushNet() throws IOException {
+        if (netOut == null) {
+            return true;
+        }
         while (netOut.hasRemaining()) {
             if (channel.write(netOut) == 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    private boolean pendingOut() {
+        return netOut != null && netOut.hasRemaining();
+    }
+
+    /**
+     * Wraps plaintext (or a handshake or closing message for {@code EMPTY}) into one record and writes what the socket
+     * takes; a record the socket did not take whole is kept in {@link #netOut}. Call only when no record is pending.
+     */
+    private SSLEngineResult wrapAndWrite(ByteBuffer src) throws IOException {
+        ByteBuffer out = netOut != null ? netOut : SCRATCH.get().netOut(packetSize);
+        out.clear();
+        SSLEngineResult r;
+        try {
+            r = engine.wrap(src, out);
+        } finally {
+            out.flip();
+        }
+        try {
+            while (out.hasRemaining() && channel.write(out) > 0) {
+                // the socket takes more
+            }
+        } finally {
+            if (out != netOut) {
+                if (out.hasRemaining()) {
+                    netOut = ByteBuffer.allocate(packetSize);
+                    netOut.put(out).flip();
+                }
+                out.clear();
+            }
+        }
+        return r;
+    }
+
+    /** Starts a read step: {@link #in} is this connection's partial record, or the thread's empty scratch. */
+    private void beginIn() {
+        in = netIn != null ? netIn : SCRATCH.get().netIn(packetSize);
+    }
+
+    /** Ends a read step: a partial record left in the scratch moves to a buffer of this connection's own. */
+    private void endIn() {
+        ByteBuffer b = in;
+        in = null;
+        if (b != null && b != netIn) {
+            if (b.position() > 0) {
+                netIn = ByteBuffer.allocate(packetSize);
+                b.flip();
+                netIn.put(b);
+            }
+            b.clear();
+        }
+    }
+
+    /** Where this connection's undelivered plaintext is: its own buffer, the scratch it holds, or null. */
+    private ByteBuffer appHeld() {
+        if (appIn != null) {
+            return appIn;
+        }
+        Scratch s = SCRATCH.get();
+        return s.appOwner == this ? s.appIn : null;
+    }
+
+    private int appBuffered() {
+        ByteBuffer held = appHeld();
+        return held == null ? 0 : held.position();
+    }
+
+    /** Where to decrypt into: this connection's own buffer, or the scratch (whose other holder moves out first). */
+    private ByteBuffer appTarget() {
+        if (appIn != null) {
+            return appIn;
+        }
+        Scratch s = SCRATCH.get();
+        if (s.appOwner != this) {
+            s.evict();
+            s.appOwner = this;
+        }
+        return s.appIn(appSize);
+    }
+
+    /** Lets go of the scratch's plaintext on close. */
+    private void releaseScratch() {
+        Scratch s = SCRATCH.get();
+        if (s.appOwner == this) {
+            s.appIn.clear();
+            s.appOwner = null;
+        }
+    }
+
+    /**
+     * The buffers one loop thread lends its TLS connections for one step. Plaintext decrypted into {@code appIn} stays
+     * there, held by its connection, until its handler reads it or another connection needs the buffer; then it moves
+     * to a buffer of its holder's own.
+     */
+    private static final class Scratch {
+        private ByteBuffer netIn;
+        private ByteBuffer netOut;
+        private ByteBuffer appIn;
+        private TlsTransport appOwner;
+
+        ByteBuffer netIn(int size) {
+            if (netIn == null || netIn.capacity() < size) {
+                netIn = ByteBuffer.allocate(size);
+            }
+            return netIn;
+        }
+
+        ByteBuffer netOut(int size) {
+            if (netOut == null || netOut.capacity() < size) {
+                netOut = ByteBuffer.allocate(size);
+            }
+            return netOut;
+        }
+
+        ByteBuffer appIn(int size) {
+            if (appIn == null || appIn.capacity() < size) {
+                evict();
+                appIn = ByteBuffer.allocate(size);
+            }
+            return appIn;
+        }
+
+        void evict() {
+            TlsTransport holder = appOwner;
+            if (holder != null && appIn != null && appIn.position() > 0) {
+                holder.appIn = ByteBuffer.allocate(holder.appSize);
+                appIn.flip();
+                holder.appIn.put(appIn);
+            }
+            if (appIn != null) {
+                appIn.clear();
+            }
+            appOwner = null;
+        }
     }
 
     /**
@@ -602,10 +763,7 @@ final class TlsTransport implements Transport, TlsStatus {
         try {
             engine.closeOutbound();
             if (flushNet()) {
-                netOut.clear();
-                engine.wrap(EMPTY, netOut);
-                netOut.flip();
-                flushNet();
+                wrapAndWrite(EMPTY);
             }
         } catch (IOException | RuntimeException ignored) {
             // the alert is a courtesy
