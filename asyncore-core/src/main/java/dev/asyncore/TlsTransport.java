@@ -184,7 +184,8 @@ final class TlsTransport implements Transport, TlsStatus {
         }
         if (handshaking) {
             advance();
-            return false;
+            // the handler reads at once what came with the last handshake record
+            return !handshaking && failure == null && appBuffered() > 0;
         }
         if (appBuffered() == 0 && !eof) {
             fill();
@@ -395,6 +396,11 @@ final class TlsTransport implements Transport, TlsStatus {
         beginIn();
         try {
             handshakeSteps();
+            if (!handshaking && failure == null && in.position() > 0) {
+                // The peer's first data came with its last handshake record: decrypt it now, so that no partial
+                // record is left over to keep a buffer for.
+                fillSteps();
+            }
         } finally {
             endIn();
         }
@@ -479,21 +485,25 @@ final class TlsTransport implements Transport, TlsStatus {
     private void fill() throws IOException {
         beginIn();
         try {
-            while (appBuffered() == 0 && !eof) {
-                if (in.position() > 0 && unwrapData()) {
-                    continue;
-                }
-                int n = readSocket();
-                if (n < 0) {
-                    endOfStream();
-                } else if (n == 0) {
-                    return;
-                }
-            }
+            fillSteps();
         } catch (SSLException e) {
             fail(e);
         } finally {
             endIn();
+        }
+    }
+
+    private void fillSteps() throws IOException {
+        while (appBuffered() == 0 && !eof) {
+            if (in.position() > 0 && unwrapData()) {
+                continue;
+            }
+            int n = readSocket();
+            if (n < 0) {
+                endOfStream();
+            } else if (n == 0) {
+                return;
+            }
         }
     }
 
