@@ -180,7 +180,7 @@ abstract class AbstractDispatcher {
      * @param map the map; null means this dispatcher's own map
      */
     public void setSocket(Channel sock, DispatcherMap map) {
-        this.transport = sock == null ? null : Transport.of(sock);
+        this.transport = sock == null ? null : TlsOptions.adoptPending(Transport.of(sock), self());
         if (registration != null) {
             registration.key = null;
         }
@@ -585,12 +585,16 @@ abstract class AbstractDispatcher {
         Transport t = transport;
         if (t != null) {
             t.flush();
+            if (t.isBroken()) {
+                self().handleClose();
+            }
         }
     }
 
     /** Puts another transport in place (listen swaps a stream socket for a listening one). Loop thread. */
     void replaceTransport(Transport replacement) {
-        if (registration != null) {
+        // A transport over the same channel (TLS over a stream socket) keeps the channel's key.
+        if (registration != null && (transport == null || transport.selectable() != replacement.selectable())) {
             registration.cancelKey();
         }
         transport = replacement;

@@ -218,6 +218,75 @@ public class Dispatcher extends AbstractDispatcher {
     }
 
     /**
+     * Starts TLS in server mode on this dispatcher's connected stream socket: from now on {@code recv} gives the peer's
+     * plaintext and {@code send} takes plaintext, and the handshake runs on the loop as the peer's flights arrive. Call it
+     * before anything is sent or read; for accepted connections, a server's {@code setTls} (or
+     * {@link TlsOptions#acceptWith}) does it before the handler's constructor runs. Loop thread, or before the loop runs.
+     *
+     * <p>Differs from Python: {@code ssl.SSLContext.wrap_socket(sock, server_side=True)} returns a new socket; here the
+     * dispatcher keeps its identity and its handler code.
+     *
+     * @param options the context, client authentication and handshake timeout
+     * @throws IllegalStateException if the channel is not a stream socket or speaks TLS already
+     */
+    public void startTlsServer(TlsOptions options) {
+        installTls(options, false, null);
+    }
+
+    /**
+     * Starts TLS in client mode on this dispatcher's stream socket, connected or connecting: the handshake begins as soon
+     * as the TCP connection is up. The server name is sent as SNI (unless it is an IP address) and the server's
+     * certificate must match it (host name verification, as HTTPS does); null turns both off, for tests with a
+     * self-signed peer only. {@code handleConnect} fires when the TCP connection is up, as it does without TLS (and as
+     * Python's asyncore does over a socket wrapped with {@code do_handshake_on_connect=False}); bytes a buffering
+     * dispatcher ({@code DispatcherWithSend}, {@code AsyncChat}) sends before the handshake ends wait in its queue, and
+     * {@link #tlsStatus()} tells when it is done. Loop thread, or before the loop runs.
+     *
+     * @param options the context and handshake timeout
+     * @param serverName the server's host name, or null for no SNI and no host name verification
+     * @throws IllegalStateException if the channel is not a stream socket or speaks TLS already
+     */
+    public void startTlsClient(TlsOptions options, String serverName) {
+        installTls(options, true, serverName);
+    }
+
+    /**
+     * What this dispatcher knows of its TLS session. Loop thread.
+     *
+     * @return the status, or null if the channel does not speak TLS
+     */
+    public TlsStatus tlsStatus() {
+        return transport() instanceof TlsStatus status ? status : null;
+    }
+
+    /**
+     * Shuts the output down: the peer reads end of stream after the bytes already sent; reading goes on. Over TLS it sends
+     * {@code close_notify} first. Loop thread.
+     *
+     * <p>Differs from Python: Python calls {@code self.socket.shutdown(socket.SHUT_WR)} itself; here the dispatcher does
+     * it, so that a TLS transport can end the stream cleanly.
+     *
+     * @throws IOException if the channel fails
+     */
+    public void shutdownOutput() throws IOException {
+        Transport t = transport();
+        if (t == null) {
+            throw new IllegalStateException("no socket: call createSocket() first");
+        }
+        markDirty();
+        t.shutdownOutput();
+    }
+
+    private void installTls(TlsOptions options, boolean client, String serverName) {
+        java.util.Objects.requireNonNull(options, "options");
+        if (!(transport() instanceof StreamTransport stream)) {
+            throw new IllegalStateException(
+                    "TLS needs a stream socket that does not speak TLS yet, not " + transport());
+        }
+        replaceTransport(new TlsTransport(stream, this, options, client, serverName));
+    }
+
+    /**
      * Sends what it can of the array (Python's {@code send}).
      *
      * @param data the bytes
@@ -425,10 +494,27 @@ public class Dispatcher extends AbstractDispatcher {
             if (isConnecting()) {
                 handleConnectEvent();
             }
-            handleRead();
-        } else {
+            if (transportAdmits(true)) {
+                handleRead();
+            }
+        } else if (transportAdmits(true)) {
             handleRead();
         }
+    }
+
+    /**
+     * Lets the transport do its own work for an event first (a TLS handshake step): false when the event was its own, and
+     * {@code handleClose} is called if the transport failed for good.
+     */
+    private boolean transportAdmits(boolean read) throws Exception {
+        Transport t = transport();
+        if (t == null || (read ? t.admitRead() : t.admitWrite())) {
+            return true;
+        }
+        if (t.isBroken() && fileno() != null) {
+            handleClose();
+        }
+        return false;
     }
 
     /**
@@ -459,7 +545,9 @@ public class Dispatcher extends AbstractDispatcher {
         if (!isConnected() && isConnecting()) {
             handleConnectEvent();
         }
-        handleWrite();
+        if (transportAdmits(false)) {
+            handleWrite();
+        }
     }
 
     /**

@@ -22,6 +22,8 @@ public final class ServerStats {
     private static final VarHandle DENIED;
     private static final VarHandle ACCEPT_ERRORS;
     private static final VarHandle BACKING_OFF;
+    private static final VarHandle HANDSHAKES_COMPLETED;
+    private static final VarHandle HANDSHAKES_FAILED;
 
     static {
         try {
@@ -36,6 +38,8 @@ public final class ServerStats {
             DENIED = lookup.findVarHandle(ServerStats.class, "denied", long.class);
             ACCEPT_ERRORS = lookup.findVarHandle(ServerStats.class, "acceptErrors", long.class);
             BACKING_OFF = lookup.findVarHandle(ServerStats.class, "backingOff", boolean.class);
+            HANDSHAKES_COMPLETED = lookup.findVarHandle(ServerStats.class, "handshakesCompleted", long.class);
+            HANDSHAKES_FAILED = lookup.findVarHandle(ServerStats.class, "handshakesFailed", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -51,6 +55,8 @@ public final class ServerStats {
     private long denied;
     private long acceptErrors;
     private boolean backingOff;
+    private long handshakesCompleted;
+    private long handshakesFailed;
 
     /** Creates zeroed figures. Any thread. */
     public ServerStats() {}
@@ -107,6 +113,18 @@ public final class ServerStats {
     /** Marks the server as accepting again after failed accepts. Loop thread. */
     public void acceptResumed() {
         BACKING_OFF.setRelease(this, false);
+    }
+
+    /** Counts a TLS handshake that finished. Loop thread. */
+    public void handshakeCompleted() {
+        HANDSHAKES_COMPLETED.setRelease(this, (long) HANDSHAKES_COMPLETED.getOpaque(this) + 1);
+    }
+
+    /**
+     * Counts a TLS handshake that failed: refused, timed out, not TLS at all, cut off, or a renegotiation. Loop thread.
+     */
+    public void handshakeFailed() {
+        HANDSHAKES_FAILED.setRelease(this, (long) HANDSHAKES_FAILED.getOpaque(this) + 1);
     }
 
     void received(int n) {
@@ -205,5 +223,23 @@ public final class ServerStats {
      */
     public long denied() {
         return (long) DENIED.getAcquire(this);
+    }
+
+    /**
+     * TLS handshakes finished since start. Any thread.
+     *
+     * @return the count
+     */
+    public long handshakesCompleted() {
+        return (long) HANDSHAKES_COMPLETED.getAcquire(this);
+    }
+
+    /**
+     * TLS handshakes failed since start (refused, timed out, not TLS, cut off, renegotiation). Any thread.
+     *
+     * @return the count
+     */
+    public long handshakesFailed() {
+        return (long) HANDSHAKES_FAILED.getAcquire(this);
     }
 }

@@ -93,6 +93,39 @@ interface Transport {
      */
     default void flush() throws IOException {}
 
+    /**
+     * Does the transport's own work a read event calls for before the dispatcher sees it (a TLS handshake step, or
+     * decrypting a record). Default: nothing, the dispatcher reads.
+     *
+     * @return true if the dispatcher has something to read (bytes or end of stream); false when the event was the
+     *     transport's own
+     * @throws IOException if the channel fails
+     */
+    default boolean admitRead() throws IOException {
+        return true;
+    }
+
+    /**
+     * Does the transport's own work a write event calls for before the dispatcher sees it (a TLS handshake step).
+     * Default: nothing, the dispatcher writes.
+     *
+     * @return true if the dispatcher may write now; false when the event was the transport's own
+     * @throws IOException if the channel fails
+     */
+    default boolean admitWrite() throws IOException {
+        return true;
+    }
+
+    /**
+     * Whether the transport failed for good (a TLS handshake refused or timed out, a bad record): the connection is over
+     * and the dispatcher is told through {@code handleClose}. Default false.
+     *
+     * @return true once the transport failed
+     */
+    default boolean isBroken() {
+        return false;
+    }
+
     /** Whether the channel is open. */
     boolean isOpen();
 

@@ -55,6 +55,16 @@ public final class ServerMain {
                 server = s;
                 bound = s.port();
             }
+            case "asyncore-tls" -> {
+                RunningServer s = new AsyncoreTlsEchoServer(port);
+                server = s;
+                bound = s.port();
+            }
+            case "netty-tls" -> {
+                RunningServer s = new NettyTlsEchoServer(port);
+                server = s;
+                bound = s.port();
+            }
             case "python-loop" -> {
                 RunningServer s = new PythonLoopEchoServer(port);
                 server = s;

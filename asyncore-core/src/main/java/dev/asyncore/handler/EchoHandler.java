@@ -155,7 +155,7 @@ public class EchoHandler extends Dispatcher {
             return;
         }
         try {
-            ((SocketChannel) socket()).shutdownOutput();
+            shutdownOutput();
             finishing = true;
         } catch (IOException e) {
             close();

@@ -21,6 +21,7 @@ import dev.asyncore.Errno;
 import dev.asyncore.ExitNow;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
+import dev.asyncore.TlsOptions;
 import dev.asyncore.TrackedInterest;
 import dev.asyncore.net.AddressRules;
 
@@ -83,6 +84,7 @@ public class ServerDispatcher extends Dispatcher {
     private boolean proxyProtocol;
     private Duration proxyProtocolTimeout = DEFAULT_PROXY_PROTOCOL_TIMEOUT;
     private AddressRules addressRules = AddressRules.ALLOW_ALL;
+    private TlsOptions tls;
     private final List<ConnectionListener> connectionListeners = new ArrayList<>();
     private long backoffMillis;
     private long resumeAt;
@@ -314,7 +316,9 @@ public class ServerDispatcher extends Dispatcher {
         Dispatcher handler;
         try {
             socketOptions.applyTo(sock);
-            handler = factory.create(sock, addr, map());
+            handler = tls == null
+                    ? factory.create(sock, addr, map())
+                    : tls.acceptWith(sock, () -> factory.create(sock, addr, map()));
         } catch (Exception e) {
             stats.connectionRejected();
             sock.close();
@@ -544,6 +548,30 @@ public class ServerDispatcher extends Dispatcher {
      */
     public AddressRules addressRules() {
         return addressRules;
+    }
+
+    /**
+     * Makes every connection accepted from now on speak TLS in server mode: the handler is made on a TLS transport and
+     * reads and writes plaintext only. Handshakes completed and failed are counted in {@link ServerStats}; a peer that
+     * fails the handshake is closed without reaching the handler's {@code recv}. The options' context supplier is read for
+     * each connection, so a reloaded certificate serves new connections while open ones keep theirs. Loop thread, or
+     * before the loop runs.
+     *
+     * <p>Differs from Python: asyncore has no TLS.
+     *
+     * @param tls the options; null for plaintext
+     */
+    public void setTls(TlsOptions tls) {
+        this.tls = tls;
+    }
+
+    /**
+     * The TLS options of accepted connections.
+     *
+     * @return the options, or null for plaintext
+     */
+    public TlsOptions tls() {
+        return tls;
     }
 
     private static void reset(SocketChannel sock) throws IOException {

@@ -57,6 +57,7 @@ class SampleApplicationAotIT {
                         "--asyncore.servers.echo.port=0",
                         "--asyncore.servers.chat.port=0",
                         "--asyncore.servers.udp-echo.port=0",
+                        "--asyncore.servers.echo-tls.port=0",
                         "--asyncore.shutdown.timeout=1s")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -114,9 +115,11 @@ class SampleApplicationAotIT {
                 assertThat((Integer) JsonPath.read(body, "$.servers.echo-any-port.connections"))
                         .isEqualTo(1);
                 assertThat((Integer) JsonPath.read(body, "$.channels.listening"))
-                        .isEqualTo(3);
+                        .isEqualTo(4);
                 List<Boolean> listening = JsonPath.read(body, "$.servers[*].listening");
                 assertThat(listening).containsExactly(true, true, true, true);
+                assertThat((Boolean) JsonPath.read(body, "$.servers.echo-tls.tls.enabled"))
+                        .isTrue();
                 assertThat((Boolean) JsonPath.read(body, "$.loop.running")).isTrue();
             });
         }

@@ -32,6 +32,7 @@ import static org.awaitility.Awaitility.await;
             "asyncore.servers.echo.port=0",
             "asyncore.servers.chat.port=0",
             "asyncore.servers.udp-echo.port=0",
+            "asyncore.servers.echo-tls.port=0",
             "asyncore.shutdown.timeout=1s"
         })
 @DirtiesContext
@@ -114,8 +115,10 @@ class SampleApplicationTests {
                 assertThat((Integer) JsonPath.read(body, "$.servers.echo-any-port.port"))
                         .isEqualTo(this.anyPort);
                 assertThat((Integer) JsonPath.read(body, "$.channels.listening"))
-                        .isEqualTo(3);
-                assertThat((Integer) JsonPath.read(body, "$.channels.total")).isGreaterThanOrEqualTo(4);
+                        .isEqualTo(4);
+                assertThat((Integer) JsonPath.read(body, "$.channels.total")).isGreaterThanOrEqualTo(5);
+                assertThat((Boolean) JsonPath.read(body, "$.servers.echo-tls.tls.enabled"))
+                        .isTrue();
                 assertThat((Boolean) JsonPath.read(body, "$.loop.running")).isTrue();
             });
         }

@@ -133,7 +133,8 @@ public class AsyncoreEndpoint {
                 server.bytesReceived(),
                 server.bytesSent(),
                 server.getProtocol().name().toLowerCase(java.util.Locale.ROOT),
-                DatagramsDescriptor.of(server.datagramStats()));
+                DatagramsDescriptor.of(server.datagramStats()),
+                new TlsDescriptor(server.isTls(), server.tlsHandshakesCompleted(), server.tlsHandshakesFailed()));
     }
 
     /**
@@ -197,6 +198,7 @@ public class AsyncoreEndpoint {
      * @param bytesSent bytes written to its accepted channels
      * @param protocol {@code tcp} or {@code udp}
      * @param datagrams a UDP server's datagram counts, else null
+     * @param tls whether its connections speak TLS, and its handshakes
      */
     public record ServerDescriptor(
             String address,
@@ -213,7 +215,8 @@ public class AsyncoreEndpoint {
             long bytesReceived,
             long bytesSent,
             String protocol,
-            DatagramsDescriptor datagrams)
+            DatagramsDescriptor datagrams,
+            TlsDescriptor tls)
             implements OperationResponseBody {}
 
     /**
@@ -237,6 +240,15 @@ public class AsyncoreEndpoint {
                             stats.receiveDropped());
         }
     }
+
+    /**
+     * A server's TLS; the same figures as the {@code asyncore.tls.handshakes} metric.
+     *
+     * @param enabled whether accepted connections speak TLS ({@code ssl.bundle} is set)
+     * @param handshakesCompleted TLS handshakes that finished since start
+     * @param handshakesFailed TLS handshakes that failed since start: refused, timed out, not TLS, renegotiation
+     */
+    public record TlsDescriptor(boolean enabled, long handshakesCompleted, long handshakesFailed) {}
 
     /**
      * Connections a server closed before any handler existed, by reason; the same figures as the

@@ -155,6 +155,23 @@ public class AsyncoreMetrics implements MeterBinder {
                 name,
                 server,
                 AsyncoreServer::bytesSent);
+        if (server.isTls()) {
+            handshakes(registry, name, "completed", server, AsyncoreServer::tlsHandshakesCompleted);
+            handshakes(registry, name, "failed", server, AsyncoreServer::tlsHandshakesFailed);
+        }
+    }
+
+    private static void handshakes(
+            MeterRegistry registry,
+            String server,
+            String outcome,
+            AsyncoreServer source,
+            ToDoubleFunction<AsyncoreServer> value) {
+        FunctionCounter.builder("asyncore.tls.handshakes", source, value)
+                .description("TLS handshakes of the server's connections, by outcome: completed, or failed (refused, "
+                        + "timed out, not TLS, renegotiation)")
+                .tags(Tags.of("server", server, "outcome", outcome))
+                .register(registry);
     }
 
     private static void refused(

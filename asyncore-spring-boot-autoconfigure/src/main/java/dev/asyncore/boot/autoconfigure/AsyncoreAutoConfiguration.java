@@ -14,13 +14,17 @@ import dev.asyncore.boot.context.DispatcherBeanRegistrar;
 import dev.asyncore.boot.server.AsyncoreServerCustomizer;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.AsyncoreServers;
+import dev.asyncore.boot.server.AsyncoreSslBundles;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -53,7 +57,7 @@ import org.springframework.context.annotation.Bean;
  * build them with asyncore's default map and they are moved to the managed map after initialization. Override
  * {@code handleShutdown()} to close them when graceful shutdown begins, or they are closed at {@code asyncore.shutdown.timeout}.
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(AsyncLoop.class)
 @ConditionalOnBooleanProperty(name = "asyncore.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncoreProperties.class)
@@ -118,6 +122,13 @@ public final class AsyncoreAutoConfiguration {
     @ConditionalOnMissingBean
     AsyncoreLifecycle asyncoreLifecycle(AsyncLoopGroup group, AsyncoreServers servers, ApplicationContext context) {
         return new AsyncoreLifecycle(group, servers, context);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(SslBundles.class)
+    AsyncoreSslBundles asyncoreSslBundles(SslBundles bundles) {
+        return new AsyncoreSslBundles(bundles);
     }
 
     @Bean

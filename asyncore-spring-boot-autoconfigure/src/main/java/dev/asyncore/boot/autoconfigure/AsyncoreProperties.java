@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.TlsOptions;
 import dev.asyncore.Watermarks;
 import dev.asyncore.boot.server.ServerProtocol;
 import dev.asyncore.handler.DatagramServer;
@@ -193,6 +194,7 @@ public class AsyncoreProperties {
         private final Echo echo = new Echo();
 
         private final Udp udp = new Udp();
+        private final Ssl ssl = new Ssl();
 
         public boolean isEnabled() {
             return this.enabled;
@@ -346,6 +348,10 @@ public class AsyncoreProperties {
             this.deny = deny;
         }
 
+        public Ssl getSsl() {
+            return this.ssl;
+        }
+
         public Echo getEcho() {
             return this.echo;
         }
@@ -428,6 +434,43 @@ public class AsyncoreProperties {
         /** The bounds as the core's type; {@link AsyncorePropertiesValidator} has checked them. */
         Watermarks watermarks() {
             return Watermarks.of((int) this.lowWatermark.toBytes(), (int) this.highWatermark.toBytes());
+        }
+    }
+
+    /** TLS of one server: {@code asyncore.servers.<name>.ssl.*}. */
+    public static class Ssl {
+
+        /** Name of the SSL bundle (a spring.ssl.bundle.* entry) whose certificate the server presents; unset for plaintext. */
+        private String bundle;
+
+        /** Whether the server asks clients for a certificate: none, want (served without one) or need (refused without). */
+        private TlsOptions.ClientAuth clientAuth = TlsOptions.ClientAuth.NONE;
+
+        /** How long a client may take to finish the TLS handshake before it is closed. */
+        private Duration handshakeTimeout = TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT;
+
+        public String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+
+        public TlsOptions.ClientAuth getClientAuth() {
+            return this.clientAuth;
+        }
+
+        public void setClientAuth(TlsOptions.ClientAuth clientAuth) {
+            this.clientAuth = clientAuth;
+        }
+
+        public Duration getHandshakeTimeout() {
+            return this.handshakeTimeout;
+        }
+
+        public void setHandshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = handshakeTimeout;
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.asyncore.boot.context.AsyncoreReadinessEnvironmentPostProcessor;
 import dev.asyncore.boot.server.AsyncorePortInUseFailureAnalyzer;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyFailureAnalyzer;
 import dev.asyncore.boot.server.UnknownHandlerFailureAnalyzer;
+import dev.asyncore.boot.server.UnknownSslBundleFailureAnalyzer;
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.EchoHandler;
@@ -56,6 +57,7 @@ class AsyncoreRuntimeHints implements RuntimeHintsRegistrar {
             AsyncoreReadinessEnvironmentPostProcessor.class,
             AsyncorePortInUseFailureAnalyzer.class,
             UnknownHandlerFailureAnalyzer.class,
+            UnknownSslBundleFailureAnalyzer.class,
             InvalidAsyncorePropertyFailureAnalyzer.class
         }) {
             hints.reflection().registerType(type, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);

@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 
 import dev.asyncore.Dispatcher;
+import dev.asyncore.TlsOptions;
 import dev.asyncore.Watermarks;
 import dev.asyncore.boot.context.AsyncoreConnectionEventPublisher;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
+import dev.asyncore.boot.server.AsyncoreSslBundles;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.ServerProtocol;
 import dev.asyncore.boot.server.UnknownHandlerException;
+import dev.asyncore.boot.server.UnknownSslBundleException;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.SocketOptions;
@@ -75,12 +78,38 @@ final class AsyncoreServerFactories {
         if (server.isConnectionEvents()) {
             factory.addConnectionListener(new AsyncoreConnectionEventPublisher(this.context, name));
         }
+        factory.setTls(tls(name, server.getSsl()));
         factory.setSocketOptions(new SocketOptions(
                 server.isTcpNoDelay(),
                 server.isKeepAlive(),
                 bytes(server.getReceiveBufferSize()),
                 bytes(server.getSendBufferSize())));
         return factory;
+    }
+
+    /** The server's TLS options from its bundle, or null for plaintext. */
+    private TlsOptions tls(String name, AsyncoreProperties.Ssl ssl) {
+        String bundle = ssl.getBundle();
+        if (bundle == null) {
+            return null;
+        }
+        String property = "asyncore.servers." + name + ".ssl.bundle";
+        AsyncoreSslBundles bundles =
+                this.context.getBeanProvider(AsyncoreSslBundles.class).getIfAvailable();
+        if (bundles == null || !bundles.bundleNames().contains(bundle)) {
+            throw new UnknownSslBundleException(property, bundle, bundles == null ? List.of() : bundles.bundleNames());
+        }
+        java.time.Duration timeout = ssl.getHandshakeTimeout();
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new InvalidAsyncorePropertyException(
+                    "asyncore.servers." + name + ".ssl.handshake-timeout",
+                    timeout,
+                    "a client that never finishes its handshake would hold its connection for ever",
+                    "Set asyncore.servers." + name + ".ssl.handshake-timeout to a positive duration such as 10s.");
+        }
+        return bundles.options(bundle)
+                .withClientAuth(ssl.getClientAuth())
+                .withHandshakeTimeout(ssl.getHandshakeTimeout());
     }
 
     private static int bytes(DataSize size) {

@@ -16,6 +16,7 @@ import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
+import dev.asyncore.TlsOptions;
 import dev.asyncore.handler.ConnectionListener;
 import dev.asyncore.handler.DatagramDispatcherFactory;
 import dev.asyncore.handler.DatagramHandler;
@@ -63,6 +64,7 @@ public final class AsyncoreServer {
     private final boolean spread;
 
     private volatile GroupServer groupServer;
+
     private final ServerProtocol protocol;
 
     private final DatagramHandler datagramHandler;
@@ -74,6 +76,8 @@ public final class AsyncoreServer {
     private final int queueDatagrams;
 
     private final int queueBytes;
+
+    private final TlsOptions tls;
 
     private volatile ServerDispatcher dispatcher;
 
@@ -105,6 +109,7 @@ public final class AsyncoreServer {
         this.readBudget = factory.getReadBudget();
         this.queueDatagrams = factory.getQueueDatagrams();
         this.queueBytes = factory.getQueueBytes();
+        this.tls = factory.getTls();
     }
 
     /**
@@ -187,6 +192,7 @@ public final class AsyncoreServer {
         server.setProxyProtocol(this.proxyProtocol);
         server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
         server.setAddressRules(this.addressRules);
+        server.setTls(this.tls);
         this.connectionListeners.forEach(server::addConnectionListener);
     }
 
@@ -433,6 +439,33 @@ public final class AsyncoreServer {
      */
     public boolean isProxyProtocol() {
         return this.proxyProtocol;
+    }
+
+    /**
+     * Returns whether accepted connections speak TLS.
+     *
+     * @return true if {@code ssl.bundle} (or a customizer) set TLS options
+     */
+    public boolean isTls() {
+        return this.tls != null;
+    }
+
+    /**
+     * Returns the number of TLS handshakes that finished since the server started.
+     *
+     * @return the total
+     */
+    public long tlsHandshakesCompleted() {
+        return total(ServerStats::handshakesCompleted);
+    }
+
+    /**
+     * Returns the number of TLS handshakes that failed since the server started (refused, timed out, not TLS).
+     *
+     * @return the total
+     */
+    public long tlsHandshakesFailed() {
+        return total(ServerStats::handshakesFailed);
     }
 
     /**

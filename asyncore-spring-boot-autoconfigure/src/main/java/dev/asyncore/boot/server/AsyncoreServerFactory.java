@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import dev.asyncore.TlsOptions;
 import dev.asyncore.handler.ConnectionListener;
 import dev.asyncore.handler.DatagramDispatcherFactory;
 import dev.asyncore.handler.DatagramHandler;
@@ -61,6 +62,7 @@ public class AsyncoreServerFactory {
     private int queueDatagrams = DatagramServer.DEFAULT_QUEUE_DATAGRAMS;
 
     private int queueBytes = DatagramServer.DEFAULT_QUEUE_BYTES;
+    private TlsOptions tls;
 
     /**
      * Creates the settings of the server called {@code name}.
@@ -417,6 +419,24 @@ public class AsyncoreServerFactory {
      */
     public void setAddressRules(AddressRules addressRules) {
         this.addressRules = Objects.requireNonNull(addressRules, "addressRules");
+    }
+
+    /**
+     * Returns the TLS every accepted connection speaks.
+     *
+     * @return the options, or null for plaintext
+     */
+    public TlsOptions getTls() {
+        return this.tls;
+    }
+
+    /**
+     * Makes every accepted connection speak TLS (the handler reads and writes plaintext), or plaintext again.
+     *
+     * @param tls the options, for example from {@link AsyncoreSslBundles#options(String)}; null for plaintext
+     */
+    public void setTls(TlsOptions tls) {
+        this.tls = tls;
     }
 
     /**

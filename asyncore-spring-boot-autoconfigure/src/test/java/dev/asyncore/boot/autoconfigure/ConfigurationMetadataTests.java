@@ -113,6 +113,23 @@ class ConfigurationMetadataTests {
                 .isEqualTo(String.valueOf(ServerDispatcher.DEFAULT_BACKLOG));
     }
 
+    @Test
+    void tlsKeysAreDescribedWithTheCoresDefaults() throws IOException {
+        JsonNode metadata = read("META-INF/spring-configuration-metadata.json");
+        assertThat(defaultOf(metadata, "asyncore.servers.*.ssl.handshake-timeout"))
+                .isEqualTo(dev.asyncore.TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds() + "s");
+        assertThat(defaultOf(metadata, "asyncore.servers.*.ssl.client-auth")).isEqualTo("none");
+        List<String> clientAuth = new ArrayList<>();
+        for (JsonNode hint : metadata.at("/hints")) {
+            if (hint.at("/name").asString().equals("asyncore.servers.*.ssl.client-auth")) {
+                hint.at("/values")
+                        .forEach((value) -> clientAuth.add(value.at("/value").asString()));
+            }
+        }
+        assertThat(clientAuth).containsExactly("none", "want", "need");
+        assertThat(metadata.at("/properties").toString()).contains("asyncore.servers.*.ssl.bundle");
+    }
+
     private static String defaultOf(JsonNode metadata, String name) {
         for (JsonNode property : metadata.at("/properties")) {
             if (property.at("/name").asString().equals(name)) {

@@ -1,0 +1,37 @@
+package dev.asyncore.bench;
+
+import java.io.DataInputStream;
+import java.util.List;
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark's two TLS echo servers echo over the same protocol and cipher, with the benchmark's client context. */
+class TlsEchoServersTest {
+
+    @Test
+    void bothTlsServersEchoWithTheSameProtocolAndCipher() throws Exception {
+        try (ServerMain.RunningServer asyncore = new AsyncoreTlsEchoServer(0);
+                ServerMain.RunningServer netty = new NettyTlsEchoServer(0)) {
+            for (int port : List.of(asyncore.port(), netty.port())) {
+                try (SSLSocket s =
+                        (SSLSocket) BenchTls.clientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
+                    s.setSoTimeout(20_000);
+                    byte[] payload = new byte[100_000];
+                    for (int i = 0; i < payload.length; i++) {
+                        payload[i] = (byte) i;
+                    }
+                    s.getOutputStream().write(payload);
+                    s.getOutputStream().flush();
+                    byte[] got = new byte[payload.length];
+                    new DataInputStream(s.getInputStream()).readFully(got);
+                    assertThat(got).isEqualTo(payload);
+                    assertThat(s.getSession().getProtocol()).isEqualTo(BenchTls.PROTOCOL);
+                    assertThat(s.getSession().getCipherSuite()).isEqualTo(BenchTls.CIPHER);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.asyncore.tls;
+
+import java.io.ByteArrayInputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The development-only certificates of the TLS tests (a CA, a server certificate for localhost and 127.0.0.1, a second
+ * server certificate, a client certificate; PEM, valid for 100 years) and the JDK contexts built from them.
+ */
+final class TlsFixtures {
+
+    static final String CA = "dev-ca.crt";
+    static final String SERVER_CERT = "dev-server.crt";
+    static final String SERVER_KEY = "dev-server.key";
+    static final String SERVER2_CERT = "dev-server2.crt";
+    static final String SERVER2_KEY = "dev-server2.key";
+    static final String CLIENT_CERT = "dev-client.crt";
+    static final String CLIENT_KEY = "dev-client.key";
+
+    private TlsFixtures() {}
+
+    /** The file of a fixture, for tools that read PEM files (openssl, Python). */
+    static Path file(String name) {
+        try {
+            return Path.of(TlsFixtures.class.getResource("/tls/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A server context: the server certificate, trusting the development CA for client certificates. */
+    static SSLContext serverContext() {
+        return context(SERVER_CERT, SERVER_KEY);
+    }
+
+    /** A context with the given certificate and key, trusting the development CA. */
+    static SSLContext context(String cert, String key) {
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("key", privateKey(key), new char[0], new Certificate[] {certificate(cert)});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, new char[0]);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), trustManagers().getTrustManagers(), null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A client context trusting the development CA, without a certificate of its own. */
+    static SSLContext clientContext() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, trustManagers().getTrustManagers(), null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static TrustManagerFactory trustManagers() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", certificate(CA));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        return tmf;
+    }
+
+    private static Certificate certificate(String name) throws Exception {
+        return CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(file(name))));
+    }
+
+    private static PrivateKey privateKey(String name) throws Exception {
+        String pem = Files.readString(file(name), StandardCharsets.US_ASCII)
+                .replaceAll("-----[A-Z ]+-----", "")
+                .replaceAll("\\s", "");
+        return KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.asyncore.boot.server;
+
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+
+import dev.asyncore.TlsOptions;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
+
+/**
+ * Turns Spring Boot SSL bundles ({@code spring.ssl.bundle.*}) into asyncore {@link TlsOptions} that follow the bundle's
+ * reloads: a channel that starts TLS after a reload gets the new certificate, open channels keep theirs. The starter's
+ * servers use it for {@code asyncore.servers.<name>.ssl.bundle}; a {@code @Component} client dispatcher can inject it and
+ * call {@code startTlsClient(sslBundles.options("my-bundle"), "host.example")}. Any thread.
+ */
+public class AsyncoreSslBundles {
+
+    private final SslBundles bundles;
+
+    /**
+     * Wraps Spring Boot's bundles.
+     *
+     * @param bundles the registry of SSL bundles
+     */
+    public AsyncoreSslBundles(SslBundles bundles) {
+        this.bundles = bundles;
+    }
+
+    /**
+     * Options on a bundle's current context, with the bundle's protocols and ciphers if it names any, no client
+     * authentication and the default handshake timeout. Each call registers one bundle update handler: call it once per
+     * use (a server, a client's configuration) and keep the options, not once per connection. Any thread.
+     *
+     * @param bundleName the bundle's name
+     * @return options that follow the bundle's reloads
+     * @throws NoSuchSslBundleException if no bundle has that name
+     */
+    public TlsOptions options(String bundleName) {
+        SslBundle bundle = this.bundles.getBundle(bundleName);
+        AtomicReference<SSLContext> current = new AtomicReference<>(bundle.createSslContext());
+        this.bundles.addBundleUpdateHandler(bundleName, (updated) -> current.set(updated.createSslContext()));
+        TlsOptions options = TlsOptions.of(current::get);
+        SslOptions sslOptions = bundle.getOptions();
+        if (sslOptions.getEnabledProtocols() != null) {
+            options = options.withProtocols(sslOptions.getEnabledProtocols());
+        }
+        if (sslOptions.getCiphers() != null) {
+            options = options.withCipherSuites(sslOptions.getCiphers());
+        }
+        return options;
+    }
+
+    /**
+     * The names of the bundles that exist. Any thread.
+     *
+     * @return the names
+     */
+    public java.util.List<String> bundleNames() {
+        return this.bundles.getBundleNames();
+    }
+}
