@@ -440,6 +440,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     private void runPasses() throws IOException {
         Engine engine = map.engine();
+        // Open the selector before the first pass: execute() from another thread wakes the loop through it, and a task
+        // queued while it was still unopened (after this thread found the queue empty) would wait a whole timeout.
+        engine.selection().selector();
         long sweepNanos = Math.max(1, timeout.toNanos());
         long lastSweep = System.nanoTime();
         while (true) {

@@ -121,6 +121,29 @@ class AsyncLoopTest {
     }
 
     @Test
+    void aTaskQueuedAsTheLoopStartsIsRunWithoutWaitingForTheTimeout() throws Exception {
+        // A task handed over while the new loop thread has just found its queue empty used to find no selector to wake,
+        // and waited for the 30 s timeout. Many fresh loops make that window likely to be hit.
+        for (int i = 0; i < 200; i++) {
+            DispatcherMap fresh = new DispatcherMap();
+            AsyncLoop started = AsyncLoop.builder(fresh)
+                    .threadName("wakeup-loop-" + i)
+                    .timeout(Duration.ofSeconds(30))
+                    .build();
+            try {
+                started.start();
+                CountDownLatch ran = new CountDownLatch(1);
+                started.execute(ran::countDown);
+                assertThat(ran.await(5, TimeUnit.SECONDS))
+                        .as("task on loop %d ran within 5 s", i)
+                        .isTrue();
+            } finally {
+                started.close();
+            }
+        }
+    }
+
+    @Test
     void gracefulShutdownClosesListenersAtOnceAndLetsEchoesFinish() throws Exception {
         // small buffers so that the echo is still queued in the handler when the shutdown starts
         ServerDispatcher server = echoServer(new SocketOptions(true, false, 0, 4096));

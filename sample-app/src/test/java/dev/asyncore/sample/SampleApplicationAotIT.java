@@ -117,7 +117,7 @@ class SampleApplicationAotIT {
                 assertThat((Integer) JsonPath.read(body, "$.channels.listening"))
                         .isEqualTo(4);
                 List<Boolean> listening = JsonPath.read(body, "$.servers[*].listening");
-                assertThat(listening).containsExactly(true, true, true, true);
+                assertThat(listening).containsExactly(true, true, true, true, true);
                 assertThat((Boolean) JsonPath.read(body, "$.servers.echo-tls.tls.enabled"))
                         .isTrue();
                 assertThat((Boolean) JsonPath.read(body, "$.loop.running")).isTrue();
