@@ -24,7 +24,8 @@ import javax.net.ssl.SSLSession;
  * the peer's flight, write for a flight not yet sent), whatever the dispatcher's {@code readable()}/{@code writable()}
  * say, and socket events go to the transport ({@link #admitRead()}, {@link #admitWrite()}, {@link #flush()}), not to
  * the handler. The engine's delegated tasks (certificate checks, key agreement) run inline on the loop thread: a
- * handshake costs the other channels of the loop its CPU time (about a millisecond with a P-256 key), never a wait.
+ * handshake costs the other channels of the loop its CPU time (several milliseconds per full handshake with a P-256 key),
+ * never a blocking wait.
  *
  * <p>Buffers: {@code netIn} holds records read and not yet decrypted, {@code appIn} plaintext not yet handed out,
  * {@code netOut} records not yet written. {@link #write} takes plaintext only while {@code netOut} is empty, so at most
