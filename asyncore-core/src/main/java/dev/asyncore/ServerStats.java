@@ -58,6 +58,9 @@ public final class ServerStats {
     private long handshakesCompleted;
     private long handshakesFailed;
 
+    /** Holds back the lines of failed handshakes past a few a minute. Loop thread. */
+    final FailureLogLimit handshakeFailureLog = new FailureLogLimit("failed TLS handshakes");
+
     /** Creates zeroed figures. Any thread. */
     public ServerStats() {}
 

@@ -753,7 +753,8 @@ final class TlsTransport implements Transport, TlsStatus {
     /**
      * Records a failure: the connection is over. A failure during the handshake (or a renegotiation) is counted as a
      * failed handshake and logged in one line, without a stack trace: hostile or broken peers are expected on an open
-     * port. The engine's alert, if any, is sent if the socket takes it at once.
+     * port. Past a few such lines a minute per server, the rest are counted only ({@link FailureLogLimit}). The engine's
+     * alert, if any, is sent if the socket takes it at once.
      */
     private void fail(Throwable e) {
         if (failure != null) {
@@ -767,7 +768,12 @@ final class TlsTransport implements Transport, TlsStatus {
             if (s != null) {
                 s.handshakeFailed();
             }
-            owner.logInfo("TLS handshake with " + peer() + " failed: " + describe(e), "info");
+            if (s == null
+                    || s.handshakeFailureLog.admit(
+                            System.nanoTime(),
+                            (type, line) -> owner.map().logSink().log(owner, type, line))) {
+                owner.logInfo("TLS handshake with " + peer() + " failed: " + describe(e), "info");
+            }
         } else {
             owner.logInfo("TLS connection with " + peer() + " failed: " + describe(e), "info");
         }

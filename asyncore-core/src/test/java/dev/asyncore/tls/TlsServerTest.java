@@ -284,6 +284,26 @@ class TlsServerTest {
         log.forEach(System.out::println);
     }
 
+    @Test
+    void aFloodOfFailedHandshakesIsCountedWhollyButLoggedInAFewLines() throws Exception {
+        startEcho(serverOptions());
+        SSLSocket good = client(TlsFixtures.clientContext());
+        int failures = 25;
+        for (int i = 0; i < failures; i++) {
+            Socket garbage = plain();
+            garbage.getOutputStream().write("not a ClientHello\r\n".getBytes());
+            drainToEnd(garbage.getInputStream());
+        }
+        await().atMost(WAIT).until(() -> server.stats().handshakesFailed() == failures);
+        assertThat(echo(good, new byte[] {9})).containsExactly(9);
+        assertThat(log).filteredOn(line -> line.contains("TLS handshake with")).hasSize(10);
+        assertThat(log)
+                .filteredOn(line -> line.startsWith("warning: ") && line.contains("counted but not logged"))
+                .hasSize(1);
+        assertThat(log).noneMatch(line -> line.contains("\tat "));
+        System.out.printf("%d failed handshakes, %d log lines%n", failures, log.size());
+    }
+
     /** Reads until the server closes; the bytes read (an alert, perhaps). */
     private static int drainToEnd(InputStream in) throws IOException {
         int n = 0;
