@@ -80,7 +80,7 @@ public class DatagramServer extends Dispatcher {
      * Opens a datagram socket of the address's family and binds it; closes it again if that fails. A wildcard address
      * ({@code 0.0.0.0} or {@code ::}) receives on every interface, IPv6 and IPv4 alike, through one dual-stack IPv6
      * socket where the machine has IPv6, as {@link ServerDispatcher} listens. {@code SO_REUSEADDR} is not set: a port in
-     * use fails here instead of being shared.
+     * use fails here instead of being shared. Any thread before the map's loop runs, else the loop thread.
      *
      * @param address where to receive; port 0 picks a free port
      * @throws IOException if the address cannot be bound ({@link java.net.BindException} when in use)
@@ -155,7 +155,7 @@ public class DatagramServer extends Dispatcher {
     }
 
     /**
-     * Sets the output queue's bounds. Before {@link #open}.
+     * Sets the output queue's bounds. Before {@link #open}, on the thread that makes the server.
      *
      * @param datagrams the most replies it holds, at least 1
      * @param bytes the most bytes it holds, at least 1
@@ -172,7 +172,7 @@ public class DatagramServer extends Dispatcher {
 
     /**
      * Sets the socket's receive buffer ({@code SO_RCVBUF}), which holds the datagrams the loop has not read yet. Before
-     * {@link #open}; 0 leaves the system's default.
+     * {@link #open}, on the thread that makes the server; 0 leaves the system's default.
      *
      * @param bytes the size asked for (the system may round it)
      */
@@ -181,7 +181,8 @@ public class DatagramServer extends Dispatcher {
     }
 
     /**
-     * Sets the socket's send buffer ({@code SO_SNDBUF}). Before {@link #open}; 0 leaves the system's default.
+     * Sets the socket's send buffer ({@code SO_SNDBUF}). Before {@link #open}, on the thread that makes the server; 0
+     * leaves the system's default.
      *
      * @param bytes the size asked for (the system may round it)
      */
@@ -238,7 +239,7 @@ public class DatagramServer extends Dispatcher {
         return queue != null && !queue.isEmpty();
     }
 
-    /** Reads up to the read budget of datagrams and hands each to the handler. */
+    /** Reads up to the read budget of datagrams and hands each to the handler. Loop thread. */
     @Override
     public void handleRead() throws IOException {
         ByteBuffer buffer = map().scratchBuffer();
@@ -264,7 +265,7 @@ public class DatagramServer extends Dispatcher {
 
     /**
      * Sends the queued replies while the socket takes them; a reply the system refuses (an unreachable address) is logged,
-     * dropped and counted. Closes once drained if a shutdown began.
+     * dropped and counted. Closes once drained if a shutdown began. Loop thread.
      */
     @Override
     public void handleWrite() throws IOException {
@@ -297,7 +298,7 @@ public class DatagramServer extends Dispatcher {
         }
     }
 
-    /** A datagram socket has no peer to lose: closing is the only thing to do. */
+    /** A datagram socket has no peer to lose: closing is the only thing to do. Loop thread. */
     @Override
     public void handleClose() {
         close();

@@ -31,7 +31,7 @@ public class UnknownSslBundleException extends InvalidAsyncorePropertyException 
     }
 
     /**
-     * Returns the names of the bundles that exist.
+     * Returns the names of the bundles that exist. Any thread.
      *
      * @return the names
      */
