@@ -278,7 +278,7 @@ public class Dispatcher extends AbstractDispatcher {
     }
 
     private void installTls(TlsOptions options, boolean client, String serverName) {
-        java.util.Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(options, "options");
         if (!(transport() instanceof StreamTransport stream)) {
             throw new IllegalStateException(
                     "TLS needs a stream socket that does not speak TLS yet, not " + transport());

@@ -6,10 +6,12 @@ import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
+import dev.asyncore.DatagramStats;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
@@ -132,7 +134,7 @@ public class AsyncoreEndpoint {
                 server.isAcceptBackingOff(),
                 server.bytesReceived(),
                 server.bytesSent(),
-                server.getProtocol().name().toLowerCase(java.util.Locale.ROOT),
+                server.getProtocol().name().toLowerCase(Locale.ROOT),
                 DatagramsDescriptor.of(server.datagramStats()),
                 new TlsDescriptor(server.isTls(), server.tlsHandshakesCompleted(), server.tlsHandshakesFailed()));
     }
@@ -230,7 +232,7 @@ public class AsyncoreEndpoint {
      */
     public record DatagramsDescriptor(long received, long sent, long dropped, long receiveDropped) {
 
-        static DatagramsDescriptor of(dev.asyncore.DatagramStats stats) {
+        static DatagramsDescriptor of(DatagramStats stats) {
             return stats == null
                     ? null
                     : new DatagramsDescriptor(

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.Channel;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -199,7 +200,7 @@ public final class AsyncoreServer {
     /** Binds the UDP socket and makes its dispatcher: a {@link DatagramServer}, or the factory's dispatcher. */
     private void startDatagram(DispatcherMap map) {
         Dispatcher made = null;
-        java.nio.channels.DatagramChannel channel = null;
+        DatagramChannel channel = null;
         try {
             if (this.datagramHandler != null) {
                 DatagramServer server = new DatagramServer(map, this.datagramHandler);
@@ -218,7 +219,7 @@ public final class AsyncoreServer {
                 made = this.datagramDispatcherFactory.create(channel, map);
                 this.datagramStats = DatagramSockets.watch(made);
             }
-            this.boundAddress = ((java.nio.channels.DatagramChannel) made.socket()).getLocalAddress();
+            this.boundAddress = ((DatagramChannel) made.socket()).getLocalAddress();
         } catch (Exception ex) {
             if (made != null) {
                 made.close();
@@ -230,7 +231,7 @@ public final class AsyncoreServer {
         this.datagramDispatcher = made;
     }
 
-    private static void closeQuietly(java.nio.channels.Channel channel) {
+    private static void closeQuietly(Channel channel) {
         if (channel != null) {
             try {
                 channel.close();
