@@ -63,8 +63,11 @@ public class ChatRoomHandler extends AsyncChat {
         room.broadcast(this, lineView);
     }
 
-    /** Queues a line for this member. This member's loop thread: a line from another loop arrives as a task on it. */
-    void deliver(ByteBuffer data) {
+    /**
+     * Queues a line for this member, sharing the array with the other members (see {@link AsyncChat#push(byte[])}). This
+     * member's loop thread: a line from another loop arrives as a task on it.
+     */
+    void deliver(byte[] data) {
         assert loop() == null || loop().inEventLoop()
                 : "push for " + this + " off its loop, on " + Thread.currentThread();
         push(data);
