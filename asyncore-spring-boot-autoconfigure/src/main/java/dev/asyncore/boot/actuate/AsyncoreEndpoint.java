@@ -237,7 +237,8 @@ public class AsyncoreEndpoint {
         static OutputDescriptor of(AsyncoreServer server) {
             return server.getProtocol() == ServerProtocol.UDP
                     ? null
-                    : new OutputDescriptor(server.queuedBytes(), server.getMaxQueuedBytes(), server.slowConsumerDrops());
+                    : new OutputDescriptor(
+                            server.queuedBytes(), server.getMaxQueuedBytes(), server.slowConsumerDrops());
         }
     }
 
