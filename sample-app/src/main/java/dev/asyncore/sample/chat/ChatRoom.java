@@ -147,7 +147,8 @@ public final class ChatRoom {
                 if (member == null || (member == sender && !echo)) {
                     continue;
                 }
-                if (member != sender && member.queuedBytes() >= member.watermarks().high()) {
+                if (member != sender
+                        && member.queuedBytes() >= member.watermarks().high()) {
                     member.dropSlowConsumer();
                     continue;
                 }
