@@ -48,7 +48,7 @@ public final class OutputBudget {
     /** The queued bytes of each connection that queued anything; made once per connection, removed when it closes. */
     private final IdentityHashMap<Dispatcher, Account> accounts = new IdentityHashMap<>();
 
-    private final FailureLogLimit dropLog = new FailureLogLimit("slow consumers closed over the output budget");
+    private final FailureLogLimit dropLog = new FailureLogLimit("slow consumers closed");
     /** Written by the loop thread alone (release stores), read anywhere (acquire). */
     private long queued;
 
@@ -122,18 +122,36 @@ public final class OutputBudget {
     }
 
     private void drop(Account account) {
-        Dispatcher victim = account.dispatcher;
-        long held = account.queued;
-        long total = queued;
+        drop(
+                account.dispatcher,
+                account.queued + " bytes queued, its server's connections " + queued
+                        + " bytes together, over the output budget of " + limit + " bytes");
+    }
+
+    /**
+     * Closes a connection that reads too slowly for what is queued for it, for a reason of the caller's own (its
+     * watermark, say): counted and logged as the budget's own drops are, within the same rate limit; without a budget,
+     * logged and closed. Loop thread.
+     *
+     * @param consumer the connection to close
+     * @param why why, for the log line (such as {@code "300000 bytes queued, past its high watermark"})
+     */
+    public static void closeSlowConsumer(Dispatcher consumer, String why) {
+        ServerStats stats = consumer.trafficStats();
+        OutputBudget budget = stats == null ? null : stats.outputBudget();
+        if (budget != null) {
+            budget.drop(consumer, why);
+        } else {
+            consumer.logInfo("closing slow consumer " + consumer + ": " + why, "info");
+            consumer.close();
+        }
+    }
+
+    private void drop(Dispatcher victim, String why) {
         DROPS.setRelease(this, drops + 1);
         LogSink sink = victim.map().logSink();
         if (dropLog.admit(System.nanoTime(), (type, line) -> sink.log(victim, type, line))) {
-            sink.log(
-                    victim,
-                    "warning",
-                    "closing slow consumer " + SocketAddresses.describe(victim.addr()) + ": " + held
-                            + " bytes queued, its server's connections " + total + " bytes together, over the output"
-                            + " budget of " + limit + " bytes");
+            sink.log(victim, "info", "closing slow consumer " + SocketAddresses.describe(victim.addr()) + ": " + why);
         }
         try {
             victim.close();
@@ -170,7 +188,8 @@ public final class OutputBudget {
     }
 
     /**
-     * The connections closed as slow consumers since start because the budget was reached. Any thread.
+     * The connections closed as slow consumers since start: because the budget was reached, or by
+     * {@link #closeSlowConsumer(Dispatcher, String)}. Any thread.
      *
      * @return the count
      */

@@ -133,6 +133,28 @@ class OutputBudgetTest extends LoopTestSupport {
         assertThat(server.stats().queuedBytes()).isZero();
     }
 
+    @Test
+    void aHandlersOwnSlowConsumerDropIsCountedInTheBudget() throws Exception {
+        ServerDispatcher server = new ServerDispatcher(map, (channel, peer, m) -> new DispatcherWithSend(channel, m) {
+            @Override
+            public void handleRead() throws Exception {
+                if (recv(1).length > 0) {
+                    OutputBudget.closeSlowConsumer(this, "past a limit of the handler's own");
+                }
+            }
+        });
+        server.stats().setOutputBudget(new OutputBudget(BUDGET));
+        server.open(new InetSocketAddress("127.0.0.1", 0), ServerDispatcher.DEFAULT_BACKLOG);
+        startLoop("output-budget-own-drop-loop");
+        Socket client = connect((InetSocketAddress) server.localAddress(), 0);
+        clients.add(client);
+        client.getOutputStream().write('x');
+
+        assertThat(client.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+        await().atMost(WAIT).until(() -> server.stats().slowConsumerDrops() == 1);
+        assertThat(server.stats().connections()).isZero();
+    }
+
     private static Socket connect(InetSocketAddress address, int receiveBuffer) throws IOException {
         Socket s = new Socket();
         if (receiveBuffer > 0) {

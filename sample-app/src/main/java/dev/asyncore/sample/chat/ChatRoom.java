@@ -20,8 +20,9 @@ import dev.asyncore.chat.FrameTooLongException;
  * (and back to the sender too when {@link #setEcho(boolean) echo} is on).
  *
  * <p>A member whose output queue has reached its high watermark when a line for it arrives is a slow consumer: it is closed
- * (logged at type {@code info}) so that it cannot make the server buffer without end; the sender's own reading is paused by
- * {@link AsyncChat}'s watermarks instead.
+ * (logged at type {@code info}, within the rate limit of its server's {@link dev.asyncore.OutputBudget}, and counted there)
+ * so that it cannot make the server buffer without end; the server's output budget bounds what all members hold together.
+ * The sender's own reading is paused by {@link AsyncChat}'s watermarks instead.
  *
  * <p>Several loops ({@code asyncore.loop.threads}): members live on different loops, and each member's {@code push} must
  * run on its own loop. The room therefore keeps one list of members per map (per loop), touched only by that loop's thread.

@@ -5,6 +5,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.chat.AsyncChat;
 
 /**
@@ -77,9 +78,9 @@ public class ChatRoomHandler extends AsyncChat {
         }
     }
 
+    /** Closes this member, which holds a full queue, counted and logged (within a rate limit) by its server. */
     void dropSlowConsumer() {
-        logInfo("closing slow consumer " + this + ": " + queuedBytes() + " bytes queued", "info");
-        close();
+        OutputBudget.closeSlowConsumer(this, queuedBytes() + " bytes queued, past its high watermark");
     }
 
     private void ensureCapacity(int n) {
