@@ -516,6 +516,26 @@ class AsyncoreAutoConfigurationTests {
     }
 
     @Test
+    void aServerSpreadOverTwoLoopsGivesEachLoopHalfItsOutputBudget() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.loop.threads=2",
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.echo.max-queued-bytes=4MB")
+                .run((context) -> {
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("echo");
+                    assertThat(server.isSpread()).isTrue();
+                    assertThat(server.stats())
+                            .hasSizeGreaterThanOrEqualTo(2)
+                            .allSatisfy((part) ->
+                                    assertThat(part.outputBudget().limit()).isEqualTo(2L << 20));
+                    assertThat(server.getMaxQueuedBytes()).isEqualTo(4L << 20);
+                });
+    }
+
+    @Test
     void zeroIdleTimeoutFailsStartup() {
         assertInvalid(
                 "asyncore.servers.echo.idle-timeout",
