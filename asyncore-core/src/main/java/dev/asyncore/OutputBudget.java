@@ -137,6 +137,7 @@ public final class OutputBudget {
      * @param why why, for the log line (such as {@code "300000 bytes queued, past its high watermark"})
      */
     public static void closeSlowConsumer(Dispatcher consumer, String why) {
+        assert consumer.onLoopThread() : "slow consumer " + consumer + " closed off its loop";
         ServerStats stats = consumer.trafficStats();
         OutputBudget budget = stats == null ? null : stats.outputBudget();
         if (budget != null) {
