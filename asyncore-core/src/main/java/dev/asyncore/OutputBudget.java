@@ -114,7 +114,9 @@ public final class OutputBudget {
                 if (queued <= limit || account.queued == 0) {
                     return;
                 }
-                drop(account);
+                if (accounts.get(account.dispatcher) == account) {
+                    drop(account);
+                }
             }
         } finally {
             dropping = false;
