@@ -18,9 +18,9 @@ import java.util.IdentityHashMap;
  * {@code AsyncChat}'s producer queue, {@link DispatcherWithSend}'s buffer and {@code EchoHandler}'s pending bytes do. A
  * connection counts only once it is attached to the server's {@link ServerStats} (so bytes queued in a handler's
  * constructor are not counted), and leaves the budget when it closes. Bytes shared between the queues of several
- * connections (a chat line broadcast to many members, one array) are counted once per connection holding them: the
- * figure is an upper bound on the memory the queues retain, never less. Bytes a {@code Producer} has not yet produced
- * are not counted.
+ * connections (a chat line broadcast to many members, one array) are counted once per connection holding them, so the
+ * figure is never less than the memory those queues retain. Bytes a {@code Producer} has not yet produced are not
+ * counted.
  *
  * <p>One budget belongs to one {@link dev.asyncore.handler.ServerDispatcher}, so to one loop: a server spread over several
  * loops has one per loop. Thread confinement: that loop's thread, except {@link #limit()}, {@link #queuedBytes()} and
