@@ -290,7 +290,8 @@ public final class ServerStats {
     }
 
     /**
-     * Connections closed since start as slow consumers because the output budget was reached. Any thread.
+     * Connections closed since start as slow consumers: over the output budget, or by
+     * {@link OutputBudget#closeSlowConsumer(Dispatcher, String)}; 0 without a budget. Any thread.
      *
      * @return the count
      */
