@@ -203,7 +203,7 @@ abstract class AbstractDispatcher {
         ServerStats s = stats;
         if (s != null) {
             stats = null;
-            s.connectionClosed();
+            s.closed(self());
         }
         CloseListener listener = closeListener;
         if (listener != null) {

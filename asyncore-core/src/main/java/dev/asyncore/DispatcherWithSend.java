@@ -10,7 +10,8 @@ import java.nio.channels.SelectableChannel;
  *
  * <p>Differs from Python: {@code send} returns the number of bytes queued (Python returns None), and the queue is a
  * growable buffer rather than an immutable bytes object. The queue has no bound, as in Python: for a bounded queue use
- * {@code AsyncChat} or a handler with watermarks.
+ * {@code AsyncChat} or a handler with watermarks. An accepted connection's queue counts in its server's {@link OutputBudget},
+ * if any, which bounds the queues of all its connections together.
  */
 @TrackedInterest
 public class DispatcherWithSend extends Dispatcher {
@@ -59,7 +60,7 @@ public class DispatcherWithSend extends Dispatcher {
         int limit = outBuffer.limit();
         outBuffer.limit(Math.min(limit, outBuffer.position() + SEND_CHUNK));
         try {
-            super.send(outBuffer);
+            OutputBudget.charge(this, -super.send(outBuffer));
         } finally {
             outBuffer.limit(limit);
             outBuffer.compact();
@@ -108,8 +109,18 @@ public class DispatcherWithSend extends Dispatcher {
         }
         outBuffer.put(data);
         interestChanged();
-        initiateSend();
+        OutputBudget.charge(this, n);
+        if (outBuffer.position() > 0) {
+            initiateSend();
+        }
         return n;
+    }
+
+    /** Closes the channel and frees the queue, which can no longer be sent. Loop thread. */
+    @Override
+    public void close() {
+        super.close();
+        outBuffer = ByteBuffer.allocate(0);
     }
 
     /**

@@ -61,6 +61,9 @@ public final class ServerStats {
     /** Holds back the lines of failed handshakes past a few a minute. Loop thread. */
     final FailureLogLimit handshakeFailureLog = new FailureLogLimit("failed TLS handshakes");
 
+    /** The output budget of the server's connections, or null; set before the server accepts connections. */
+    private volatile OutputBudget outputBudget;
+
     /** Creates zeroed figures. Any thread. */
     public ServerStats() {}
 
@@ -82,6 +85,15 @@ public final class ServerStats {
     /** Counts an accepted connection that closed. Loop thread. */
     public void connectionClosed() {
         CONNECTIONS.setRelease(this, (int) CONNECTIONS.getOpaque(this) - 1);
+    }
+
+    /** Counts a connection that closed and releases what it held of the output budget. Loop thread. */
+    void closed(Dispatcher dispatcher) {
+        connectionClosed();
+        OutputBudget budget = outputBudget;
+        if (budget != null) {
+            budget.release(dispatcher);
+        }
     }
 
     /** Counts a connection refused at once (over the connection limit, or its handler failed). Loop thread. */
@@ -244,5 +256,47 @@ public final class ServerStats {
      */
     public long handshakesFailed() {
         return (long) HANDSHAKES_FAILED.getAcquire(this);
+    }
+
+    // ---------------------------------------------------------------- output budget
+
+    /**
+     * Makes the connections attached to these figures share an output budget ({@link OutputBudget#charge}). Any thread,
+     * before the server accepts connections.
+     *
+     * @param budget the budget, or null for none
+     */
+    public void setOutputBudget(OutputBudget budget) {
+        this.outputBudget = budget;
+    }
+
+    /**
+     * The output budget of the server's connections. Any thread.
+     *
+     * @return the budget, or null for none
+     */
+    public OutputBudget outputBudget() {
+        return outputBudget;
+    }
+
+    /**
+     * Bytes the server's connections hold queued for output now (0 without a budget, which does the counting). Any thread.
+     *
+     * @return the bytes
+     */
+    public long queuedBytes() {
+        OutputBudget budget = outputBudget;
+        return budget == null ? 0 : budget.queuedBytes();
+    }
+
+    /**
+     * Connections closed since start as slow consumers: over the output budget, or by
+     * {@link OutputBudget#closeSlowConsumer(Dispatcher, String)}; 0 without a budget. Any thread.
+     *
+     * @return the count
+     */
+    public long slowConsumerDrops() {
+        OutputBudget budget = outputBudget;
+        return budget == null ? 0 : budget.slowConsumerDrops();
     }
 }

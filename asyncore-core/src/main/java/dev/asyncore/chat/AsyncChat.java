@@ -12,6 +12,7 @@ import java.util.Objects;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.TrackedInterest;
 import dev.asyncore.Watermarks;
 
@@ -214,31 +215,31 @@ public abstract class AsyncChat extends Dispatcher {
     // ---------------------------------------------------------------- writing
 
     /**
-     * Queues a copy of {@code data} (split into {@link #acOutBufferSize()} pieces) and tries to send. Loop thread.
+     * Queues {@code data} itself, without copying it, and tries to send. The array then belongs to this channel until it is
+     * sent: the caller must not change it, and may push the same array to many channels (a broadcast shares one array).
+     * Loop thread.
      *
-     * <p>Differs from Python: an empty array is dropped.
+     * <p>Differs from Python: an empty array is dropped; Python's bytes cannot change, a Java array can, hence the rule.
      *
-     * @param data the bytes to send
+     * @param data the bytes to send, not to be changed afterwards
      */
     public void push(byte[] data) {
         Objects.requireNonNull(data, "data");
-        push(ByteBuffer.wrap(data));
+        if (data.length > 0) {
+            enqueue(ByteBuffer.wrap(data));
+        }
+        initiateSend();
     }
 
     /**
-     * Queues a copy of the remaining bytes of {@code data} (split into {@link #acOutBufferSize()} pieces) and tries to
-     * send; the buffer's position moves to its limit. Loop thread.
+     * Queues a copy of the remaining bytes of {@code data} (a buffer the caller may reuse) and tries to send. Loop thread.
      *
      * @param data the bytes to send
      */
     public void push(ByteBuffer data) {
-        Objects.requireNonNull(data, "data");
-        while (data.hasRemaining()) {
-            byte[] chunk = new byte[Math.min(data.remaining(), acOutBufferSize)];
-            data.get(chunk);
-            enqueue(ByteBuffer.wrap(chunk));
-        }
-        initiateSend();
+        byte[] copy = new byte[data.remaining()];
+        data.get(copy);
+        push(copy);
     }
 
     /**
@@ -252,18 +253,9 @@ public abstract class AsyncChat extends Dispatcher {
         initiateSend();
     }
 
-    /**
-     * Queues a copy of {@code data} as one item, without splitting it (Python's {@code push_with_producer} given bytes), and
-     * tries to send. Loop thread.
-     *
-     * @param data the bytes to send
-     */
+    /** Queues {@code data} as {@link #push(byte[])} does (Python's {@code push_with_producer} given bytes). Loop thread. */
     public void pushWithProducer(byte[] data) {
-        Objects.requireNonNull(data, "data");
-        if (data.length > 0) {
-            enqueue(ByteBuffer.wrap(data.clone()));
-        }
-        initiateSend();
+        push(data);
     }
 
     /** Closes the channel once everything queued before this call has been sent. Sends nothing itself. Loop thread. */
@@ -345,9 +337,11 @@ public abstract class AsyncChat extends Dispatcher {
         }
     }
 
+    /** Counts bytes queued or sent, for the watermarks and for the server's {@link OutputBudget}, which may close us. */
     private void addQueued(long delta) {
         QUEUED_BYTES.setRelease(this, queuedBytes + delta);
         updateReadPause();
+        OutputBudget.charge(this, delta);
     }
 
     /**
@@ -389,6 +383,15 @@ public abstract class AsyncChat extends Dispatcher {
     @Override
     public void handleWrite() throws Exception {
         initiateSend();
+    }
+
+    /** Closes the channel and {@linkplain #discardBuffers() drops} what it can no longer send, freeing it. Loop thread. */
+    @Override
+    public void close() {
+        super.close();
+        if (producerFifo != null && !producerFifo.isEmpty()) {
+            discardBuffers();
+        }
     }
 
     /** Closes the channel, without the warning {@link Dispatcher#handleClose()} logs. Loop thread. */
@@ -458,12 +461,11 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IllegalArgumentException if {@code size} is less than 1
      */
     public void setAcInBufferSize(int size) {
-        acInBufferSize = positive("acInBufferSize", size);
+        acInBufferSize = TerminatorFramer.positive("acInBufferSize", size);
     }
 
     /**
-     * Returns the most bytes one send writes and the size of the pieces {@link #push(byte[])} queues (Python's
-     * {@code ac_out_buffer_size}). Loop thread.
+     * Returns the most bytes one send writes (Python's {@code ac_out_buffer_size}). Loop thread.
      *
      * @return the send size in bytes
      */
@@ -478,7 +480,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IllegalArgumentException if {@code size} is less than 1
      */
     public void setAcOutBufferSize(int size) {
-        acOutBufferSize = positive("acOutBufferSize", size);
+        acOutBufferSize = TerminatorFramer.positive("acOutBufferSize", size);
     }
 
     /**
@@ -497,7 +499,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @throws IllegalArgumentException if {@code maxFrameLength} is less than 1
      */
     public void setMaxFrameLength(int maxFrameLength) {
-        framer.maxFrameLength(positive("maxFrameLength", maxFrameLength));
+        framer.maxFrameLength(TerminatorFramer.positive("maxFrameLength", maxFrameLength));
     }
 
     /**
@@ -516,15 +518,8 @@ public abstract class AsyncChat extends Dispatcher {
      * @param watermarks the watermarks
      */
     public void setWatermarks(Watermarks watermarks) {
-        this.watermarks = java.util.Objects.requireNonNull(watermarks, "watermarks");
+        this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
         updateReadPause();
-    }
-
-    private static int positive(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
-        }
-        return value;
     }
 
     // ---------------------------------------------------------------- reading

@@ -247,4 +247,12 @@ final class TerminatorFramer {
         }
         return -1;
     }
+
+    /** Returns {@code value} if at least 1, for the settings of {@link AsyncChat}; else throws naming the setting. */
+    static int positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+        }
+        return value;
+    }
 }

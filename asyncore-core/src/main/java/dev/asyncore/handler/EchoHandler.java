@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.TrackedInterest;
 import dev.asyncore.Watermarks;
 
@@ -174,6 +175,7 @@ public class EchoHandler extends Dispatcher {
     }
 
     private void setQueued(int n) {
+        OutputBudget.charge(this, n - queued);
         QUEUED.setRelease(this, n);
     }
 }

@@ -54,7 +54,8 @@ import dev.asyncore.net.AddressRules;
  * {@link #setAddressRules(AddressRules)} refuses clients by address (after the header when the protocol is on). Refused
  * connections are closed before any handler exists and counted in {@link ServerStats}. A connection still sending its
  * header is not yet counted in {@link ServerStats#connections()} nor held to the connection limit; the header timeout
- * bounds how long it can wait.
+ * bounds how long it can wait. An {@link dev.asyncore.OutputBudget} set on {@link #stats()} bounds the bytes all its
+ * connections hold queued for output together.
  */
 @TrackedInterest
 public class ServerDispatcher extends Dispatcher {

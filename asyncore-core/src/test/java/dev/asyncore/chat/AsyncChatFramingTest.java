@@ -225,4 +225,15 @@ class AsyncChatFramingTest {
         assertThat(producer.more()).isEmpty();
         assertThatThrownBy(() -> new SimpleProducer(bytes("a"), 0)).hasMessageContaining("0");
     }
+
+    @Test
+    void simpleProducerHandsOutTheArrayItselfWhenItFitsOneSlice() {
+        byte[] line = bytes("one line\n");
+        SimpleProducer first = new SimpleProducer(line, 64);
+        SimpleProducer second = new SimpleProducer(line, 64);
+        assertThat(first.more()).isSameAs(line);
+        assertThat(second.more()).as("a broadcast shares one array").isSameAs(line);
+        assertThat(first.more()).isEmpty();
+        assertThat(first.remaining()).isZero();
+    }
 }

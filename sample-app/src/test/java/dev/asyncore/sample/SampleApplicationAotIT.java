@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  * Runs the packaged sample app as the build's {@code process-aot} step left it, in a child JVM with
  * {@code -Dspring.aot.enabled=true}: the bean definitions the AOT step generated replace the ones found at runtime, as in a
  * native image. Every port is 0; the HTTP port is read from the child's log and the asyncore ports from
- * {@code /actuator/asyncore}. Checks echo over a real socket, the chat relay and the endpoint, then stops the child.
+ * {@code /actuator/asyncore}. The {@code dev} profile shows health's details, as the README's run command does. Checks
+ * echo over a real socket, the chat relay and the endpoint, then stops the child.
  */
 class SampleApplicationAotIT {
 
@@ -53,6 +54,7 @@ class SampleApplicationAotIT {
                         "-Dspring.aot.enabled=true",
                         "-jar",
                         jar.toString(),
+                        "--spring.profiles.active=dev",
                         "--server.port=0",
                         "--asyncore.servers.echo.port=0",
                         "--asyncore.servers.chat.port=0",

@@ -12,6 +12,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
 
 import static dev.asyncore.sample.SampleClients.WAIT;
 import static dev.asyncore.sample.SampleClients.connect;
@@ -24,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * Starts the sample application as the README describes it, with every port 0, and checks what the README promises over
  * real sockets and real HTTP: each echo server echoes, the chat server relays a line, {@code /actuator/asyncore} shows an open
  * connection, health is UP, the metrics are there, and the application's own HTTP client dispatcher fetched its health at
- * startup.
+ * startup. Runs with the {@code dev} profile, as the README's run command does, so that health shows its details.
  */
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
             "asyncore.servers.echo-tls.port=0",
             "asyncore.shutdown.timeout=1s"
         })
+@ActiveProfiles("dev")
 @DirtiesContext
 class SampleApplicationTests {
 

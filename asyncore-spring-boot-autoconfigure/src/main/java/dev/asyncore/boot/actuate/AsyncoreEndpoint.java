@@ -15,6 +15,7 @@ import dev.asyncore.DatagramStats;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
+import dev.asyncore.boot.server.ServerProtocol;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -136,7 +137,8 @@ public class AsyncoreEndpoint {
                 server.bytesSent(),
                 server.getProtocol().name().toLowerCase(Locale.ROOT),
                 DatagramsDescriptor.of(server.datagramStats()),
-                new TlsDescriptor(server.isTls(), server.tlsHandshakesCompleted(), server.tlsHandshakesFailed()));
+                new TlsDescriptor(server.isTls(), server.tlsHandshakesCompleted(), server.tlsHandshakesFailed()),
+                OutputDescriptor.of(server));
     }
 
     /**
@@ -201,6 +203,7 @@ public class AsyncoreEndpoint {
      * @param protocol {@code tcp} or {@code udp}
      * @param datagrams a UDP server's datagram counts, else null
      * @param tls whether its connections speak TLS, and its handshakes
+     * @param output the output budget of a TCP server's connections, else null
      */
     public record ServerDescriptor(
             String address,
@@ -218,8 +221,26 @@ public class AsyncoreEndpoint {
             long bytesSent,
             String protocol,
             DatagramsDescriptor datagrams,
-            TlsDescriptor tls)
+            TlsDescriptor tls,
+            OutputDescriptor output)
             implements OperationResponseBody {}
+
+    /**
+     * The output budget of a TCP server's connections; the same figures as the {@code asyncore.output.*} metrics.
+     *
+     * @param queuedBytes bytes its connections hold queued for output now, counted once per connection holding them
+     * @param maxQueuedBytes the budget ({@code max-queued-bytes}), 0 for none
+     * @param slowConsumerDrops connections closed as slow consumers because the budget was reached
+     */
+    public record OutputDescriptor(long queuedBytes, long maxQueuedBytes, long slowConsumerDrops) {
+
+        static OutputDescriptor of(AsyncoreServer server) {
+            return server.getProtocol() == ServerProtocol.UDP
+                    ? null
+                    : new OutputDescriptor(
+                            server.queuedBytes(), server.getMaxQueuedBytes(), server.slowConsumerDrops());
+        }
+    }
 
     /**
      * A UDP server's datagram counts; the same figures as the {@code asyncore.datagrams.*} metrics.

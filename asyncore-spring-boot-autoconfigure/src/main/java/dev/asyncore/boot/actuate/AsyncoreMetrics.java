@@ -155,10 +155,33 @@ public class AsyncoreMetrics implements MeterBinder {
                 name,
                 server,
                 AsyncoreServer::bytesSent);
+        output(registry, name, server);
         if (server.isTls()) {
             handshakes(registry, name, "completed", server, AsyncoreServer::tlsHandshakesCompleted);
             handshakes(registry, name, "failed", server, AsyncoreServer::tlsHandshakesFailed);
         }
+    }
+
+    /** The output budget of the server's connections: bytes in use, the budget, and the slow consumers it closed. */
+    private static void output(MeterRegistry registry, String name, AsyncoreServer server) {
+        Gauge.builder("asyncore.output.queued", server, AsyncoreServer::queuedBytes)
+                .description("Bytes the server's connections hold queued for output, counted once per connection")
+                .baseUnit("bytes")
+                .tag("server", name)
+                .register(registry);
+        Gauge.builder("asyncore.output.budget", server, AsyncoreServer::getMaxQueuedBytes)
+                .description("The most bytes the server's connections may hold queued (max-queued-bytes), 0 for none")
+                .baseUnit("bytes")
+                .tag("server", name)
+                .register(registry);
+        counter(
+                registry,
+                "asyncore.output.slow-consumer-drops",
+                "Connections closed as slow consumers because max-queued-bytes was reached",
+                null,
+                name,
+                server,
+                AsyncoreServer::slowConsumerDrops);
     }
 
     private static void handshakes(

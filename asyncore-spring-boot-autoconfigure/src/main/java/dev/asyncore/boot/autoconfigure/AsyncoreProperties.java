@@ -191,6 +191,12 @@ public class AsyncoreProperties {
         /** Whether to spread connections over every loop (asyncore.loop.threads); false keeps them on the first loop. */
         private boolean spread = true;
 
+        /**
+         * Most bytes all accepted channels together may hold queued for output; past it the channels holding the most are
+         * closed as slow consumers. Default: an eighth of the maximum heap (-Xmx), at most 64MB.
+         */
+        private DataSize maxQueuedBytes;
+
         private final Echo echo = new Echo();
 
         private final Udp udp = new Udp();
@@ -367,7 +373,28 @@ public class AsyncoreProperties {
         public Udp getUdp() {
             return this.udp;
         }
+
+        public DataSize getMaxQueuedBytes() {
+            return this.maxQueuedBytes;
+        }
+
+        public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+            this.maxQueuedBytes = maxQueuedBytes;
+        }
+
+        /**
+         * The output budget when {@code max-queued-bytes} is unset: an eighth of the maximum heap, at most 64MB, so that
+         * a few servers under attack together stay well within a small heap.
+         *
+         * @return the default budget in bytes
+         */
+        public static long defaultMaxQueuedBytes() {
+            return Math.min(DEFAULT_MAX_QUEUED_BYTES_CAP, Runtime.getRuntime().maxMemory() / 8);
+        }
     }
+
+    /** The most {@link Server#defaultMaxQueuedBytes()} gives: 64MB. */
+    static final long DEFAULT_MAX_QUEUED_BYTES_CAP = 64L * 1024 * 1024;
 
     /** Bounds of a UDP server ({@code asyncore.servers.<name>.udp.*}). */
     public static class Udp {

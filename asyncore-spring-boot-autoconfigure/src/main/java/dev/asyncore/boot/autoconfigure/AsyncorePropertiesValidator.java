@@ -129,6 +129,7 @@ final class AsyncorePropertiesValidator {
         addressRules(prefix + ".deny", server.getDeny());
         positive(prefix + ".receive-buffer-size", server.getReceiveBufferSize());
         positive(prefix + ".send-buffer-size", server.getSendBufferSize());
+        maxQueuedBytes(prefix + ".max-queued-bytes", server.getMaxQueuedBytes());
         AsyncoreProperties.Echo echo = server.getEcho();
         positive(prefix + ".echo.high-watermark", echo.getHighWatermark());
         if (echo.getLowWatermark() == null || echo.getLowWatermark().isNegative()) {
@@ -175,6 +176,17 @@ final class AsyncorePropertiesValidator {
                     size,
                     "a buffer size is between 1B and 2GB",
                     "Set " + property + " to a positive size such as 64KB, or remove it for the default.");
+        }
+    }
+
+    private static void maxQueuedBytes(String property, DataSize size) {
+        if (size != null && size.toBytes() <= 0) {
+            throw new InvalidAsyncorePropertyException(
+                    property,
+                    size,
+                    "the output budget of the server's connections must be a positive size",
+                    "Set " + property + " to a size such as 32MB (at most an eighth of -Xmx is a safe share for one"
+                            + " server), or remove it for the default: an eighth of the maximum heap, at most 64MB.");
         }
     }
 }

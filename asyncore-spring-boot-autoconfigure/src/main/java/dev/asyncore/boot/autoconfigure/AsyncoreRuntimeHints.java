@@ -5,6 +5,7 @@ import java.util.List;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherWithSend;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.ServerStats;
 import dev.asyncore.boot.context.AsyncorePortInfoApplicationContextInitializer;
 import dev.asyncore.boot.context.AsyncoreReadinessEnvironmentPostProcessor;
@@ -28,8 +29,8 @@ import org.springframework.aot.hint.TypeReference;
  * <ul>
  * <li>the classes named in the starter's {@code META-INF/spring.factories}, which Spring instantiates by name;</li>
  * <li>Spring Boot's {@code HealthIndicator}, whose presence decides whether the readiness group includes asyncore;</li>
- * <li>the counters of {@link ServerStats} and {@link DatagramStats}, updated through {@code VarHandle}s found by field
- * name;</li>
+ * <li>the counters of {@link ServerStats}, {@link DatagramStats} and {@link OutputBudget}, updated through
+ * {@code VarHandle}s found by field name;</li>
  * <li>the public methods of {@link AsyncChat} and the core's chat handler, which the terminator framing looks up to see
  * whether a subclass overrides {@code getTerminator()}. An {@code AsyncChat} subclass of the application's own needs the
  * same hint ({@code INVOKE_PUBLIC_METHODS}) in the application's own registrar.</li>
@@ -65,6 +66,7 @@ class AsyncoreRuntimeHints implements RuntimeHintsRegistrar {
         hints.reflection().registerType(TypeReference.of(HEALTH_INDICATOR));
         hints.reflection().registerType(ServerStats.class, MemberCategory.ACCESS_DECLARED_FIELDS);
         hints.reflection().registerType(DatagramStats.class, MemberCategory.ACCESS_DECLARED_FIELDS);
+        hints.reflection().registerType(OutputBudget.class, MemberCategory.ACCESS_DECLARED_FIELDS);
         // The core looks up readable()/writable() (which classes AsyncLoop may track, see TrackedInterest) and
         // getTerminator() by reflection on handler classes; without the metadata it falls back to asking them every
         // pass,

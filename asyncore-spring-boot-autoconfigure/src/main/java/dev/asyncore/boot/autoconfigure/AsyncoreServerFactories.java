@@ -79,6 +79,10 @@ final class AsyncoreServerFactories {
             factory.addConnectionListener(new AsyncoreConnectionEventPublisher(this.context, name));
         }
         factory.setTls(tls(name, server.getSsl()));
+        factory.setMaxQueuedBytes(
+                server.getMaxQueuedBytes() != null
+                        ? server.getMaxQueuedBytes().toBytes()
+                        : AsyncoreProperties.Server.defaultMaxQueuedBytes());
         factory.setSocketOptions(new SocketOptions(
                 server.isTcpNoDelay(),
                 server.isKeepAlive(),

@@ -99,6 +99,9 @@ final class DatagramServerFactories {
         if (server.getMaxConnections() != 0) {
             refuse(prefix + ".max-connections", server.getMaxConnections(), "a UDP server has no connections", prefix);
         }
+        if (server.getMaxQueuedBytes() != null) {
+            refuse(prefix + ".max-queued-bytes", server.getMaxQueuedBytes(), "a UDP server has no connections", prefix);
+        }
         if (server.getIdleTimeout() != null) {
             refuse(prefix + ".idle-timeout", server.getIdleTimeout(), "a UDP server has no connections", prefix);
         }

@@ -15,6 +15,7 @@ import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
@@ -80,6 +81,11 @@ public final class AsyncoreServer {
 
     private final TlsOptions tls;
 
+    private final long maxQueuedBytes;
+
+    /** The loops the server's connections are spread over: each loop's part gets this share of the output budget. */
+    private volatile int budgetShares = 1;
+
     private volatile ServerDispatcher dispatcher;
 
     private volatile Dispatcher datagramDispatcher;
@@ -111,6 +117,7 @@ public final class AsyncoreServer {
         this.queueDatagrams = factory.getQueueDatagrams();
         this.queueBytes = factory.getQueueBytes();
         this.tls = factory.getTls();
+        this.maxQueuedBytes = factory.getMaxQueuedBytes();
     }
 
     /**
@@ -173,6 +180,7 @@ public final class AsyncoreServer {
         if (this.groupServer != null) {
             throw new IllegalStateException("asyncore server '" + this.name + "' was already started");
         }
+        this.budgetShares = group.size();
         GroupServer server = new GroupServer(group, this.handlerFactory).configure(this::configure);
         try {
             server.open(this.configuredAddress, this.backlog, this.reuseAddress);
@@ -195,6 +203,9 @@ public final class AsyncoreServer {
         server.setAddressRules(this.addressRules);
         server.setTls(this.tls);
         this.connectionListeners.forEach(server::addConnectionListener);
+        if (this.maxQueuedBytes > 0) {
+            server.stats().setOutputBudget(new OutputBudget(Math.max(1, this.maxQueuedBytes / this.budgetShares)));
+        }
     }
 
     /** Binds the UDP socket and makes its dispatcher: a {@link DatagramServer}, or the factory's dispatcher. */
@@ -506,6 +517,33 @@ public final class AsyncoreServer {
     public long bytesSent() {
         DatagramStats datagrams = this.datagramStats;
         return datagrams != null ? datagrams.bytesSent() : total(ServerStats::bytesSent);
+    }
+
+    /**
+     * Returns the most bytes the server's accepted channels may hold queued for output together ({@code max-queued-bytes}).
+     *
+     * @return the budget in bytes, 0 for none (a UDP server)
+     */
+    public long getMaxQueuedBytes() {
+        return this.protocol == ServerProtocol.UDP ? 0 : this.maxQueuedBytes;
+    }
+
+    /**
+     * Returns the bytes the server's accepted channels hold queued for output now, counted once per channel holding them.
+     *
+     * @return the total
+     */
+    public long queuedBytes() {
+        return total(ServerStats::queuedBytes);
+    }
+
+    /**
+     * Returns the number of connections closed as slow consumers because {@code max-queued-bytes} was reached.
+     *
+     * @return the total
+     */
+    public long slowConsumerDrops() {
+        return total(ServerStats::slowConsumerDrops);
     }
 
     /**

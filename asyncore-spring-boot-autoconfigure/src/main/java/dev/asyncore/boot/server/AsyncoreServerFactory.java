@@ -64,6 +64,8 @@ public class AsyncoreServerFactory {
     private int queueBytes = DatagramServer.DEFAULT_QUEUE_BYTES;
     private TlsOptions tls;
 
+    private long maxQueuedBytes;
+
     /**
      * Creates the settings of the server called {@code name}.
      *
@@ -342,6 +344,29 @@ public class AsyncoreServerFactory {
             throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
         }
         this.idleTimeout = idleTimeout;
+    }
+
+    /**
+     * Returns the most bytes all accepted channels together may hold queued for output (see
+     * {@link dev.asyncore.OutputBudget}).
+     *
+     * @return the budget in bytes, 0 for none
+     */
+    public long getMaxQueuedBytes() {
+        return this.maxQueuedBytes;
+    }
+
+    /**
+     * Sets the most bytes all accepted channels together may hold queued for output; past it the channels holding the most
+     * are closed as slow consumers. A server spread over several loops gives each loop an equal share.
+     *
+     * @param maxQueuedBytes the budget in bytes, 0 for none
+     */
+    public void setMaxQueuedBytes(long maxQueuedBytes) {
+        if (maxQueuedBytes < 0) {
+            throw new IllegalArgumentException("maxQueuedBytes must be 0 (no budget) or more, was " + maxQueuedBytes);
+        }
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
     /**

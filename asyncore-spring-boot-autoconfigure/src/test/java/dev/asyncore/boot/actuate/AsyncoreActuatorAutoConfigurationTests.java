@@ -1,14 +1,20 @@
 package dev.asyncore.boot.actuate;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.DispatcherWithSend;
 import dev.asyncore.boot.TestClients;
 import dev.asyncore.boot.autoconfigure.AsyncoreAutoConfiguration;
 import dev.asyncore.boot.autoconfigure.AsyncoreEndpointAutoConfiguration;
 import dev.asyncore.boot.autoconfigure.AsyncoreHealthContributorAutoConfiguration;
 import dev.asyncore.boot.autoconfigure.AsyncoreMetricsAutoConfiguration;
+import dev.asyncore.handler.HandlerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -248,6 +254,77 @@ class AsyncoreActuatorAutoConfigurationTests {
                         .isPositive();
             }
         });
+    }
+
+    @Test
+    void slowConsumersClosedOverTheOutputBudgetAreShownByTheEndpointAndTheMetrics() {
+        byte[] chunk = new byte[512 * 1024];
+        this.runner
+                .withBean("flood", HandlerFactory.class, () -> (channel, peer, map) -> new Flooder(channel, map, chunk))
+                .withPropertyValues(
+                        "asyncore.servers.echo.handler=flood",
+                        "asyncore.servers.echo.send-buffer-size=8KB",
+                        "asyncore.servers.echo.max-queued-bytes=1MB")
+                .run((context) -> {
+                    MeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBean(AsyncoreMetrics.class).bindTo(registry);
+                    AsyncoreEndpoint endpoint = context.getBean(AsyncoreEndpoint.class);
+                    assertThat(endpoint.server("echo").output().maxQueuedBytes())
+                            .isEqualTo(1 << 20);
+                    assertThat(registry.get("asyncore.output.budget")
+                                    .tag("server", "echo")
+                                    .gauge()
+                                    .value())
+                            .isEqualTo(1 << 20);
+                    try (Socket client = new Socket()) {
+                        client.setReceiveBufferSize(4 * 1024);
+                        client.connect(new InetSocketAddress(
+                                "127.0.0.1", endpoint.server("echo").port()));
+                        for (int i = 0;
+                                i < 8 && endpoint.server("echo").output().slowConsumerDrops() == 0;
+                                i++) {
+                            client.getOutputStream().write('x');
+                            int sent = i + 1;
+                            await().atMost(Duration.ofSeconds(10))
+                                    .until(() ->
+                                            endpoint.server("echo").output().slowConsumerDrops() > 0
+                                                    || endpoint.server("echo").bytesReceived() >= sent);
+                        }
+                        await().atMost(Duration.ofSeconds(10))
+                                .until(() -> endpoint.server("echo").output().slowConsumerDrops() == 1);
+                    }
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> endpoint.server("echo").connections() == 0);
+                    assertThat(endpoint.server("echo").output().queuedBytes()).isZero();
+                    assertThat(registry.get("asyncore.output.slow-consumer-drops")
+                                    .tag("server", "echo")
+                                    .functionCounter()
+                                    .count())
+                            .isEqualTo(1.0);
+                    assertThat(registry.get("asyncore.output.queued")
+                                    .tag("server", "echo")
+                                    .gauge()
+                                    .value())
+                            .isZero();
+                });
+    }
+
+    /** Queues a chunk through {@link DispatcherWithSend}'s buffer for each byte it receives. */
+    private static final class Flooder extends DispatcherWithSend {
+
+        private final byte[] chunk;
+
+        Flooder(SocketChannel channel, DispatcherMap map, byte[] chunk) {
+            super(channel, map);
+            this.chunk = chunk;
+        }
+
+        @Override
+        public void handleRead() throws Exception {
+            if (recv(1).length > 0) {
+                send(chunk);
+            }
+        }
     }
 
     @Test

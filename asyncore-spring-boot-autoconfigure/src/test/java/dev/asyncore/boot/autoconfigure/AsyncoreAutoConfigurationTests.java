@@ -484,6 +484,58 @@ class AsyncoreAutoConfigurationTests {
     }
 
     @Test
+    void zeroMaxQueuedBytesFailsStartup() {
+        assertInvalid(
+                "asyncore.servers.echo.max-queued-bytes",
+                "asyncore.servers.echo.port=0",
+                "asyncore.servers.echo.max-queued-bytes=0B");
+    }
+
+    @Test
+    void maxQueuedBytesBoundsTheServersConnectionsAndDefaultsToAnEighthOfTheHeapAtMost64Mb() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.budgeted.port=0",
+                        "asyncore.servers.budgeted.address=127.0.0.1",
+                        "asyncore.servers.budgeted.max-queued-bytes=3MB")
+                .run((context) -> {
+                    AsyncoreServers servers = context.getBean(AsyncoreServers.class);
+                    long expected = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
+                    assertThat(servers.get("echo").getMaxQueuedBytes()).isEqualTo(expected);
+                    AsyncoreServer budgeted = servers.get("budgeted");
+                    assertThat(budgeted.getMaxQueuedBytes()).isEqualTo(3L << 20);
+                    assertThat(budgeted.dispatcher().stats().outputBudget().limit())
+                            .isEqualTo(3L << 20);
+                    try (SocketChannel client = TestClients.connect(budgeted.getPort())) {
+                        assertThat(TestClients.roundTrip(client, "budgeted")).isEqualTo("budgeted");
+                    }
+                    assertThat(budgeted.slowConsumerDrops()).isZero();
+                });
+    }
+
+    @Test
+    void aServerSpreadOverTwoLoopsGivesEachLoopHalfItsOutputBudget() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.loop.threads=2",
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.echo.max-queued-bytes=4MB")
+                .run((context) -> {
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("echo");
+                    assertThat(server.isSpread()).isTrue();
+                    assertThat(server.stats())
+                            .hasSizeGreaterThanOrEqualTo(2)
+                            .allSatisfy((part) ->
+                                    assertThat(part.outputBudget().limit()).isEqualTo(2L << 20));
+                    assertThat(server.getMaxQueuedBytes()).isEqualTo(4L << 20);
+                });
+    }
+
+    @Test
     void zeroIdleTimeoutFailsStartup() {
         assertInvalid(
                 "asyncore.servers.echo.idle-timeout",

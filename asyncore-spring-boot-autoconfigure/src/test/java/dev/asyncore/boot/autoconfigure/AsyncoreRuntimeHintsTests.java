@@ -12,6 +12,7 @@ import java.util.Properties;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherWithSend;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.ServerStats;
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.handler.EchoHandler;
@@ -84,6 +85,15 @@ class AsyncoreRuntimeHintsTests {
             }
         }
         assertThat(fields).isNotEmpty();
+    }
+
+    @Test
+    void theFieldsBehindTheOutputBudgetsVarHandlesAreAccessible() throws NoSuchFieldException {
+        for (String name : List.of("queued", "drops")) {
+            assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(OutputBudget.class.getDeclaredField(name)))
+                    .as("field %s", name)
+                    .accepts(this.hints);
+        }
     }
 
     @Test

@@ -42,6 +42,7 @@ class ConfigurationMetadataTests {
                         "asyncore.servers.*.reuse-address",
                         "asyncore.servers.*.tcp-no-delay",
                         "asyncore.servers.*.max-connections",
+                        "asyncore.servers.*.max-queued-bytes",
                         "asyncore.servers.*.idle-timeout",
                         "asyncore.servers.*.connection-events",
                         "asyncore.servers.*.proxy-protocol",

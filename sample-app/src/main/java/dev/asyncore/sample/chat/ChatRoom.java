@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -19,14 +20,17 @@ import dev.asyncore.chat.FrameTooLongException;
  * (and back to the sender too when {@link #setEcho(boolean) echo} is on).
  *
  * <p>A member whose output queue has reached its high watermark when a line for it arrives is a slow consumer: it is closed
- * (logged at type {@code info}) so that it cannot make the server buffer without end; the sender's own reading is paused by
- * {@link AsyncChat}'s watermarks instead.
+ * (logged at type {@code info}, within the rate limit of its server's {@link dev.asyncore.OutputBudget}, and counted there)
+ * so that it cannot make the server buffer without end; the server's output budget bounds what all members hold together.
+ * The sender's own reading is paused by {@link AsyncChat}'s watermarks instead.
  *
  * <p>Several loops ({@code asyncore.loop.threads}): members live on different loops, and each member's {@code push} must
  * run on its own loop. The room therefore keeps one list of members per map (per loop), touched only by that loop's thread.
  * A line is delivered at once to the members of the sender's loop, and handed once to each other loop where members joined, as
- * a task on that loop ({@link AsyncLoop#execute}) that delivers it to that loop's members. A line crosses a thread only as an
- * immutable copy; lines from one sender reach every member in the order they were sent.
+ * a task on that loop ({@link AsyncLoop#execute}) that delivers it to that loop's members. Each line is copied once, out of
+ * the sender's buffer, into one array that the output queue of every member, on every loop, shares and nobody changes (a
+ * line to 1,000 members is one array, not 1,000 copies); lines from one sender reach every member in the order they were
+ * sent.
  *
  * <p>Thread confinement: the loop thread of the member concerned, except the settings (any thread before the loop runs),
  * {@link #memberCount()} and {@link #members()} (any thread).
@@ -63,12 +67,20 @@ public final class ChatRoom {
         all.add(member);
     }
 
-    /** Removes a member from the list of its map. The member's loop thread. */
+    /** Removes a member from the list of its map (during a delivery, leaves a hole there). The member's loop thread. */
     void leave(ChatRoomHandler member) {
         Shard local = shardOf(member.map(), false);
-        if (local != null && local.members.remove(member)) {
-            all.remove(member);
+        int index = local == null ? -1 : local.members.indexOf(member);
+        if (index < 0) {
+            return;
         }
+        if (local.delivering > 0) {
+            local.members.set(index, null);
+            local.holes = true;
+        } else {
+            local.members.remove(index);
+        }
+        all.remove(member);
     }
 
     private Shard shardOf(DispatcherMap map, boolean create) {
@@ -85,7 +97,7 @@ public final class ChatRoom {
             if (again != null) {
                 return again;
             }
-            Shard shard = new Shard(map, new ArrayList<>());
+            Shard shard = new Shard(map);
             shards.add(shard);
             return shard;
         }
@@ -93,50 +105,61 @@ public final class ChatRoom {
 
     /**
      * Sends {@code line} (which ends with its newline) to every member but the sender, or to all with echo on: at once to
-     * the members of the sender's loop, through one task per other loop to theirs. The sender's loop thread.
+     * the members of the sender's loop, through one task per other loop to theirs. The line is copied once, out of the
+     * sender's reused buffer, into an array that every member's queue then shares. The sender's loop thread.
      */
     void broadcast(ChatRoomHandler sender, ByteBuffer line) {
-        byte[] copy = null;
+        if (!sender.isConnected()) {
+            return;
+        }
+        byte[] shared = new byte[line.rewind().remaining()];
+        line.get(shared);
         for (int i = 0; i < shards.size(); i++) {
             Shard shard = shards.get(i);
             AsyncLoop loop = shard.map.owner();
             if (shard.map == sender.map() || loop == null || loop.inEventLoop()) {
-                deliver(sender, line, shard.members);
+                deliver(sender, shared, shard);
                 continue;
             }
-            if (copy == null) {
-                copy = new byte[line.rewind().remaining()];
-                line.get(copy);
-            }
-            handOff(loop, sender, copy, shard.members);
+            handOff(loop, sender, shared, shard);
         }
     }
 
-    /** Delivers a copied line to the members of another loop, on that loop. */
-    private void handOff(AsyncLoop loop, ChatRoomHandler sender, byte[] copy, List<ChatRoomHandler> members) {
+    /** Delivers a line to the members of another loop, on that loop. */
+    private void handOff(AsyncLoop loop, ChatRoomHandler sender, byte[] shared, Shard shard) {
         try {
-            loop.execute(() -> deliver(sender, ByteBuffer.wrap(copy), members));
+            loop.execute(() -> deliver(sender, shared, shard));
         } catch (RejectedExecutionException ended) {
             // that loop has ended: its members are closed
         }
     }
 
-    /** Delivers a line to the members of one map. That map's loop thread. */
-    private void deliver(ChatRoomHandler sender, ByteBuffer line, List<ChatRoomHandler> members) {
-        for (int i = members.size() - 1; i >= 0; i--) {
-            if (i >= members.size()) {
-                continue;
+    /**
+     * Delivers a line to the members of one map. Members that leave meanwhile (dropped as slow consumers, here or by the
+     * server's output budget) leave a hole, removed once the delivery ends, so that no member is skipped or served twice.
+     * That map's loop thread.
+     */
+    private void deliver(ChatRoomHandler sender, byte[] line, Shard shard) {
+        List<ChatRoomHandler> members = shard.members;
+        shard.delivering++;
+        try {
+            for (int i = members.size() - 1; i >= 0; i--) {
+                ChatRoomHandler member = members.get(i);
+                if (member == null || (member == sender && !echo)) {
+                    continue;
+                }
+                if (member != sender
+                        && member.queuedBytes() >= member.watermarks().high()) {
+                    member.dropSlowConsumer();
+                    continue;
+                }
+                member.deliver(line);
             }
-            ChatRoomHandler member = members.get(i);
-            if (member == sender && !echo) {
-                continue;
+        } finally {
+            if (--shard.delivering == 0 && shard.holes) {
+                shard.holes = false;
+                members.removeIf(Objects::isNull);
             }
-            if (member != sender && member.queuedBytes() >= member.watermarks().high()) {
-                member.dropSlowConsumer();
-                continue;
-            }
-            line.rewind();
-            member.deliver(line);
         }
     }
 
@@ -188,11 +211,22 @@ public final class ChatRoom {
      * @param watermarks the watermarks
      */
     public void setWatermarks(Watermarks watermarks) {
-        this.watermarks = java.util.Objects.requireNonNull(watermarks, "watermarks");
+        this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
     }
 
-    /** The members of one map, and that map. The list is confined to the map's loop thread. */
-    private record Shard(DispatcherMap map, List<ChatRoomHandler> members) {}
+    /** The members of one map, and that map. The list and the counts are confined to the map's loop thread. */
+    private static final class Shard {
+        final DispatcherMap map;
+        final List<ChatRoomHandler> members = new ArrayList<>();
+        /** How many deliveries to these members are under way (nested when a delivery closes a member that sends). */
+        int delivering;
+        /** Whether a member left during a delivery, leaving a null in {@link #members}. */
+        boolean holes;
+
+        Shard(DispatcherMap map) {
+            this.map = map;
+        }
+    }
 
     void configure(ChatRoomHandler member) {
         member.setMaxFrameLength(maxLineLength);

@@ -5,6 +5,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.chat.AsyncChat;
 
 /**
@@ -63,8 +64,11 @@ public class ChatRoomHandler extends AsyncChat {
         room.broadcast(this, lineView);
     }
 
-    /** Queues a line for this member. This member's loop thread: a line from another loop arrives as a task on it. */
-    void deliver(ByteBuffer data) {
+    /**
+     * Queues a line for this member, sharing the array with the other members (see {@link AsyncChat#push(byte[])}). This
+     * member's loop thread: a line from another loop arrives as a task on it.
+     */
+    void deliver(byte[] data) {
         assert loop() == null || loop().inEventLoop()
                 : "push for " + this + " off its loop, on " + Thread.currentThread();
         push(data);
@@ -74,9 +78,9 @@ public class ChatRoomHandler extends AsyncChat {
         }
     }
 
+    /** Closes this member, which holds a full queue, counted and logged (within a rate limit) by its server. */
     void dropSlowConsumer() {
-        logInfo("closing slow consumer " + this + ": " + queuedBytes() + " bytes queued", "info");
-        close();
+        OutputBudget.closeSlowConsumer(this, queuedBytes() + " bytes queued, past its high watermark");
     }
 
     private void ensureCapacity(int n) {

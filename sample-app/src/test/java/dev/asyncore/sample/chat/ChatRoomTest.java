@@ -3,6 +3,8 @@ package dev.asyncore.sample.chat;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.asyncore.OutputBudget;
+import dev.asyncore.ServerStats;
 import dev.asyncore.Watermarks;
 import dev.asyncore.chat.FrameTooLongException;
 import dev.asyncore.testing.EmbeddedConnection;
@@ -109,6 +111,40 @@ class ChatRoomTest {
         assertThat(slow.isOpen()).isFalse();
         assertThat(room.memberCount()).isEqualTo(1);
         assertThat(loop.logs()).anySatisfy(l -> assertThat(l).startsWith("info: closing slow consumer"));
+    }
+
+    @Test
+    void aMemberClosedByTheOutputBudgetDuringABroadcastLeavesNoOtherMemberServedTwiceOrSkipped() throws Exception {
+        room.setWatermarks(Watermarks.of(4096, 16384));
+        ServerStats stats = new ServerStats();
+        stats.setOutputBudget(new OutputBudget(1000));
+        List<EmbeddedConnection> m = join(4);
+        EmbeddedConnection sender = m.get(0);
+        EmbeddedConnection hoarder = m.get(1);
+        m.forEach((member) -> stats.attach(member.handler()));
+        hoarder.setWindow(0);
+        String first = "x".repeat(899) + "\n";
+        sender.writeInbound(first);
+        assertThat(stats.queuedBytes())
+                .as("the first line, held by the member that does not read")
+                .isEqualTo(900);
+
+        EmbeddedConnection late = loop.connect(room::newMember);
+        stats.attach(late.handler());
+        late.setWindow(0);
+        String second = "y".repeat(199) + "\n";
+        sender.writeInbound(second);
+
+        assertThat(hoarder.isOpen())
+                .as("the largest holder, closed when the late member's share passed the budget")
+                .isFalse();
+        assertThat(stats.slowConsumerDrops()).isEqualTo(1);
+        assertThat(stats.queuedBytes()).isEqualTo(200);
+        late.setWindow(Integer.MAX_VALUE);
+        assertThat(late.readOutboundString()).isEqualTo(second);
+        assertThat(m.get(2).readOutboundString()).isEqualTo(first + second);
+        assertThat(m.get(3).readOutboundString()).isEqualTo(first + second);
+        assertThat(room.memberCount()).isEqualTo(4);
     }
 
     @Test
