@@ -6,12 +6,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.PriorityQueue;
-import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread confinement: the loop thread owns the map and every dispatcher in it. {@link #start()}, {@link #execute},
  * {@link #submit}, {@link #schedule}, {@link #shutdownGracefully}, {@link #close()} and the figures ({@link #passes()},
- * {@link #isRunning()}, the map's counts) are safe from any thread; handlers and tasks run on the loop thread.
+ * {@link #isRunning()}, {@link #blockedCount()}, {@link #lastBlocked()}, the map's counts) are safe from any thread;
+ * handlers and tasks run on the loop thread. A watchdog warns when handler code holds the loop past
+ * {@link #blockedWarning()} (see {@link BlockedLoop}).
  *
  * <p>When {@code readable()} and {@code writable()} are asked. Python asks every channel on every pass, so that a change
  * made by any event (a relay's {@code handleRead} filling its partner's buffer, a gate another channel opens) is acted on
@@ -65,6 +63,14 @@ public final class AsyncLoop implements Executor, AutoCloseable {
          * @param failure the error that killed the loop, or null after a normal stop
          */
         default void terminated(Throwable failure) {}
+
+        /**
+         * Handler code held the loop past {@link AsyncLoop#blockedWarning()}; called once the episode is over, with its
+         * whole duration. The watchdog has already logged its warning.
+         *
+         * @param event what held the loop, for how long
+         */
+        default void blocked(BlockedLoop event) {}
     }
 
     private enum State {
@@ -77,6 +83,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     /** The longest wait of one pass, and the sweep interval, unless set otherwise: 1 second. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
+    /** How long one handler call, task or timer may hold the loop before the watchdog warns, unless set: 100 ms. */
+    public static final Duration DEFAULT_BLOCKED_WARNING = Duration.ofMillis(100);
+
     private static final VarHandle PASSES;
 
     static {
@@ -88,8 +97,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     private static final long BACKOFF_MILLIS = 100;
-    static final int MAX_TASKS_PER_PASS = 4096;
-    static final long TASK_BUDGET_NANOS = 10_000_000;
 
     static {
         // A back-off timer is scheduled when the process may have no descriptor left to open a class file with.
@@ -102,12 +109,13 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final Duration timeout;
     private final boolean usePoll;
     private final boolean daemon;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+    private final LoopTasks tasks;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final LoopListeners listeners;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final LoopGuard guard;
+    private final Duration blockedWarning;
+    private final BlockWatch watch;
     private volatile State state = State.NEW;
     private volatile Thread thread;
     /** Written by the loop thread alone (release stores), read anywhere through {@link #passes()} (acquire). */
@@ -116,7 +124,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean drained;
     private volatile long shutdownDeadline;
-    private long timerSequence;
 
     /**
      * Creates a loop over a map with the defaults of {@link #builder(DispatcherMap)}. Any thread.
@@ -133,7 +140,11 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         this.timeout = builder.timeout;
         this.usePoll = builder.usePoll;
         this.daemon = builder.daemon;
-        this.guard = new LoopGuard(map);
+        this.blockedWarning = builder.blockedWarning;
+        this.listeners = new LoopListeners(map);
+        this.watch = new BlockWatch(threadName, blockedWarning, map, listeners::blocked);
+        this.guard = new LoopGuard(map, watch);
+        this.tasks = new LoopTasks(map);
     }
 
     /**
@@ -152,7 +163,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             return;
         }
         map.claim(this);
-        Thread t = new Thread(this::run, threadName);
+        Thread t = new LoopThread(this, this::run, threadName);
         t.setDaemon(daemon);
         t.setContextClassLoader(AsyncLoop.class.getClassLoader());
         thread = t;
@@ -167,6 +178,17 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      */
     public boolean inEventLoop() {
         return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Whether a thread is the thread of an asyncore loop (of any {@link AsyncLoop}): what a BlockHound integration marks
+     * as non-blocking. Any thread.
+     *
+     * @param thread the thread
+     * @return true for a loop thread
+     */
+    public static boolean isLoopThread(Thread thread) {
+        return thread instanceof LoopThread;
     }
 
     /**
@@ -238,13 +260,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     public Cancellable schedule(Runnable task, Duration delay) {
         LoopTimer timer = new LoopTimer(task, System.nanoTime() + delay.toNanos());
         if (inEventLoop()) {
-            timer.sequence = timerSequence++;
-            timers.add(timer);
+            tasks.addTimer(timer);
         } else {
-            execute(() -> {
-                timer.sequence = timerSequence++;
-                timers.add(timer);
-            });
+            execute(() -> tasks.addTimer(timer));
         }
         return timer;
     }
@@ -328,7 +346,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      * @param listener the listener
      */
     public void addListener(Listener listener) {
-        listeners.add(listener);
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -414,6 +432,34 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         return timeout;
     }
 
+    /**
+     * How long one handler call, task or timer may hold the loop before the watchdog logs a warning; zero when off. Any
+     * thread.
+     *
+     * @return the warning threshold
+     */
+    public Duration blockedWarning() {
+        return blockedWarning;
+    }
+
+    /**
+     * The last episode in which handler code held the loop past {@link #blockedWarning()}. Any thread.
+     *
+     * @return the episode, or null if there was none
+     */
+    public BlockedLoop lastBlocked() {
+        return watch.last();
+    }
+
+    /**
+     * How many episodes held the loop past {@link #blockedWarning()} so far. Any thread.
+     *
+     * @return the count
+     */
+    public long blockedCount() {
+        return watch.count();
+    }
+
     @Override
     public String toString() {
         return "AsyncLoop[" + threadName + ", " + state + ", " + map + "]";
@@ -424,6 +470,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     private void run() {
         Throwable cause = null;
+        watch.start(Thread.currentThread());
         try {
             runPasses();
         } catch (ExitNow e) {
@@ -446,9 +493,11 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         long sweepNanos = Math.max(1, timeout.toNanos());
         long lastSweep = System.nanoTime();
         while (true) {
-            runTasks();
+            long start = System.nanoTime();
+            watch.busy(start);
+            tasks.runTasks(start);
             long now = System.nanoTime();
-            runTimers(now);
+            tasks.runTimers(now, watch);
             if (state == State.SHUTTING_DOWN && (map.isEmpty() || now - shutdownDeadline >= 0)) {
                 drained = map.isEmpty();
                 return;
@@ -475,7 +524,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     private long waitMillis(long now) {
         long wait = timeout.toMillis();
-        LoopTimer next = timers.peek();
+        LoopTimer next = tasks.nextTimer();
         if (next != null) {
             wait = Math.min(wait, Math.max(0, TimeUnit.NANOSECONDS.toMillis(next.deadline - now) + 1));
         }
@@ -485,70 +534,13 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         return Math.max(1, wait);
     }
 
-    /**
-     * Runs queued tasks until the queue is empty, {@value #MAX_TASKS_PER_PASS} have run or {@value #TASK_BUDGET_NANOS} ns
-     * have passed; the rest wait for the next pass, which then does not block in select. Tasks submitted from other threads
-     * therefore cannot keep the loop from its channels.
-     */
-    private void runTasks() {
-        long deadline = System.nanoTime() + TASK_BUDGET_NANOS;
-        Runnable task;
-        for (int ran = 1; (task = tasks.poll()) != null; ran++) {
-            try {
-                task.run();
-            } catch (ExitNow e) {
-                throw e;
-            } catch (Exception e) {
-                map.logSink().log(null, "error", "asyncore loop task failed", e);
-            }
-            if (ran == MAX_TASKS_PER_PASS || ((ran & 63) == 0 && System.nanoTime() - deadline >= 0)) {
-                return;
-            }
-        }
-    }
-
-    private void runTimers(long now) {
-        LoopTimer timer;
-        while ((timer = timers.peek()) != null && now - timer.deadline >= 0) {
-            timers.poll();
-            if (!timer.cancelled) {
-                try {
-                    timer.task.run();
-                } catch (ExitNow e) {
-                    throw e;
-                } catch (Exception e) {
-                    map.logSink().log(null, "error", "asyncore scheduled task failed", e);
-                }
-            }
-        }
-    }
-
     private void beginShutdown() {
         if (state != State.RUNNING) {
             return;
         }
         state = State.SHUTTING_DOWN;
-        for (Dispatcher d : map.values()) {
-            if (d.isAccepting()) {
-                closeQuietly(d);
-            }
-        }
-        for (Dispatcher d : map.values()) {
-            try {
-                d.handleShutdown();
-            } catch (ExitNow | VirtualMachineError e) {
-                throw e;
-            } catch (Throwable t) {
-                closeQuietly(d);
-            }
-        }
-        for (Listener l : listeners) {
-            try {
-                l.shutdownStarted();
-            } catch (RuntimeException e) {
-                log(null, "error", "asyncore loop listener failed: " + e);
-            }
-        }
+        guard.beginShutdown();
+        listeners.shutdownStarted();
     }
 
     private void terminate(Throwable cause) {
@@ -561,18 +553,14 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             map.close();
             state = State.TERMINATED;
             tasks.clear();
-            for (Listener l : listeners) {
-                try {
-                    l.terminated(cause);
-                } catch (RuntimeException e) {
-                    log(null, "error", "asyncore loop listener failed: " + e);
-                }
-            }
+            watch.stop();
+            listeners.terminated(cause);
             terminated.countDown();
         }
     }
 
     private void backOff() {
+        watch.waiting();
         try {
             Thread.sleep(BACKOFF_MILLIS);
         } catch (InterruptedException e) {
@@ -582,10 +570,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     private void log(Dispatcher source, String type, String message) {
         map.logSink().log(source, type, message);
-    }
-
-    private void closeQuietly(Dispatcher d) {
-        guard.closeQuietly(d);
     }
 
     /** Cancels a scheduled task. */
@@ -602,6 +586,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         private Duration timeout = DEFAULT_TIMEOUT;
         private boolean usePoll;
         private boolean daemon;
+        private Duration blockedWarning = DEFAULT_BLOCKED_WARNING;
 
         private Builder(DispatcherMap map) {
             this.map = map;
@@ -652,6 +637,25 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         public Builder daemon(boolean daemon) {
             this.daemon = daemon;
             return this;
+        }
+
+        /**
+         * Sets how long one handler call, task or timer may hold the loop before the watchdog logs a warning with the
+         * loop thread's stack (default {@link AsyncLoop#DEFAULT_BLOCKED_WARNING}); zero turns the watchdog off.
+         *
+         * @param warning zero or a positive duration
+         * @return this builder
+         */
+        public Builder blockedWarning(Duration warning) {
+            this.blockedWarning = checkBlockedWarning(warning);
+            return this;
+        }
+
+        static Duration checkBlockedWarning(Duration warning) {
+            if (warning == null || warning.isNegative()) {
+                throw new IllegalArgumentException("blockedWarning must be zero (off) or positive, was " + warning);
+            }
+            return warning;
         }
 
         /**

@@ -11,9 +11,21 @@ import java.util.concurrent.TimeoutException;
 final class LoopGuard implements Engine.Guard {
 
     private final DispatcherMap map;
+    private final BlockWatch watch;
 
-    LoopGuard(DispatcherMap map) {
+    LoopGuard(DispatcherMap map, BlockWatch watch) {
         this.map = map;
+        this.watch = watch;
+    }
+
+    @Override
+    public void waiting() {
+        watch.waiting();
+    }
+
+    @Override
+    public void dispatching(long now) {
+        watch.busy(now);
     }
 
     @Override
@@ -94,6 +106,27 @@ final class LoopGuard implements Engine.Guard {
             if (timeout > 0 && r.isMember() && now - r.lastActivity > timeout) {
                 r.dispatcher.setCloseCause(new TimeoutException("no traffic for " + Duration.ofNanos(timeout)));
                 closeQuietly(r.dispatcher);
+            }
+        }
+    }
+
+    /**
+     * Starts a graceful shutdown of the map: listening channels close at once, every other dispatcher is told through
+     * {@code handleShutdown()}; one whose {@code handleShutdown()} throws is closed.
+     */
+    void beginShutdown() {
+        for (Dispatcher d : map.values()) {
+            if (d.isAccepting()) {
+                closeQuietly(d);
+            }
+        }
+        for (Dispatcher d : map.values()) {
+            try {
+                d.handleShutdown();
+            } catch (ExitNow | VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                closeQuietly(d);
             }
         }
     }
