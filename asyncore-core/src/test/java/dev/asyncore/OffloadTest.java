@@ -173,7 +173,25 @@ class OffloadTest {
 
     @Test
     void repliesComeBackInRequestOrderUnderPipelining() throws Exception {
-        Offload offload = offloadOnPool().build();
+        AtomicInteger startedEvents = new AtomicInteger();
+        AtomicInteger finishedEvents = new AtomicInteger();
+        Set<String> listenerThreads = ConcurrentHashMap.newKeySet();
+        Offload offload = offloadOnPool()
+                .listener(new Offload.Listener() {
+                    @Override
+                    public void callStarted() {
+                        startedEvents.incrementAndGet();
+                        listenerThreads.add(Thread.currentThread().getName());
+                    }
+
+                    @Override
+                    public void callFinished(long durationNanos, boolean failed) {
+                        assertThat(failed).isFalse();
+                        assertThat(durationNanos).isPositive();
+                        finishedEvents.incrementAndGet();
+                    }
+                })
+                .build();
         ServerDispatcher server = serve(
                 offload,
                 (h, line) -> h.executeBlocking(
@@ -203,6 +221,9 @@ class OffloadTest {
         assertThat(h.errors).isEmpty();
         await().atMost(WAIT).until(() -> offload.completed() == requests);
         assertThat(offload.awaitQuiescence(WAIT)).isTrue();
+        await().atMost(WAIT).until(() -> finishedEvents.get() == requests);
+        assertThat(startedEvents.get()).isEqualTo(requests);
+        assertThat(listenerThreads).isNotEmpty().noneMatch(name -> name.equals("offload-test"));
         assertThat(offload.inFlight()).isZero();
         assertThat(offload.failed()).isZero();
         assertThat(offload.dropped()).isZero();
