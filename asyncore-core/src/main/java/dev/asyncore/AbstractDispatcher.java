@@ -200,6 +200,7 @@ abstract class AbstractDispatcher {
     public void close() {
         setState(false, false, false);
         delChannel();
+        blockingCallsClosed();
         ServerStats s = stats;
         if (s != null) {
             stats = null;
@@ -437,7 +438,8 @@ abstract class AbstractDispatcher {
 
     /**
      * Closes the channel after this long without a read or write event. Enforced by an {@link AsyncLoop} at its sweeps (so
-     * up to one loop timeout late); {@link Asyncore#loop()} does not enforce it. Loop thread.
+     * up to one loop timeout late); {@link Asyncore#loop()} does not enforce it. A channel waiting for its blocking calls
+     * ({@link Dispatcher#executeBlocking}) is not idle. Loop thread.
      *
      * @param idleTimeout the timeout; null or zero for none
      */
@@ -530,6 +532,9 @@ abstract class AbstractDispatcher {
     void setRegistration(Registration registration) {
         this.registration = registration;
     }
+
+    /** Drops the blocking calls of a dispatcher that closes ({@link OffloadingDispatcher}). Loop thread. */
+    abstract void blockingCallsClosed();
 
     /** The idle timeout in nanoseconds; 0 for none. Loop thread. */
     long idleTimeoutNanos() {
