@@ -468,6 +468,11 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         return "AsyncLoop[" + threadName + ", " + state + ", " + map + "]";
     }
 
+    /** How this loop dispatches and contains a handler's failure. Loop thread. */
+    LoopGuard guard() {
+        return guard;
+    }
+
     // ------------------------------------------------------------------------------------------------------------------
     // the loop thread
 

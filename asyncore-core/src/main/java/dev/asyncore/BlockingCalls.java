@@ -119,7 +119,7 @@ final class BlockingCalls implements Runnable {
         try {
             dispatcher.handleErrorRecorded(t);
         } catch (Throwable failed) {
-            new LoopGuard(dispatcher.map()).contain(dispatcher, failed);
+            dispatcher.loop().guard().contain(dispatcher, failed);
         }
     }
 
