@@ -90,6 +90,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private static final long BACKOFF_MILLIS = 100;
     static final int MAX_TASKS_PER_PASS = 4096;
     static final long TASK_BUDGET_NANOS = 10_000_000;
+    /** The smallest timer queue that is purged of cancelled timers. */
+    private static final int MIN_TIMER_PURGE = 1024;
 
     static {
         // A back-off timer is scheduled when the process may have no descriptor left to open a class file with.
@@ -104,6 +106,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final boolean daemon;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+    /** The queue size at which {@link #addTimer} next drops cancelled timers. */
+    private int purgeAt = MIN_TIMER_PURGE;
+
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -238,15 +243,24 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     public Cancellable schedule(Runnable task, Duration delay) {
         LoopTimer timer = new LoopTimer(task, System.nanoTime() + delay.toNanos());
         if (inEventLoop()) {
-            timer.sequence = timerSequence++;
-            timers.add(timer);
+            addTimer(timer);
         } else {
-            execute(() -> {
-                timer.sequence = timerSequence++;
-                timers.add(timer);
-            });
+            execute(() -> addTimer(timer));
         }
         return timer;
+    }
+
+    /**
+     * Queues a timer; when the queue has doubled since the last purge, first drops the cancelled timers, so that a server
+     * that cancels most of its timeouts (handshakes that finish) keeps a queue the size of its live timers. Loop thread.
+     */
+    private void addTimer(LoopTimer timer) {
+        if (timers.size() >= purgeAt) {
+            timers.removeIf(LoopTimer::isCancelled);
+            purgeAt = Math.max(MIN_TIMER_PURGE, 2 * timers.size());
+        }
+        timer.sequence = timerSequence++;
+        timers.add(timer);
     }
 
     /**
@@ -511,9 +525,10 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         LoopTimer timer;
         while ((timer = timers.peek()) != null && now - timer.deadline >= 0) {
             timers.poll();
-            if (!timer.cancelled) {
+            Runnable task = timer.take();
+            if (task != null) {
                 try {
-                    timer.task.run();
+                    task.run();
                 } catch (ExitNow e) {
                     throw e;
                 } catch (Exception e) {

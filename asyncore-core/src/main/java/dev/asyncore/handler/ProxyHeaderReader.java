@@ -111,6 +111,13 @@ final class ProxyHeaderReader extends Dispatcher {
         }
     }
 
+    /** Closes the connection and cancels the header timeout, so that nothing keeps the channel reachable. */
+    @Override
+    public void close() {
+        finish();
+        super.close();
+    }
+
     private void finish() {
         finished = true;
         if (timer != null) {
