@@ -9,10 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 
+import dev.asyncore.DatagramSourceFilter;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.ExitNow;
+import dev.asyncore.FailureLogLimit;
 import dev.asyncore.SocketType;
 import dev.asyncore.TrackedInterest;
 
@@ -36,8 +38,15 @@ import dev.asyncore.TrackedInterest;
  * buffer, where the system drops what does not fit ({@link DatagramStats#receiveDropped()}). A datagram is received into
  * the loop's scratch buffer: nothing is allocated per datagram.
  *
- * <p>An exception from the handler is logged (type {@code error}) and the server goes on with the next datagram: one bad
- * datagram does not close the server. On a graceful shutdown the server stops reading, sends what is queued and closes.
+ * <p>A datagram the server must not answer never reaches the handler ({@link DatagramSourceFilter}): one whose source is a
+ * UDP socket of this process (a spoofed or looped datagram that would make the server answer itself or a sibling for
+ * ever), one from port 0, a broadcast or multicast address, and, with {@link #setRateLimitPerSource(int, int)}, one from
+ * an address past its rate. Each is counted in {@link DatagramStats}, never logged.
+ *
+ * <p>An exception from the handler, or a reply the system refuses, is logged (type {@code error}, at most
+ * {@value FailureLogLimit#LINES_PER_WINDOW} lines a minute, the rest counted in one line) and the server goes on with the
+ * next datagram: one bad datagram does not close the server, and a flood of them does not flood the log. On a graceful
+ * shutdown the server stops reading, sends what is queued and closes.
  *
  * <p>Differs from Python: asyncore has no UDP server class; this one is built from the dispatcher's own verbs
  * ({@code createSocket(family, SOCK_DGRAM)}, {@code bind}, {@code recvfrom}, {@code sendto}).
@@ -63,6 +72,10 @@ public class DatagramServer extends Dispatcher {
     private int sendBufferSize;
     private DatagramQueue queue;
     private boolean shuttingDown;
+    private int ratePerSource;
+    private int burstPerSource;
+    private DatagramSourceFilter sources;
+    private final FailureLogLimit failureLog = new FailureLogLimit("failed datagrams");
 
     /**
      * Creates a server with no socket yet: call {@link #open(SocketAddress)}. Any thread before the map's loop runs, else
@@ -102,6 +115,7 @@ public class DatagramServer extends Dispatcher {
             throw e;
         }
         queue = new DatagramQueue(queueDatagrams, queueBytes);
+        sources = new DatagramSourceFilter(stats, ratePerSource, burstPerSource);
     }
 
     private void createDatagramSocket(SocketAddress address) throws IOException {
@@ -168,6 +182,21 @@ public class DatagramServer extends Dispatcher {
         }
         this.queueDatagrams = datagrams;
         this.queueBytes = bytes;
+    }
+
+    /**
+     * Limits the datagrams one source address may have answered: {@code perSecond} a second, up to {@code burst} at once;
+     * past it datagrams are dropped unanswered and counted ({@link DatagramStats#datagramsDroppedRateLimited()}). Off
+     * unless set. Before {@link #open}, on the thread that makes the server.
+     *
+     * @param perSecond datagrams a second per source address; 0 for no limit
+     * @param burst datagrams at once above the rate; at least 1 when a rate is set
+     * @throws IllegalArgumentException if a value is negative, or a rate is set with a burst below 1
+     */
+    public void setRateLimitPerSource(int perSecond, int burst) {
+        new DatagramSourceFilter(stats, perSecond, burst);
+        this.ratePerSource = perSecond;
+        this.burstPerSource = burst;
     }
 
     /**
@@ -243,11 +272,15 @@ public class DatagramServer extends Dispatcher {
     @Override
     public void handleRead() throws IOException {
         ByteBuffer buffer = map().scratchBuffer();
+        long now = System.nanoTime();
         for (int i = 0; i < readBudget && !shuttingDown; i++) {
             buffer.clear();
             SocketAddress sender = recvfrom(buffer);
             if (sender == null) {
                 return;
+            }
+            if (!sources.admit(sender, now)) {
+                continue;
             }
             buffer.flip();
             try {
@@ -255,12 +288,20 @@ public class DatagramServer extends Dispatcher {
             } catch (ExitNow e) {
                 throw e;
             } catch (Exception e) {
-                logInfo("datagram handler failed for " + sender + ": " + e, "error");
+                if (mayLogFailure()) {
+                    logInfo("datagram handler failed for " + sender + ": " + e, "error");
+                }
                 if (!socket().isOpen()) {
                     return;
                 }
             }
         }
+    }
+
+    /** Whether a failed datagram's line fits in {@link FailureLogLimit}'s lines a minute; the rest are counted. */
+    private boolean mayLogFailure() {
+        return failureLog.admit(
+                System.nanoTime(), (type, notice) -> map().logSink().log(this, type, notice));
     }
 
     /**
@@ -278,7 +319,9 @@ public class DatagramServer extends Dispatcher {
                 if (!socket().isOpen()) {
                     throw e;
                 }
-                logInfo("datagram reply failed: " + e, "error");
+                if (mayLogFailure()) {
+                    logInfo("datagram reply failed: " + e, "error");
+                }
                 queue.dropHead();
                 stats.datagramDropped();
             }
