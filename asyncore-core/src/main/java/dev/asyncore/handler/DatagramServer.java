@@ -60,6 +60,9 @@ public class DatagramServer extends Dispatcher {
     /** Replies the output queue holds unless set otherwise. */
     public static final int DEFAULT_QUEUE_DATAGRAMS = 1024;
 
+    /** The most replies an output queue may be set to hold: its bookkeeping is allocated for all of them at open. */
+    public static final int MAX_QUEUE_DATAGRAMS = 1 << 20;
+
     /** Bytes the output queue holds unless set otherwise: 1 MiB. */
     public static final int DEFAULT_QUEUE_BYTES = 1024 * 1024;
 
@@ -171,12 +174,12 @@ public class DatagramServer extends Dispatcher {
     /**
      * Sets the output queue's bounds. Before {@link #open}, on the thread that makes the server.
      *
-     * @param datagrams the most replies it holds, at least 1
+     * @param datagrams the most replies it holds, from 1 to {@link #MAX_QUEUE_DATAGRAMS}
      * @param bytes the most bytes it holds, at least 1
-     * @throws IllegalArgumentException if either is below 1
+     * @throws IllegalArgumentException if either is below 1, or datagrams above {@link #MAX_QUEUE_DATAGRAMS}
      */
     public void setQueueLimits(int datagrams, int bytes) {
-        if (datagrams < 1 || bytes < 1) {
+        if (datagrams < 1 || bytes < 1 || datagrams > MAX_QUEUE_DATAGRAMS) {
             throw new IllegalArgumentException(
                     "queue limits must be at least 1, were " + datagrams + " datagrams and " + bytes + " bytes");
         }
