@@ -6,7 +6,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -90,8 +89,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private static final long BACKOFF_MILLIS = 100;
     static final int MAX_TASKS_PER_PASS = 4096;
     static final long TASK_BUDGET_NANOS = 10_000_000;
-    /** The smallest timer queue that is purged of cancelled timers. */
-    private static final int MIN_TIMER_PURGE = 1024;
 
     static {
         // A back-off timer is scheduled when the process may have no descriptor left to open a class file with.
@@ -105,9 +102,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final boolean usePoll;
     private final boolean daemon;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
-    /** The queue size at which {@link #addTimer} next drops cancelled timers. */
-    private int purgeAt = MIN_TIMER_PURGE;
+    private final TimerQueue timers = new TimerQueue();
 
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -121,7 +116,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean drained;
     private volatile long shutdownDeadline;
-    private long timerSequence;
 
     /**
      * Creates a loop over a map with the defaults of {@link #builder(DispatcherMap)}. Any thread.
@@ -243,24 +237,11 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     public Cancellable schedule(Runnable task, Duration delay) {
         LoopTimer timer = new LoopTimer(task, System.nanoTime() + delay.toNanos());
         if (inEventLoop()) {
-            addTimer(timer);
+            timers.add(timer);
         } else {
-            execute(() -> addTimer(timer));
+            execute(() -> timers.add(timer));
         }
         return timer;
-    }
-
-    /**
-     * Queues a timer; when the queue has doubled since the last purge, first drops the cancelled timers, so that a server
-     * that cancels most of its timeouts (handshakes that finish) keeps a queue the size of its live timers. Loop thread.
-     */
-    private void addTimer(LoopTimer timer) {
-        if (timers.size() >= purgeAt) {
-            timers.removeIf(LoopTimer::isCancelled);
-            purgeAt = Math.max(MIN_TIMER_PURGE, 2 * timers.size());
-        }
-        timer.sequence = timerSequence++;
-        timers.add(timer);
     }
 
     /**

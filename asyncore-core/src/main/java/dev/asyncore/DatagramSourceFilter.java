@@ -42,11 +42,7 @@ public final class DatagramSourceFilter {
      * @throws IllegalArgumentException if a value is negative, or a rate is set with a burst below 1
      */
     public DatagramSourceFilter(DatagramStats stats, int ratePerSecond, int burst) {
-        if (ratePerSecond < 0 || burst < 0 || (ratePerSecond > 0 && burst < 1)) {
-            throw new IllegalArgumentException(
-                    "the rate per source must be 0 (none) or more and the burst at least 1, were " + ratePerSecond
-                            + " and " + burst);
-        }
+        checkRate(ratePerSecond, burst);
         this.stats = stats;
         this.nanosPerToken = ratePerSecond == 0 ? 0 : Math.max(1, NANOS_PER_SECOND / ratePerSecond);
         this.burstNanos = nanosPerToken * burst;
@@ -58,6 +54,21 @@ public final class DatagramSourceFilter {
                         return size() > MAX_SOURCES;
                     }
                 };
+    }
+
+    /**
+     * Checks a rate and burst as the constructor does. Any thread.
+     *
+     * @param ratePerSecond datagrams a second per source address; 0 for no rate limit
+     * @param burst datagrams at once above the rate (at least 1 when a rate is set)
+     * @throws IllegalArgumentException if a value is negative, or a rate is set with a burst below 1
+     */
+    public static void checkRate(int ratePerSecond, int burst) {
+        if (ratePerSecond < 0 || burst < 0 || (ratePerSecond > 0 && burst < 1)) {
+            throw new IllegalArgumentException(
+                    "the rate per source must be 0 (none) or more and the burst at least 1, were " + ratePerSecond
+                            + " and " + burst);
+        }
     }
 
     /**

@@ -6,7 +6,7 @@ package dev.asyncore;
  *
  * <p>Cancelling drops the task at once, so that what the task reaches (a handshake's transport, its channel, its
  * dispatcher) can be collected as soon as the caller lets go of it, not at the deadline; the empty timer itself leaves the
- * queue at its deadline, or earlier when the queue has doubled ({@link AsyncLoop} then purges the cancelled ones).
+ * queue at its deadline, or earlier when the queue has doubled ({@link TimerQueue} then purges the cancelled ones).
  */
 final class LoopTimer implements Comparable<LoopTimer>, AsyncLoop.Cancellable {
 

@@ -197,7 +197,7 @@ public class DatagramServer extends Dispatcher {
      * @throws IllegalArgumentException if a value is negative, or a rate is set with a burst below 1
      */
     public void setRateLimitPerSource(int perSecond, int burst) {
-        new DatagramSourceFilter(stats, perSecond, burst);
+        DatagramSourceFilter.checkRate(perSecond, burst);
         this.ratePerSource = perSecond;
         this.burstPerSource = burst;
     }
