@@ -51,6 +51,8 @@ abstract class AbstractDispatcher {
 
     private long idleTimeoutNanos;
     private ServerStats stats;
+    /** Run once when this dispatcher closes, after its close is counted in {@link #stats}. */
+    private Runnable statsRelease;
 
     /**
      * Wraps a channel, if any, and registers it in a map: it is connected if it has a peer address.
@@ -205,6 +207,11 @@ abstract class AbstractDispatcher {
         if (s != null) {
             stats = null;
             s.closed(self());
+            Runnable release = statsRelease;
+            statsRelease = null;
+            if (release != null) {
+                release.run();
+            }
         }
         CloseListener listener = closeListener;
         if (listener != null) {
@@ -542,8 +549,9 @@ abstract class AbstractDispatcher {
     }
 
     /** Makes this dispatcher count its traffic in these figures ({@link ServerStats#attach}). Loop thread. */
-    void setStats(ServerStats stats) {
+    void setStats(ServerStats stats, Runnable release) {
         this.stats = stats;
+        this.statsRelease = release;
     }
 
     int stateKind() {

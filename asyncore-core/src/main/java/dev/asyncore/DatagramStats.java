@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.util.function.LongSupplier;
 
 /**
- * Traffic figures of one datagram socket: datagrams and bytes received and sent, and datagrams dropped. Written by the
- * loop thread, readable from any thread.
+ * Traffic figures of one datagram socket: datagrams and bytes received and sent, and datagrams dropped, by reason. Written
+ * by the loop thread, readable from any thread.
  *
  * <p>A datagram dispatcher that carries them ({@link #attach(Dispatcher)}) counts every datagram it receives and sends,
  * through {@code recv}, {@code recvfrom}, {@code send} and {@code sendto}. Each counter has a single writer, the loop
@@ -19,6 +19,9 @@ public final class DatagramStats {
     private static final VarHandle SENT;
     private static final VarHandle BYTES_SENT;
     private static final VarHandle DROPPED;
+    private static final VarHandle DROPPED_OWN;
+    private static final VarHandle DROPPED_INVALID;
+    private static final VarHandle DROPPED_RATE;
 
     static {
         try {
@@ -28,6 +31,9 @@ public final class DatagramStats {
             SENT = lookup.findVarHandle(DatagramStats.class, "sent", long.class);
             BYTES_SENT = lookup.findVarHandle(DatagramStats.class, "bytesSent", long.class);
             DROPPED = lookup.findVarHandle(DatagramStats.class, "dropped", long.class);
+            DROPPED_OWN = lookup.findVarHandle(DatagramStats.class, "droppedOwnSource", long.class);
+            DROPPED_INVALID = lookup.findVarHandle(DatagramStats.class, "droppedInvalidSource", long.class);
+            DROPPED_RATE = lookup.findVarHandle(DatagramStats.class, "droppedRateLimited", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -38,6 +44,9 @@ public final class DatagramStats {
     private long sent;
     private long bytesSent;
     private long dropped;
+    private long droppedOwnSource;
+    private long droppedInvalidSource;
+    private long droppedRateLimited;
     private volatile LongSupplier receiveDropped = () -> -1;
 
     /** Creates zeroed figures. Any thread. */
@@ -68,6 +77,21 @@ public final class DatagramStats {
      */
     public void setReceiveDroppedSource(LongSupplier source) {
         this.receiveDropped = source;
+    }
+
+    /** Counts an incoming datagram dropped because a socket of this process sent it. Loop thread. */
+    void droppedOwnSource() {
+        DROPPED_OWN.setRelease(this, (long) DROPPED_OWN.getOpaque(this) + 1);
+    }
+
+    /** Counts an incoming datagram dropped for its source: port 0, a broadcast or multicast address. Loop thread. */
+    void droppedInvalidSource() {
+        DROPPED_INVALID.setRelease(this, (long) DROPPED_INVALID.getOpaque(this) + 1);
+    }
+
+    /** Counts an incoming datagram dropped because its source passed its rate. Loop thread. */
+    void droppedRateLimited() {
+        DROPPED_RATE.setRelease(this, (long) DROPPED_RATE.getOpaque(this) + 1);
     }
 
     void received(int n) {
@@ -123,6 +147,35 @@ public final class DatagramStats {
      */
     public long datagramsDropped() {
         return (long) DROPPED.getAcquire(this);
+    }
+
+    /**
+     * Incoming datagrams dropped unanswered since start because their source is a UDP socket of this process (answering
+     * would make the process talk to itself). Any thread.
+     *
+     * @return the count
+     */
+    public long datagramsDroppedOwnSource() {
+        return (long) DROPPED_OWN.getAcquire(this);
+    }
+
+    /**
+     * Incoming datagrams dropped unanswered since start because their source cannot be answered: port 0, a broadcast or
+     * a multicast address. Any thread.
+     *
+     * @return the count
+     */
+    public long datagramsDroppedInvalidSource() {
+        return (long) DROPPED_INVALID.getAcquire(this);
+    }
+
+    /**
+     * Incoming datagrams dropped unanswered since start because their source address passed its rate. Any thread.
+     *
+     * @return the count
+     */
+    public long datagramsDroppedRateLimited() {
+        return (long) DROPPED_RATE.getAcquire(this);
     }
 
     /**

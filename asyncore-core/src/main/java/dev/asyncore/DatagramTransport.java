@@ -13,15 +13,38 @@ import java.nio.channels.SelectionKey;
  * A datagram socket ({@link DatagramChannel}: UDP over IPv4 or IPv6), as
  * {@link Dispatcher#createSocket(ProtocolFamily, SocketType)} opens it. It is neither listening nor, until
  * {@code connect} fixes its peer, connected: the loop delivers read and write events. Counts its traffic in
- * {@link DatagramStats} when they are attached. Loop thread.
+ * {@link DatagramStats} when they are attached. A bound socket is known to {@link OwnDatagramSockets} until it closes, so
+ * that no server of the process answers it. Loop thread.
  */
 final class DatagramTransport implements Transport {
 
     private final DatagramChannel channel;
     private DatagramStats stats;
+    /** The address this socket is registered under in {@link OwnDatagramSockets}, or null. */
+    private SocketAddress registered;
 
     DatagramTransport(DatagramChannel channel) {
         this.channel = channel;
+        register();
+    }
+
+    /** Registers the bound address, once; a socket not bound yet registers when {@link #bind} binds it. */
+    private void register() {
+        if (registered != null || !channel.isOpen()) {
+            return;
+        }
+        try {
+            registered = channel.getLocalAddress();
+        } catch (IOException e) {
+            return;
+        }
+        OwnDatagramSockets.register(registered);
+    }
+
+    @Override
+    public void bind(SocketAddress address) throws IOException {
+        channel.bind(address);
+        register();
     }
 
     /**
@@ -82,8 +105,9 @@ final class DatagramTransport implements Transport {
     /** Sends the buffer as one datagram to the peer {@code connect} fixed. */
     @Override
     public int write(ByteBuffer src) throws IOException {
+        boolean empty = !src.hasRemaining();
         int n = channel.write(src);
-        count(n);
+        count(n, empty);
         return n;
     }
 
@@ -124,14 +148,16 @@ final class DatagramTransport implements Transport {
      * @return the bytes sent: all of them, or 0 if the socket had no room
      */
     int sendTo(ByteBuffer src, SocketAddress target) throws IOException {
+        boolean empty = !src.hasRemaining();
         int n = channel.send(src, target);
-        count(n);
+        count(n, empty);
         return n;
     }
 
-    private void count(int n) {
+    /** Counts a datagram sent: {@code n} bytes, or an empty datagram (which the channel reports as 0 bytes sent). */
+    private void count(int n, boolean empty) {
         DatagramStats s = stats;
-        if (n > 0 && s != null) {
+        if ((n > 0 || empty) && s != null) {
             s.sent(n);
         }
     }
@@ -155,6 +181,11 @@ final class DatagramTransport implements Transport {
 
     @Override
     public void close() throws IOException {
+        SocketAddress r = registered;
+        if (r != null) {
+            registered = null;
+            OwnDatagramSockets.unregister(r);
+        }
         channel.close();
     }
 }

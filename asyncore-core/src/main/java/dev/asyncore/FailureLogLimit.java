@@ -4,16 +4,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Keeps one server's per-connection failure lines (failed TLS handshakes), or one loop's blocked-loop warnings, to
- * {@value #LINES_PER_WINDOW} a minute, so that a flood of hostile or broken clients cannot flood the log; every failure is
- * still counted by the server's figures. One warning says when lines start being held back, and one line when the next
- * minute begins says how many were. One thread: the server's loop thread for a server's failures (as the figures it sits
- * beside), the watchdog thread for a loop's blocked-loop warnings.
+ * Keeps one server's per-connection or per-datagram failure lines (failed TLS handshakes, failed datagrams), or one
+ * loop's blocked-loop warnings, to {@value #LINES_PER_WINDOW} a minute, so that a flood of hostile or broken clients cannot
+ * flood the log; every failure is still counted by the server's figures. One warning says when lines start being held
+ * back, and one line when the next minute begins says how many were. One thread: the server's loop thread for a server's
+ * failures (as the figures it sits beside), the watchdog thread for a loop's blocked-loop warnings.
  */
-final class FailureLogLimit {
+public final class FailureLogLimit {
 
     /** Failure lines written per window. */
-    static final int LINES_PER_WINDOW = 10;
+    public static final int LINES_PER_WINDOW = 10;
 
     private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -24,23 +24,23 @@ final class FailureLogLimit {
     private long held;
 
     /**
-     * Makes a limit for one kind of failure.
+     * Makes a limit for one kind of failure. Any thread.
      *
      * @param what the failures, in the plural, as the notices name them (such as {@code "failed TLS handshakes"})
      */
-    FailureLogLimit(String what) {
+    public FailureLogLimit(String what) {
         this.what = what;
     }
 
     /**
      * Whether the line of a failure that happens now may be written; notices due (the held-back count of the minute
-     * before, the start of holding back) go to {@code notice} as (type, message) first.
+     * before, the start of holding back) go to {@code notice} as (type, message) first. Loop thread (the one that owns the limit).
      *
      * @param now {@link System#nanoTime()}
      * @param notice where a notice line goes: type ({@code info} or {@code warning}) and message
      * @return true to write the failure's own line
      */
-    boolean admit(long now, BiConsumer<String, String> notice) {
+    public boolean admit(long now, BiConsumer<String, String> notice) {
         if (!started || now - windowStart >= WINDOW_NANOS) {
             if (held > 0) {
                 notice.accept("info", held + " more " + what + " were counted but not logged in the minute before");

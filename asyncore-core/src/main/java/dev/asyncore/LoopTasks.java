@@ -1,6 +1,5 @@
 package dev.asyncore;
 
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -18,8 +17,7 @@ final class LoopTasks {
 
     private final DispatcherMap map;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
-    private long timerSequence;
+    private final TimerQueue timers = new TimerQueue();
 
     LoopTasks(DispatcherMap map) {
         this.map = map;
@@ -42,7 +40,6 @@ final class LoopTasks {
 
     /** Adds a timer; timers of the same deadline run in the order they were added. Loop thread. */
     void addTimer(LoopTimer timer) {
-        timer.sequence = timerSequence++;
         timers.add(timer);
     }
 
@@ -89,9 +86,10 @@ final class LoopTasks {
         watch.busy(now);
         while ((timer = timers.peek()) != null && now - timer.deadline >= 0) {
             timers.poll();
-            if (!timer.cancelled) {
+            Runnable task = timer.take();
+            if (task != null) {
                 try {
-                    timer.task.run();
+                    task.run();
                 } catch (ExitNow e) {
                     throw e;
                 } catch (Exception e) {

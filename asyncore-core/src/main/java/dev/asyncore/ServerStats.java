@@ -24,6 +24,9 @@ public final class ServerStats {
     private static final VarHandle BACKING_OFF;
     private static final VarHandle HANDSHAKES_COMPLETED;
     private static final VarHandle HANDSHAKES_FAILED;
+    private static final VarHandle HEADERS_PENDING;
+    private static final VarHandle UNTRUSTED_PROXY;
+    private static final VarHandle REJECTED_PER_ADDRESS;
 
     static {
         try {
@@ -40,6 +43,9 @@ public final class ServerStats {
             BACKING_OFF = lookup.findVarHandle(ServerStats.class, "backingOff", boolean.class);
             HANDSHAKES_COMPLETED = lookup.findVarHandle(ServerStats.class, "handshakesCompleted", long.class);
             HANDSHAKES_FAILED = lookup.findVarHandle(ServerStats.class, "handshakesFailed", long.class);
+            HEADERS_PENDING = lookup.findVarHandle(ServerStats.class, "headersPending", int.class);
+            UNTRUSTED_PROXY = lookup.findVarHandle(ServerStats.class, "untrustedProxy", long.class);
+            REJECTED_PER_ADDRESS = lookup.findVarHandle(ServerStats.class, "rejectedPerAddress", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -57,6 +63,9 @@ public final class ServerStats {
     private boolean backingOff;
     private long handshakesCompleted;
     private long handshakesFailed;
+    private int headersPending;
+    private long untrustedProxy;
+    private long rejectedPerAddress;
 
     /** Holds back the lines of failed handshakes past a few a minute. Loop thread. */
     final FailureLogLimit handshakeFailureLog = new FailureLogLimit("failed TLS handshakes");
@@ -73,7 +82,18 @@ public final class ServerStats {
      * @param dispatcher an accepted connection's dispatcher
      */
     public void attach(Dispatcher dispatcher) {
-        dispatcher.setStats(this);
+        dispatcher.setStats(this, null);
+    }
+
+    /**
+     * Makes a dispatcher count its traffic here, and run {@code release} once when it closes, after its close is counted
+     * (a server gives back what it held for the connection, such as its place in a per-address count). Loop thread.
+     *
+     * @param dispatcher an accepted connection's dispatcher
+     * @param release run on close, on the loop thread; null for nothing
+     */
+    public void attach(Dispatcher dispatcher, Runnable release) {
+        dispatcher.setStats(this, release);
     }
 
     /** Counts a connection accepted and now open. Loop thread. */
@@ -109,6 +129,26 @@ public final class ServerStats {
     /** Counts a connection closed because its PROXY protocol header did not arrive in time. Loop thread. */
     public void connectionHeaderTimedOut() {
         HEADER_TIMED_OUT.setRelease(this, (long) HEADER_TIMED_OUT.getOpaque(this) + 1);
+    }
+
+    /** Counts a connection that began sending its PROXY protocol header. Loop thread. */
+    public void headerStarted() {
+        HEADERS_PENDING.setRelease(this, (int) HEADERS_PENDING.getOpaque(this) + 1);
+    }
+
+    /** Counts a connection whose PROXY protocol header ended: read, refused, timed out or closed. Loop thread. */
+    public void headerEnded() {
+        HEADERS_PENDING.setRelease(this, (int) HEADERS_PENDING.getOpaque(this) - 1);
+    }
+
+    /** Counts a connection refused before its PROXY protocol header because it came from no trusted proxy. Loop thread. */
+    public void connectionUntrustedProxy() {
+        UNTRUSTED_PROXY.setRelease(this, (long) UNTRUSTED_PROXY.getOpaque(this) + 1);
+    }
+
+    /** Counts a connection refused because its client address had its most connections open. Loop thread. */
+    public void connectionRejectedPerAddress() {
+        REJECTED_PER_ADDRESS.setRelease(this, (long) REJECTED_PER_ADDRESS.getOpaque(this) + 1);
     }
 
     /** Counts a connection closed because an address rule refused its client. Loop thread. */
@@ -229,6 +269,35 @@ public final class ServerStats {
      */
     public long headerTimedOut() {
         return (long) HEADER_TIMED_OUT.getAcquire(this);
+    }
+
+    /**
+     * Connections still sending their PROXY protocol header now; they count against the connection limit. Any thread.
+     *
+     * @return the count
+     */
+    public int headersPending() {
+        return (int) HEADERS_PENDING.getAcquire(this);
+    }
+
+    /**
+     * Connections refused since start, before any header was read, because they came from an address that is not a
+     * trusted proxy. Any thread.
+     *
+     * @return the count
+     */
+    public long untrustedProxy() {
+        return (long) UNTRUSTED_PROXY.getAcquire(this);
+    }
+
+    /**
+     * Connections refused since start because their client address already had the most connections allowed per
+     * address. Any thread.
+     *
+     * @return the count
+     */
+    public long rejectedPerAddress() {
+        return (long) REJECTED_PER_ADDRESS.getAcquire(this);
     }
 
     /**

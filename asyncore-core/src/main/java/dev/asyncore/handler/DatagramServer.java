@@ -9,10 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 
+import dev.asyncore.DatagramSourceFilter;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.ExitNow;
+import dev.asyncore.FailureLogLimit;
 import dev.asyncore.SocketType;
 import dev.asyncore.TrackedInterest;
 
@@ -36,8 +38,15 @@ import dev.asyncore.TrackedInterest;
  * buffer, where the system drops what does not fit ({@link DatagramStats#receiveDropped()}). A datagram is received into
  * the loop's scratch buffer: nothing is allocated per datagram.
  *
- * <p>An exception from the handler is logged (type {@code error}) and the server goes on with the next datagram: one bad
- * datagram does not close the server. On a graceful shutdown the server stops reading, sends what is queued and closes.
+ * <p>A datagram the server must not answer never reaches the handler ({@link DatagramSourceFilter}): one whose source is a
+ * UDP socket of this process (a spoofed or looped datagram that would make the server answer itself or a sibling for
+ * ever), one from port 0, a broadcast or multicast address, and, with {@link #setRateLimitPerSource(int, int)}, one from
+ * an address past its rate. Each is counted in {@link DatagramStats}, never logged.
+ *
+ * <p>An exception from the handler, or a reply the system refuses, is logged (type {@code error}, at most
+ * {@value FailureLogLimit#LINES_PER_WINDOW} lines a minute, the rest counted in one line) and the server goes on with the
+ * next datagram: one bad datagram does not close the server, and a flood of them does not flood the log. On a graceful
+ * shutdown the server stops reading, sends what is queued and closes.
  *
  * <p>A handler whose answer needs a blocking call makes it through the server, which is a dispatcher: copy what it needs
  * of the datagram first (the buffer is reused), then {@code server.executeBlocking(call, reply -> server.reply(...),
@@ -57,6 +66,9 @@ public class DatagramServer extends Dispatcher {
     /** Replies the output queue holds unless set otherwise. */
     public static final int DEFAULT_QUEUE_DATAGRAMS = 1024;
 
+    /** The most replies an output queue may be set to hold: its bookkeeping is allocated for all of them at open. */
+    public static final int MAX_QUEUE_DATAGRAMS = 1 << 20;
+
     /** Bytes the output queue holds unless set otherwise: 1 MiB. */
     public static final int DEFAULT_QUEUE_BYTES = 1024 * 1024;
 
@@ -69,6 +81,10 @@ public class DatagramServer extends Dispatcher {
     private int sendBufferSize;
     private DatagramQueue queue;
     private boolean shuttingDown;
+    private int ratePerSource;
+    private int burstPerSource;
+    private DatagramSourceFilter sources;
+    private final FailureLogLimit failureLog = new FailureLogLimit("failed datagrams");
 
     /**
      * Creates a server with no socket yet: call {@link #open(SocketAddress)}. Any thread before the map's loop runs, else
@@ -108,6 +124,7 @@ public class DatagramServer extends Dispatcher {
             throw e;
         }
         queue = new DatagramQueue(queueDatagrams, queueBytes);
+        sources = new DatagramSourceFilter(stats, ratePerSource, burstPerSource);
     }
 
     private void createDatagramSocket(SocketAddress address) throws IOException {
@@ -163,17 +180,32 @@ public class DatagramServer extends Dispatcher {
     /**
      * Sets the output queue's bounds. Before {@link #open}, on the thread that makes the server.
      *
-     * @param datagrams the most replies it holds, at least 1
+     * @param datagrams the most replies it holds, from 1 to {@link #MAX_QUEUE_DATAGRAMS}
      * @param bytes the most bytes it holds, at least 1
-     * @throws IllegalArgumentException if either is below 1
+     * @throws IllegalArgumentException if either is below 1, or datagrams above {@link #MAX_QUEUE_DATAGRAMS}
      */
     public void setQueueLimits(int datagrams, int bytes) {
-        if (datagrams < 1 || bytes < 1) {
+        if (datagrams < 1 || bytes < 1 || datagrams > MAX_QUEUE_DATAGRAMS) {
             throw new IllegalArgumentException(
                     "queue limits must be at least 1, were " + datagrams + " datagrams and " + bytes + " bytes");
         }
         this.queueDatagrams = datagrams;
         this.queueBytes = bytes;
+    }
+
+    /**
+     * Limits the datagrams one source address may have answered: {@code perSecond} a second, up to {@code burst} at once;
+     * past it datagrams are dropped unanswered and counted ({@link DatagramStats#datagramsDroppedRateLimited()}). Off
+     * unless set. Before {@link #open}, on the thread that makes the server.
+     *
+     * @param perSecond datagrams a second per source address; 0 for no limit
+     * @param burst datagrams at once above the rate; at least 1 when a rate is set
+     * @throws IllegalArgumentException if a value is negative, or a rate is set with a burst below 1
+     */
+    public void setRateLimitPerSource(int perSecond, int burst) {
+        DatagramSourceFilter.checkRate(perSecond, burst);
+        this.ratePerSource = perSecond;
+        this.burstPerSource = burst;
     }
 
     /**
@@ -249,11 +281,15 @@ public class DatagramServer extends Dispatcher {
     @Override
     public void handleRead() throws IOException {
         ByteBuffer buffer = map().scratchBuffer();
+        long now = System.nanoTime();
         for (int i = 0; i < readBudget && !shuttingDown; i++) {
             buffer.clear();
             SocketAddress sender = recvfrom(buffer);
             if (sender == null) {
                 return;
+            }
+            if (!sources.admit(sender, now)) {
+                continue;
             }
             buffer.flip();
             try {
@@ -261,12 +297,20 @@ public class DatagramServer extends Dispatcher {
             } catch (ExitNow e) {
                 throw e;
             } catch (Exception e) {
-                logInfo("datagram handler failed for " + sender + ": " + e, "error");
+                if (mayLogFailure()) {
+                    logInfo("datagram handler failed for " + sender + ": " + e, "error");
+                }
                 if (!socket().isOpen()) {
                     return;
                 }
             }
         }
+    }
+
+    /** Whether a failed datagram's line fits in {@link FailureLogLimit}'s lines a minute; the rest are counted. */
+    private boolean mayLogFailure() {
+        return failureLog.admit(
+                System.nanoTime(), (type, notice) -> map().logSink().log(this, type, notice));
     }
 
     /**
@@ -284,7 +328,9 @@ public class DatagramServer extends Dispatcher {
                 if (!socket().isOpen()) {
                     throw e;
                 }
-                logInfo("datagram reply failed: " + e, "error");
+                if (mayLogFailure()) {
+                    logInfo("datagram reply failed: " + e, "error");
+                }
                 queue.dropHead();
                 stats.datagramDropped();
             }

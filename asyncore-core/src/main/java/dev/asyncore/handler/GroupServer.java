@@ -36,7 +36,8 @@ import dev.asyncore.ServerStats;
  * </ul>
  *
  * Each loop has a {@link ServerDispatcher} of its own, with its own {@link ServerStats} written by that loop only; the
- * server's figures are the totals of {@link #stats()}. The connection limit counts the connections of every loop.
+ * server's figures are the totals of {@link #stats()}. The connection limit counts the connections of every loop and the
+ * connections still sending a PROXY protocol header; the limit per client address counts over every loop too.
  *
  * <p>Thread confinement: {@link #open} and {@link #close()} may be called from any thread outside the group's loops (each
  * loop's part runs on that loop, or at once before it starts); the other methods from any thread.
@@ -58,6 +59,7 @@ public final class GroupServer {
     private final AsyncLoopGroup group;
     private final HandlerFactory factory;
     private final List<Consumer<ServerDispatcher>> configurers = new ArrayList<>();
+    private final ConnectionsPerAddress perAddress = new ConnectionsPerAddress();
     private Spread spread = Spread.AUTO;
     private volatile Offload offload;
     private volatile Spread chosen;
@@ -223,6 +225,7 @@ public final class GroupServer {
     }
 
     private void applyConfigurers(ServerDispatcher server) {
+        server.shareConnectionsPerAddress(perAddress);
         Offload o = offload;
         if (o != null) {
             server.setOffload(o);
@@ -230,6 +233,18 @@ public final class GroupServer {
         for (Consumer<ServerDispatcher> c : configurers) {
             c.accept(server);
         }
+    }
+
+    /** Whether a new connection would pass the limit: open connections and pending headers of every part. */
+    private boolean atLimit(int max) {
+        if (max <= 0) {
+            return false;
+        }
+        int inUse = 0;
+        for (ServerStats s : stats()) {
+            inUse += s.connections() + s.headersPending();
+        }
+        return inUse >= max;
     }
 
     /**
@@ -331,7 +346,7 @@ public final class GroupServer {
 
         @Override
         protected boolean atConnectionLimit() {
-            return maxConnections() > 0 && connections() >= maxConnections();
+            return atLimit(maxConnections());
         }
 
         /** Serves a channel the acceptor handed over. Loop thread of this worker. */
@@ -363,6 +378,12 @@ public final class GroupServer {
             super(map, factory);
             this.workers = workers;
             applyConfigurers(this);
+        }
+
+        /** Holds connections that would read a PROXY header to the limit of the whole server. */
+        @Override
+        protected boolean atConnectionLimit() {
+            return atLimit(maxConnections());
         }
 
         /** Hands the channel to the next loop's worker, round-robin. Loop thread of the acceptor. */

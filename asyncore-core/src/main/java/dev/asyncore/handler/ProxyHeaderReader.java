@@ -20,7 +20,8 @@ import dev.asyncore.proxy.ProxyHeaderParser;
  * sent after it. A connection whose header is invalid, or that ends or fails before a complete header, is closed and counted
  * in {@link dev.asyncore.ServerStats#headerRefused()}; one whose header does not arrive within the timeout is closed and
  * counted in {@link dev.asyncore.ServerStats#headerTimedOut()} (the timeout is enforced when an {@link AsyncLoop} runs the
- * map).
+ * map). While it reads, the connection counts in {@link dev.asyncore.ServerStats#headersPending()}, which the server holds
+ * to its connection limit.
  */
 @TrackedInterest
 final class ProxyHeaderReader extends Dispatcher {
@@ -35,6 +36,7 @@ final class ProxyHeaderReader extends Dispatcher {
         super(channel, server.map());
         this.server = server;
         this.channel = channel;
+        server.stats().headerStarted();
         AsyncLoop loop = server.map().owner();
         if (loop != null && timeout != null) {
             timer = loop.schedule(this::timedOut, timeout);
@@ -111,7 +113,18 @@ final class ProxyHeaderReader extends Dispatcher {
         }
     }
 
+    /** Closes the connection and cancels the header timeout, so that nothing keeps the channel reachable. */
+    @Override
+    public void close() {
+        finish();
+        super.close();
+    }
+
     private void finish() {
+        if (finished) {
+            return;
+        }
+        server.stats().headerEnded();
         finished = true;
         if (timer != null) {
             timer.cancel();

@@ -1,6 +1,7 @@
 package dev.asyncore.handler;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -9,8 +10,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 import dev.asyncore.Accepted;
@@ -54,9 +53,13 @@ import dev.asyncore.net.AddressRules;
  * {@link Dispatcher#addr()} then give the client's address, and the handler receives exactly the bytes after the header.
  * {@link #setAddressRules(AddressRules)} refuses clients by address (after the header when the protocol is on). Refused
  * connections are closed before any handler exists and counted in {@link ServerStats}. A connection still sending its
- * header is not yet counted in {@link ServerStats#connections()} nor held to the connection limit; the header timeout
- * bounds how long it can wait. An {@link dev.asyncore.OutputBudget} set on {@link #stats()} bounds the bytes all its
- * connections hold queued for output together.
+ * header is counted in {@link ServerStats#headersPending()}, not yet in {@link ServerStats#connections()}, and both count
+ * against the connection limit, so that clients that never finish a header cannot hold more descriptors than the limit;
+ * the header timeout bounds how long each can wait. {@link #setTrustedProxies(AddressRules)} names the balancers: a
+ * connection from any other address is refused before a byte of it is read, since whoever sends the header chooses the
+ * client address the server believes. {@link #setMaxConnectionsPerAddress(int)} bounds what one client address (the
+ * header's, when the protocol is on) may hold. An {@link dev.asyncore.OutputBudget} set on {@link #stats()} bounds
+ * the bytes all its connections hold queued for output together.
  */
 @TrackedInterest
 public class ServerDispatcher extends Dispatcher {
@@ -67,8 +70,8 @@ public class ServerDispatcher extends Dispatcher {
     /** How long a connection may take to send its PROXY protocol header unless set otherwise: 5 seconds. */
     public static final Duration DEFAULT_PROXY_PROTOCOL_TIMEOUT = Duration.ofSeconds(5);
 
-    static final long FIRST_BACKOFF_MILLIS = 10;
-    static final long MAX_BACKOFF_MILLIS = 500;
+    static final long FIRST_BACKOFF_MILLIS = AcceptBackoff.FIRST_MILLIS;
+    static final long MAX_BACKOFF_MILLIS = AcceptBackoff.MAX_MILLIS;
 
     static {
         // The accept failure path runs when the process may have no descriptor left to open a class file with.
@@ -86,13 +89,13 @@ public class ServerDispatcher extends Dispatcher {
     private boolean proxyProtocol;
     private Duration proxyProtocolTimeout = DEFAULT_PROXY_PROTOCOL_TIMEOUT;
     private AddressRules addressRules = AddressRules.ALLOW_ALL;
+    private AddressRules trustedProxies = AddressRules.ALLOW_ALL;
+    private int maxConnectionsPerAddress;
+    private ConnectionsPerAddress perAddress = new ConnectionsPerAddress();
     private TlsOptions tls;
     private Offload handlerOffload;
-    private final List<ConnectionListener> connectionListeners = new ArrayList<>();
-    private long backoffMillis;
-    private long resumeAt;
-    private long episodeStart;
-    private long episodeFailures;
+    private final ConnectionListeners connectionListeners = new ConnectionListeners(this);
+    private final AcceptBackoff backoff = new AcceptBackoff(this);
     private boolean reusePort;
 
     /**
@@ -187,16 +190,14 @@ public class ServerDispatcher extends Dispatcher {
             if (!Errno.isExhausted(e)) {
                 throw e;
             }
-            acceptFailed(e);
+            backoff.failed(e);
             return;
         }
         if (pair != null) {
-            if (episodeFailures > 0) {
-                acceptRecovered();
-            }
+            backoff.succeeded();
             try {
                 if (proxyProtocol) {
-                    new ProxyHeaderReader(this, pair.channel(), proxyProtocolTimeout);
+                    readHeader(pair);
                 } else {
                     handleAccepted(pair.channel(), pair.address());
                 }
@@ -207,6 +208,24 @@ public class ServerDispatcher extends Dispatcher {
                 connectionFailed(pair, e);
             }
         }
+    }
+
+    /**
+     * Starts reading a connection's PROXY protocol header, unless it comes from no trusted proxy or the connection limit is
+     * reached: it then holds a descriptor as an open connection does.
+     */
+    private void readHeader(Accepted pair) throws IOException {
+        if (!trustedProxies.allows(pair.address())) {
+            stats.connectionUntrustedProxy();
+            pair.channel().close();
+            return;
+        }
+        if (atConnectionLimit()) {
+            stats.connectionRejected();
+            reset(pair.channel());
+            return;
+        }
+        new ProxyHeaderReader(this, pair.channel(), proxyProtocolTimeout);
     }
 
     /**
@@ -224,7 +243,8 @@ public class ServerDispatcher extends Dispatcher {
                 .log(
                         this,
                         "error",
-                        "asyncore server " + describeLocal() + " closed a connection whose setup failed: " + e);
+                        "asyncore server " + AcceptBackoff.describe(this) + " closed a connection whose setup failed: "
+                                + e);
     }
 
     /**
@@ -234,70 +254,12 @@ public class ServerDispatcher extends Dispatcher {
      */
     @Override
     public boolean readable() {
-        if (resumeAt != 0) {
-            if (System.nanoTime() - resumeAt < 0) {
-                return false;
-            }
-            resumeAt = 0;
-        }
-        return true;
-    }
-
-    private void acceptFailed(IOException e) {
-        stats.acceptFailed();
-        long now = System.nanoTime();
-        if (episodeFailures++ == 0) {
-            episodeStart = now;
-            backoffMillis = FIRST_BACKOFF_MILLIS;
-            map().logSink()
-                    .log(
-                            this,
-                            "warning",
-                            "asyncore server " + describeLocal() + " cannot accept: " + e.getMessage()
-                                    + "; it stops accepting for " + backoffMillis
-                                    + " ms and retries, backing off up to "
-                                    + MAX_BACKOFF_MILLIS + " ms");
-        } else {
-            backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-        }
-        resumeAt = now + Duration.ofMillis(backoffMillis).toNanos();
-        if (resumeAt == 0) {
-            resumeAt = 1;
-        }
-        AsyncLoop owner = map().owner();
-        if (owner != null && owner.isRunning()) {
-            owner.schedule(this::resume, Duration.ofMillis(backoffMillis));
-        }
-        interestChanged();
-    }
-
-    private void resume() {
-        if (fileno() != null) {
-            interestChanged();
-        }
-    }
-
-    private void acceptRecovered() {
-        long millis = Duration.ofNanos(System.nanoTime() - episodeStart).toMillis();
-        map().logSink()
-                .log(
-                        this,
-                        "info",
-                        "asyncore server " + describeLocal() + " accepts again after " + episodeFailures
-                                + " failed accepts in " + millis + " ms");
-        episodeFailures = 0;
-        backoffMillis = 0;
-        stats.acceptResumed();
-    }
-
-    private String describeLocal() {
-        SocketAddress local = localAddress();
-        return SocketAddresses.describe(local != null ? local : addr());
+        return backoff.mayAccept();
     }
 
     /**
-     * Serves an accepted connection: refuses it if an address rule denies the client or the connection limit is reached,
-     * else makes its handler. Loop thread.
+     * Serves an accepted connection: refuses it if an address rule denies the client, the connection limit is reached or
+     * the client's address has its most connections open, else makes its handler. Loop thread.
      *
      * @param sock the accepted channel
      * @param addr the client's address: with the PROXY protocol on, the one from the header, which then also becomes the
@@ -316,6 +278,13 @@ public class ServerDispatcher extends Dispatcher {
             reset(sock);
             return;
         }
+        InetAddress key = maxConnectionsPerAddress > 0 ? ConnectionsPerAddress.keyOf(addr) : null;
+        if (key != null && !perAddress.tryAcquire(key, maxConnectionsPerAddress)) {
+            stats.connectionRejectedPerAddress();
+            reset(sock);
+            return;
+        }
+        Runnable release = key == null ? null : () -> perAddress.release(key);
         Dispatcher handler;
         try {
             socketOptions.applyTo(sock);
@@ -323,6 +292,7 @@ public class ServerDispatcher extends Dispatcher {
                     ? factory.create(sock, addr, map())
                     : tls.acceptWith(sock, () -> factory.create(sock, addr, map()));
         } catch (Exception e) {
+            perAddress.release(key);
             stats.connectionRejected();
             sock.close();
             logInfo("handler for " + getClass().getSimpleName() + " failed, connection closed: " + e, "error");
@@ -334,18 +304,17 @@ public class ServerDispatcher extends Dispatcher {
         stats.connectionOpened();
         if (!sock.isOpen() || handler.fileno() == null) {
             stats.connectionClosed();
+            perAddress.release(key);
             return;
         }
         if (proxyProtocol && handler.socket() == sock) {
             handler.setAddr(addr);
         }
-        stats.attach(handler);
+        stats.attach(handler, release);
         if (idleTimeout != null) {
             handler.setIdleTimeout(idleTimeout);
         }
-        if (!connectionListeners.isEmpty()) {
-            tellOpened(handler);
-        }
+        connectionListeners.opened(handler);
     }
 
     /**
@@ -355,7 +324,7 @@ public class ServerDispatcher extends Dispatcher {
      * @return true to refuse the connection
      */
     protected boolean atConnectionLimit() {
-        return maxConnections > 0 && stats.connections() >= maxConnections;
+        return maxConnections > 0 && stats.connections() + stats.headersPending() >= maxConnections;
     }
 
     /**
@@ -397,26 +366,7 @@ public class ServerDispatcher extends Dispatcher {
      * @param listener the listener
      */
     public void addConnectionListener(ConnectionListener listener) {
-        connectionListeners.add(Objects.requireNonNull(listener, "listener"));
-    }
-
-    private void tellOpened(Dispatcher handler) {
-        for (ConnectionListener l : connectionListeners) {
-            try {
-                l.connectionOpened(this, handler);
-            } catch (RuntimeException e) {
-                logInfo("connection listener " + l + " failed: " + e, "error");
-            }
-        }
-        handler.setCloseListener((closed, cause) -> {
-            for (ConnectionListener l : connectionListeners) {
-                try {
-                    l.connectionClosed(this, closed, cause);
-                } catch (RuntimeException e) {
-                    logInfo("connection listener " + l + " failed: " + e, "error");
-                }
-            }
-        });
+        connectionListeners.add(listener);
     }
 
     /** A listening channel closes without the "unhandled close event" warning. */
@@ -554,6 +504,65 @@ public class ServerDispatcher extends Dispatcher {
      */
     public AddressRules addressRules() {
         return addressRules;
+    }
+
+    /**
+     * Sets the addresses of the proxies (load balancers) trusted to send a PROXY protocol header: a connection from any
+     * other address is refused and counted ({@link ServerStats#untrustedProxy()}) before a byte of it is read. With no
+     * entries (the default) every peer may send a header, and so claim any client address. On a UNIX-domain listener the
+     * entry {@value AddressRules#UNIX} trusts its peers. Call before the server accepts connections.
+     *
+     * <p>Differs from Python: asyncore has no PROXY protocol.
+     *
+     * @param trustedProxies the allow entries of the proxies' addresses; {@link AddressRules#ALLOW_ALL} to trust any
+     */
+    public void setTrustedProxies(AddressRules trustedProxies) {
+        this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
+    }
+
+    /**
+     * The addresses trusted to send a PROXY protocol header.
+     *
+     * @return the rules; empty when any peer is trusted
+     */
+    public AddressRules trustedProxies() {
+        return trustedProxies;
+    }
+
+    /**
+     * Limits the connections one client IP address may have open (the address from the PROXY protocol header when that
+     * is on); past it a new connection of that address is reset and counted ({@link ServerStats#rejectedPerAddress()}).
+     * UNIX-domain clients are not counted. Call before the server accepts connections.
+     *
+     * <p>Differs from Python: asyncore has no connection limits.
+     *
+     * @param max the limit; 0 for none
+     * @throws IllegalArgumentException if negative
+     */
+    public void setMaxConnectionsPerAddress(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress must be 0 (no limit) or more, was " + max);
+        }
+        this.maxConnectionsPerAddress = max;
+    }
+
+    /**
+     * The limit of open connections per client address.
+     *
+     * @return the limit, 0 for none
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /** Makes this server count connections per address in a map shared with the other loops' parts of one server. */
+    void shareConnectionsPerAddress(ConnectionsPerAddress shared) {
+        this.perAddress = shared;
+    }
+
+    /** The count of open connections per client address. Loop thread, or tests. */
+    ConnectionsPerAddress connectionsPerAddress() {
+        return perAddress;
     }
 
     /**

@@ -16,7 +16,8 @@ public final class IpLiterals {
     private IpLiterals() {}
 
     /**
-     * Parses a dotted-quad IPv4 literal: four decimal numbers from 0 to 255.
+     * Parses a dotted-quad IPv4 literal: four decimal numbers from 0 to 255, without leading zeros ({@code 010} is refused:
+     * other parsers read it as octal, so two readers of one text could see two addresses).
      *
      * @param text the literal
      * @return the address
@@ -28,7 +29,7 @@ public final class IpLiterals {
         int value = -1;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c >= '0' && c <= '9' && value < 1000) {
+            if (c >= '0' && c <= '9' && value != 0 && value < 1000) {
                 value = (value < 0 ? 0 : value * 10) + (c - '0');
             } else if (c == '.' && value >= 0 && part < 3) {
                 bytes[part++] = octet(text, value);

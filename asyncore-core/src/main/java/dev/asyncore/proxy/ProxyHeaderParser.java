@@ -21,9 +21,12 @@ import dev.asyncore.net.IpLiterals;
  * {@link #maxRead()} how many bytes it may read next without reading past the header: up to 16 bytes and then the length
  * the binary header declares, or, for the text header, small steps until its CRLF.
  *
- * <p>Accepted: v1 {@code TCP4}, {@code TCP6} and {@code UNKNOWN} lines of at most 107 bytes; v2 {@code PROXY} and
- * {@code LOCAL} commands with {@code AF_UNSPEC}, {@code AF_INET}, {@code AF_INET6} and {@code AF_UNIX} addresses, whose
- * TLVs are skipped without being stored, and whose declared length is at most {@link #maxLength()}. Anything else is a
+ * <p>Accepted: v1 {@code TCP4}, {@code TCP6} and {@code UNKNOWN} lines of at most 107 bytes, whose addresses are in the
+ * canonical form (dotted decimal without leading zeros, which other parsers read as octal) and whose ports are decimal
+ * numbers from 0 to 65535 without leading zeros; v2 {@code PROXY} and {@code LOCAL} commands with {@code AF_UNSPEC},
+ * {@code AF_INET}, {@code AF_INET6} and {@code AF_UNIX} addresses over the {@code STREAM} or {@code UNSPEC} transport (the
+ * header begins a stream connection: {@code DGRAM} is refused for a {@code PROXY} command), whose TLVs are skipped without
+ * being stored, and whose declared length is at most {@link #maxLength()}. Anything else is a
  * {@link ProxyHeaderException} naming what was wrong; the first byte already tells a header from a client's own data.
  */
 public final class ProxyHeaderParser {
@@ -39,6 +42,7 @@ public final class ProxyHeaderParser {
     private static final int V1_SHORTEST = "PROXY UNKNOWN\r\n".length();
     private static final int V2_FIXED = 16;
     private static final int UNIX_PATH = 108;
+    private static final int DGRAM = 2;
     private static final int[] ADDRESS_LENGTHS = {0, 12, 36, 2 * UNIX_PATH};
 
     private final int maxLength;
@@ -228,8 +232,12 @@ public final class ProxyHeaderParser {
     }
 
     private static int v1Port(String text, String line) throws ProxyHeaderException {
-        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new ProxyHeaderException("PROXY v1 header: '" + text + "' is not a port in '" + line + "'");
+        if (text.isEmpty()
+                || text.length() > 5
+                || (text.length() > 1 && text.charAt(0) == '0')
+                || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new ProxyHeaderException(
+                    "PROXY v1 header: '" + text + "' is not a port (decimal, no leading zeros) in '" + line + "'");
         }
         int port = Integer.parseInt(text);
         if (port > 0xffff) {
@@ -255,6 +263,10 @@ public final class ProxyHeaderParser {
             if (((b >> 4) & 0xf) >= ADDRESS_LENGTHS.length || (b & 0x0f) > 2) {
                 throw new ProxyHeaderException(
                         "PROXY v2 header: unknown address family and transport 0x" + Integer.toHexString(b & 0xff));
+            }
+            if ((b & 0x0f) == DGRAM && (buf[12] & 0x0f) == 1) {
+                throw new ProxyHeaderException("PROXY v2 header: transport DGRAM (0x" + Integer.toHexString(b & 0xff)
+                        + ") on a stream connection, which only a STREAM or UNSPEC header can describe");
             }
         } else if (i == 15) {
             startPayload(((buf[14] & 0xff) << 8) | (b & 0xff));

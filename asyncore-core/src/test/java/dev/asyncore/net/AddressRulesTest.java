@@ -112,10 +112,27 @@ class AddressRulesTest {
     }
 
     @Test
-    void aUnixDomainPeerMatchesNoEntry() {
+    void aUnixDomainAddressPassesOnlyWhenNoRulesExistOrUnixIsAllowed() {
         UnixDomainSocketAddress unix = UnixDomainSocketAddress.of("/tmp/x");
         assertThat(AddressRules.of(List.of("0.0.0.0/0"), null).allows(unix)).isFalse();
-        assertThat(AddressRules.of(null, List.of("0.0.0.0/0")).allows(unix)).isTrue();
+        assertThat(AddressRules.of(null, List.of("0.0.0.0/0")).allows(unix)).isFalse();
+        assertThat(AddressRules.of(null, List.of("10.0.0.0/8")).allows(unix)).isFalse();
+        assertThat(AddressRules.of(List.of("unix"), List.of("10.0.0.0/8")).allows(unix))
+                .isTrue();
+        assertThat(AddressRules.of(List.of(" UNIX "), null).allows(unix)).isTrue();
+        assertThat(AddressRules.of(List.of("unix"), List.of("unix")).allows(unix))
+                .isFalse();
+        assertThat(AddressRules.of(List.of("unix"), null).allows(peer("10.1.2.3")))
+                .isFalse();
+        assertThat(AddressRules.of(null, List.of("unix")).isEmpty()).isFalse();
+    }
+
+    @Test
+    void ipv4LiteralsWithLeadingZerosAreRefused() {
+        assertThatThrownBy(() -> IpLiterals.parseIpv4("010.066.001.001")).hasMessageContaining("'010.066.001.001'");
+        assertThatThrownBy(() -> Cidr.parse("010.0.0.0/8")).hasMessageContaining("IPv4");
+        assertThat(IpLiterals.parseIpv4("10.0.0.0")).isEqualTo(ip("10.0.0.0"));
+        assertThat(IpLiterals.parseIpv4("0.0.0.0")).isEqualTo(ip("0.0.0.0"));
     }
 
     @Test

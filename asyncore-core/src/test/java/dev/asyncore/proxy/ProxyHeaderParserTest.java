@@ -126,6 +126,32 @@ class ProxyHeaderParserTest {
     }
 
     @Test
+    void v1LeadingZerosAreRefusedAsOtherParsersReadThemAsOctal() throws ProxyHeaderException {
+        assertThat(failure(v1("PROXY TCP4 010.066.001.001 198.51.100.2 56324 443")))
+                .hasMessageContaining("'010.066.001.001' is not an IPv4 address literal");
+        assertThat(failure(v1("PROXY TCP4 192.0.2.1 198.51.100.2 01234 443")))
+                .hasMessageContaining("'01234' is not a port");
+        assertThat(failure(v1("PROXY TCP4 192.0.2.1 198.51.100.2 56324 0443"))).hasMessageContaining("'0443'");
+        assertThat(failure(v1("PROXY TCP4 192.0.2.1 198.51.100.2 00 443"))).hasMessageContaining("'00'");
+        assertThat(failure(v1("PROXY TCP4 192.0.2.1 198.51.100.2 65536 443"))).hasMessageContaining("above 65535");
+        ProxyHeader zeros = parseWhole(v1("PROXY TCP4 0.0.0.0 198.51.100.2 0 65535"));
+        assertThat(zeros.source()).isEqualTo(inet("0.0.0.0", 0));
+        assertThat(zeros.destination()).isEqualTo(inet("198.51.100.2", 65535));
+    }
+
+    @Test
+    void v2DgramIsRefusedOnAStreamConnection() throws ProxyHeaderException {
+        byte[] stream = v2Inet(V4_SRC, V4_DST, 56324, 443, new byte[0]);
+        byte[] dgram = stream.clone();
+        dgram[13] = 0x12;
+        assertThat(failure(dgram)).hasMessageContaining("transport DGRAM (0x12)");
+        byte[] dgram6 = v2(0x21, 0x22, new byte[36]);
+        assertThat(failure(dgram6)).hasMessageContaining("DGRAM");
+        assertThat(parseWhole(v2(0x20, 0x12, new byte[12])).command()).isEqualTo(ProxyHeader.Command.LOCAL);
+        assertThat(parseWhole(stream).source()).isEqualTo(inet("192.0.2.1", 56324));
+    }
+
+    @Test
     void v2Ipv4WithTlvsSkipped() throws ProxyHeaderException {
         byte[] tlvs = concat(
                 tlv(0x01, "h2".getBytes(StandardCharsets.US_ASCII)),

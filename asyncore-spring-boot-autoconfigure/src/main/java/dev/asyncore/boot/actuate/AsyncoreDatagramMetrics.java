@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.Tags;
  * The meters of a UDP server, tagged by server name: {@code asyncore.channels} (gauge; {@code state=bound}, 1 while its
  * socket is open), {@code asyncore.datagrams.received} and {@code asyncore.datagrams.sent} (counters),
  * {@code asyncore.datagrams.dropped} (counter; tag {@code reason}: {@code queue-full} for replies the output queue had no
- * room for, {@code receive-buffer} for incoming datagrams the system dropped at the socket, where it tells), and
+ * room for, {@code receive-buffer} for incoming datagrams the system dropped at the socket, where it tells,
+ * {@code own-source}, {@code invalid-source} and {@code rate-limited} for incoming datagrams left unanswered), and
  * {@code asyncore.bytes.received}/{@code asyncore.bytes.sent} as for TCP. Bound on the thread that creates the registry;
  * read on any thread.
  */
@@ -61,6 +62,9 @@ final class AsyncoreDatagramMetrics {
                 server,
                 "receive-buffer",
                 (s) -> Math.max(0, s.receiveDropped()));
+        dropped(registry, server, "own-source", DatagramStats::datagramsDroppedOwnSource);
+        dropped(registry, server, "invalid-source", DatagramStats::datagramsDroppedInvalidSource);
+        dropped(registry, server, "rate-limited", DatagramStats::datagramsDroppedRateLimited);
         counter(
                 registry,
                 "asyncore.bytes.received",
@@ -77,6 +81,19 @@ final class AsyncoreDatagramMetrics {
                 server,
                 null,
                 DatagramStats::bytesSent);
+    }
+
+    private static void dropped(
+            MeterRegistry registry, AsyncoreServer server, String reason, ToDoubleFunction<DatagramStats> value) {
+        counter(
+                registry,
+                "asyncore.datagrams.dropped",
+                "Datagrams dropped: replies the output queue had no room for, or incoming datagrams the system "
+                        + "dropped at the socket's full receive buffer",
+                null,
+                server,
+                reason,
+                value);
     }
 
     private static void counter(

@@ -129,7 +129,12 @@ public class AsyncoreEndpoint {
                 server.connections(),
                 server.accepted(),
                 server.rejected(),
-                new RefusedDescriptor(server.headerRefused(), server.headerTimedOut(), server.denied()),
+                new RefusedDescriptor(
+                        server.headerRefused(),
+                        server.headerTimedOut(),
+                        server.denied(),
+                        server.untrustedProxy(),
+                        server.rejectedPerAddress()),
                 server.isProxyProtocol(),
                 server.acceptErrors(),
                 server.isAcceptBackingOff(),
@@ -250,8 +255,20 @@ public class AsyncoreEndpoint {
      * @param dropped replies dropped because the output queue was full (or the system refused them)
      * @param receiveDropped incoming datagrams the system dropped at the socket's full receive buffer; -1 where the
      *     system does not tell
+     * @param droppedOwnSource incoming datagrams left unanswered because a UDP socket of this process sent them
+     * @param droppedInvalidSource incoming datagrams left unanswered because they came from port 0, a broadcast or a
+     *     multicast address
+     * @param droppedRateLimited incoming datagrams left unanswered because their source passed
+     *     {@code udp.max-rate-per-source}
      */
-    public record DatagramsDescriptor(long received, long sent, long dropped, long receiveDropped) {
+    public record DatagramsDescriptor(
+            long received,
+            long sent,
+            long dropped,
+            long receiveDropped,
+            long droppedOwnSource,
+            long droppedInvalidSource,
+            long droppedRateLimited) {
 
         static DatagramsDescriptor of(DatagramStats stats) {
             return stats == null
@@ -260,7 +277,10 @@ public class AsyncoreEndpoint {
                             stats.datagramsReceived(),
                             stats.datagramsSent(),
                             stats.datagramsDropped(),
-                            stats.receiveDropped());
+                            stats.receiveDropped(),
+                            stats.datagramsDroppedOwnSource(),
+                            stats.datagramsDroppedInvalidSource(),
+                            stats.datagramsDroppedRateLimited());
         }
     }
 
@@ -280,6 +300,13 @@ public class AsyncoreEndpoint {
      * @param proxyHeader the PROXY protocol header was missing or invalid
      * @param proxyHeaderTimeout the PROXY protocol header did not arrive within {@code proxy-protocol-timeout}
      * @param denied an {@code allow} or {@code deny} rule refused the client's address
+     * @param untrustedProxy the peer is not in {@code proxy-protocol-trusted}; refused before its header was read
+     * @param maxConnectionsPerAddress the client's address had {@code max-connections-per-address} open
      */
-    public record RefusedDescriptor(long proxyHeader, long proxyHeaderTimeout, long denied) {}
+    public record RefusedDescriptor(
+            long proxyHeader,
+            long proxyHeaderTimeout,
+            long denied,
+            long untrustedProxy,
+            long maxConnectionsPerAddress) {}
 }

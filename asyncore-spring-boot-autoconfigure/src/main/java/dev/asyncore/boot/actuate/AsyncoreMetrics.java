@@ -20,10 +20,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * peer): {@code asyncore.channels} (gauge; tags {@code server}, {@code state}), {@code asyncore.connections.accepted},
  * {@code asyncore.connections.rejected} and {@code asyncore.accept.errors} (counters; tag {@code server}),
  * {@code asyncore.connections.refused} (counter; tags {@code server} and {@code reason}: {@code proxy-header},
- * {@code proxy-header-timeout} or {@code denied}), {@code asyncore.bytes.received} and {@code asyncore.bytes.sent}
- * (counters in bytes; tag {@code server}), {@code asyncore.loop.passes} (counter; tag {@code loop}, the loop thread's name)
- * and {@code asyncore.loop.channels} (gauge of the channels each loop runs; tag {@code loop}). The {@code loop} tag has one
- * value per loop thread ({@code asyncore.loop.threads}), so it stays bounded; server figures are totals over the loops.
+ * {@code proxy-header-timeout}, {@code denied}, {@code untrusted-proxy} or {@code max-connections-per-address}),
+ * {@code asyncore.bytes.received} and {@code asyncore.bytes.sent} (counters in bytes; tag {@code server}),
+ * {@code asyncore.loop.passes} (counter; tag {@code loop}, the loop thread's name) and {@code asyncore.loop.channels}
+ * (gauge of the channels each loop runs; tag {@code loop}). The {@code loop} tag has one value per loop thread
+ * ({@code asyncore.loop.threads}), so it stays bounded; server figures are totals over the loops.
  * A UDP server has its own meters: see {@link AsyncoreDatagramMetrics}.
  *
  * <p>Channels that belong to no named server (client dispatchers, hand-written servers) are counted under
@@ -131,6 +132,8 @@ public class AsyncoreMetrics implements MeterBinder {
         refused(registry, name, "proxy-header", server, AsyncoreServer::headerRefused);
         refused(registry, name, "proxy-header-timeout", server, AsyncoreServer::headerTimedOut);
         refused(registry, name, "denied", server, AsyncoreServer::denied);
+        refused(registry, name, "untrusted-proxy", server, AsyncoreServer::untrustedProxy);
+        refused(registry, name, "max-connections-per-address", server, AsyncoreServer::rejectedPerAddress);
         counter(
                 registry,
                 "asyncore.accept.errors",
@@ -205,7 +208,7 @@ public class AsyncoreMetrics implements MeterBinder {
             ToDoubleFunction<AsyncoreServer> value) {
         FunctionCounter.builder("asyncore.connections.refused", source, value)
                 .description("Connections closed before a handler existed: PROXY protocol header missing, invalid or "
-                        + "late, or the client's address denied")
+                        + "late, or from an untrusted proxy; the client's address denied or at its connection limit")
                 .tags(Tags.of("server", server, "reason", reason))
                 .register(registry);
     }

@@ -197,6 +197,15 @@ public class AsyncoreProperties {
          */
         private DataSize maxQueuedBytes;
 
+        /**
+         * Addresses or CIDR networks of the load balancers trusted to send the PROXY protocol header; a connection from any
+         * other address is refused before its header is read. Any peer when empty (a WARN at startup says so).
+         */
+        private List<String> proxyProtocolTrusted = new ArrayList<>();
+
+        /** Maximum number of open connections per client address (the PROXY header's when that is on); 0 means none. */
+        private int maxConnectionsPerAddress;
+
         private final Echo echo = new Echo();
 
         private final Udp udp = new Udp();
@@ -374,6 +383,22 @@ public class AsyncoreProperties {
             return this.udp;
         }
 
+        public List<String> getProxyProtocolTrusted() {
+            return this.proxyProtocolTrusted;
+        }
+
+        public void setProxyProtocolTrusted(List<String> proxyProtocolTrusted) {
+            this.proxyProtocolTrusted = proxyProtocolTrusted;
+        }
+
+        public int getMaxConnectionsPerAddress() {
+            return this.maxConnectionsPerAddress;
+        }
+
+        public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        }
+
         public DataSize getMaxQueuedBytes() {
             return this.maxQueuedBytes;
         }
@@ -408,6 +433,12 @@ public class AsyncoreProperties {
         /** Most bytes of replies waiting for the socket; past it replies are dropped and counted. */
         private DataSize queueSize = DataSize.ofBytes(DatagramServer.DEFAULT_QUEUE_BYTES);
 
+        /** Datagrams a second one source address may have answered; past it they are dropped and counted. 0 means none. */
+        private int maxRatePerSource;
+
+        /** Datagrams one source address may send at once above max-rate-per-source; 0 means one second's worth. */
+        private int burstPerSource;
+
         public int getReadBudget() {
             return this.readBudget;
         }
@@ -430,6 +461,22 @@ public class AsyncoreProperties {
 
         public void setQueueSize(DataSize queueSize) {
             this.queueSize = queueSize;
+        }
+
+        public int getMaxRatePerSource() {
+            return this.maxRatePerSource;
+        }
+
+        public void setMaxRatePerSource(int maxRatePerSource) {
+            this.maxRatePerSource = maxRatePerSource;
+        }
+
+        public int getBurstPerSource() {
+            return this.burstPerSource;
+        }
+
+        public void setBurstPerSource(int burstPerSource) {
+            this.burstPerSource = burstPerSource;
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
+import dev.asyncore.net.AddressRules;
 import dev.asyncore.net.Cidr;
 import org.springframework.util.unit.DataSize;
 
@@ -127,6 +128,7 @@ final class AsyncorePropertiesValidator {
         }
         addressRules(prefix + ".allow", server.getAllow());
         addressRules(prefix + ".deny", server.getDeny());
+        validateAbuseLimits(prefix, server);
         positive(prefix + ".receive-buffer-size", server.getReceiveBufferSize());
         positive(prefix + ".send-buffer-size", server.getSendBufferSize());
         maxQueuedBytes(prefix + ".max-queued-bytes", server.getMaxQueuedBytes());
@@ -151,11 +153,34 @@ final class AsyncorePropertiesValidator {
         }
     }
 
+    /** The limits on what one client may hold: per-address connections and the trusted PROXY protocol senders. */
+    private static void validateAbuseLimits(String prefix, AsyncoreProperties.Server server) {
+        if (server.getMaxConnectionsPerAddress() < 0) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".max-connections-per-address",
+                    server.getMaxConnectionsPerAddress(),
+                    "the connection limit per client address cannot be negative",
+                    "Set " + prefix + ".max-connections-per-address to 0 (no limit) or more, such as 100.");
+        }
+        List<String> trusted = server.getProxyProtocolTrusted();
+        if (trusted != null && !trusted.isEmpty() && !server.isProxyProtocol()) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".proxy-protocol-trusted",
+                    trusted,
+                    "trusted proxies only matter when connections begin with a PROXY protocol header",
+                    "Set " + prefix + ".proxy-protocol to true, or remove " + prefix + ".proxy-protocol-trusted.");
+        }
+        addressRules(prefix + ".proxy-protocol-trusted", trusted);
+    }
+
     private static void addressRules(String property, List<String> entries) {
         if (entries == null) {
             return;
         }
         for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i) != null && entries.get(i).trim().equalsIgnoreCase(AddressRules.UNIX)) {
+                continue;
+            }
             try {
                 Cidr.parse(entries.get(i));
             } catch (IllegalArgumentException ex) {
@@ -164,7 +189,8 @@ final class AsyncorePropertiesValidator {
                         entries.get(i) == null ? null : entries.get(i).trim(),
                         ex.getMessage(),
                         "Set " + property + "[" + i + "] to an IP address or a CIDR network, such as 10.0.0.0/8, "
-                                + "192.0.2.7, fd00::/8 or ::1 (host names are not resolved).");
+                                + "192.0.2.7, fd00::/8 or ::1 (host names are not resolved), or to unix for "
+                                + "UNIX-domain addresses.");
             }
         }
     }

@@ -75,6 +75,8 @@ final class AsyncoreServerFactories {
         factory.setProxyProtocol(server.isProxyProtocol());
         factory.setProxyProtocolTimeout(server.getProxyProtocolTimeout());
         factory.setAddressRules(AddressRules.of(server.getAllow(), server.getDeny()));
+        factory.setProxyProtocolTrusted(AddressRules.of(server.getProxyProtocolTrusted(), null));
+        factory.setMaxConnectionsPerAddress(server.getMaxConnectionsPerAddress());
         if (server.isConnectionEvents()) {
             factory.addConnectionListener(new AsyncoreConnectionEventPublisher(this.context, name));
         }

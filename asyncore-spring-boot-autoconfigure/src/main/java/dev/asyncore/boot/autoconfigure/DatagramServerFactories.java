@@ -11,6 +11,7 @@ import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.UnknownHandlerException;
 import dev.asyncore.handler.DatagramDispatcherFactory;
 import dev.asyncore.handler.DatagramHandler;
+import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.handler.SocketOptions;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -35,6 +36,8 @@ final class DatagramServerFactories {
         AsyncoreProperties.Udp udp = server.getUdp();
         factory.setReadBudget(udp.getReadBudget());
         factory.setQueueLimits(udp.getQueueDatagrams(), (int) udp.getQueueSize().toBytes());
+        int rate = udp.getMaxRatePerSource();
+        factory.setUdpRateLimitPerSource(rate, udp.getBurstPerSource() == 0 ? rate : udp.getBurstPerSource());
         factory.setSocketOptions(new SocketOptions(
                 SocketOptions.DEFAULTS.tcpNoDelay(),
                 SocketOptions.DEFAULTS.keepAlive(),
@@ -123,6 +126,20 @@ final class DatagramServerFactories {
         if (!server.getDeny().isEmpty()) {
             refuse(prefix + ".deny", server.getDeny(), "address rules apply to TCP connections only", prefix);
         }
+        if (!server.getProxyProtocolTrusted().isEmpty()) {
+            refuse(
+                    prefix + ".proxy-protocol-trusted",
+                    server.getProxyProtocolTrusted(),
+                    "the PROXY protocol header begins a TCP stream",
+                    prefix);
+        }
+        if (server.getMaxConnectionsPerAddress() != 0) {
+            refuse(
+                    prefix + ".max-connections-per-address",
+                    server.getMaxConnectionsPerAddress(),
+                    "a UDP server has no connections; udp.max-rate-per-source limits what one source may send",
+                    prefix);
+        }
         AsyncoreProperties.Udp udp = server.getUdp();
         if (udp.getReadBudget() < 1) {
             throw new InvalidAsyncorePropertyException(
@@ -131,12 +148,29 @@ final class DatagramServerFactories {
                     "a read event must read at least one datagram",
                     "Set " + prefix + ".udp.read-budget to a positive number such as 64.");
         }
-        if (udp.getQueueDatagrams() < 1) {
+        if (udp.getQueueDatagrams() < 1 || udp.getQueueDatagrams() > DatagramServer.MAX_QUEUE_DATAGRAMS) {
             throw new InvalidAsyncorePropertyException(
                     prefix + ".udp.queue-datagrams",
                     udp.getQueueDatagrams(),
-                    "the output queue must hold at least one datagram",
-                    "Set " + prefix + ".udp.queue-datagrams to a positive number such as 1024.");
+                    "the output queue holds from 1 to " + DatagramServer.MAX_QUEUE_DATAGRAMS
+                            + " datagrams (its bookkeeping is allocated for all of them when the server opens)",
+                    "Set " + prefix + ".udp.queue-datagrams to a number from 1 to " + DatagramServer.MAX_QUEUE_DATAGRAMS
+                            + ", such as 1024; udp.queue-size bounds the bytes.");
+        }
+        if (udp.getMaxRatePerSource() < 0) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".udp.max-rate-per-source",
+                    udp.getMaxRatePerSource(),
+                    "a rate of datagrams per second cannot be negative",
+                    "Set " + prefix + ".udp.max-rate-per-source to 0 (no limit) or a rate such as 1000.");
+        }
+        if (udp.getBurstPerSource() < 0) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".udp.burst-per-source",
+                    udp.getBurstPerSource(),
+                    "a burst of datagrams cannot be negative",
+                    "Set " + prefix + ".udp.burst-per-source to 0 (one second's worth of max-rate-per-source) or "
+                            + "more, such as 2000.");
         }
         DataSize size = udp.getQueueSize();
         if (size == null || size.toBytes() < 1 || size.toBytes() > Integer.MAX_VALUE) {

@@ -94,6 +94,13 @@ public class AsyncoreLifecycle implements SmartLifecycle {
             logger.info("asyncore server '" + server.getName()
                     + (server.getProtocol() == ServerProtocol.UDP ? "' receiving UDP on " : "' listening on ")
                     + SocketAddresses.describe(server.getAddress()));
+            if (server.isProxyProtocolTrustingAnyPeer()) {
+                logger.warn(
+                        "asyncore server '" + server.getName() + "' believes the PROXY protocol header of any peer: "
+                                + "any client that reaches " + SocketAddresses.describe(server.getAddress())
+                                + " directly can claim any client address (and pass allow/deny rules as it). Set asyncore.servers."
+                                + server.getName() + ".proxy-protocol-trusted to the load balancers' addresses.");
+            }
             this.context.publishEvent(
                     new AsyncoreServerInitializedEvent(this.context, server.getName(), server.getAddress()));
         }

@@ -61,6 +61,14 @@ public final class AsyncoreServer {
 
     private final AddressRules addressRules;
 
+    private final AddressRules proxyProtocolTrusted;
+
+    private final int maxConnectionsPerAddress;
+
+    private final int udpMaxRatePerSource;
+
+    private final int udpBurstPerSource;
+
     private final List<ConnectionListener> connectionListeners;
 
     private final boolean spread;
@@ -108,6 +116,10 @@ public final class AsyncoreServer {
         this.proxyProtocol = factory.isProxyProtocol();
         this.proxyProtocolTimeout = factory.getProxyProtocolTimeout();
         this.addressRules = factory.getAddressRules();
+        this.proxyProtocolTrusted = factory.getProxyProtocolTrusted();
+        this.maxConnectionsPerAddress = factory.getMaxConnectionsPerAddress();
+        this.udpMaxRatePerSource = factory.getUdpMaxRatePerSource();
+        this.udpBurstPerSource = factory.getUdpBurstPerSource();
         this.connectionListeners = factory.getConnectionListeners();
         this.spread = factory.isSpread();
         this.protocol = factory.getProtocol();
@@ -201,6 +213,8 @@ public final class AsyncoreServer {
         server.setProxyProtocol(this.proxyProtocol);
         server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
         server.setAddressRules(this.addressRules);
+        server.setTrustedProxies(this.proxyProtocolTrusted);
+        server.setMaxConnectionsPerAddress(this.maxConnectionsPerAddress);
         server.setTls(this.tls);
         this.connectionListeners.forEach(server::addConnectionListener);
         if (this.maxQueuedBytes > 0) {
@@ -218,6 +232,7 @@ public final class AsyncoreServer {
                 made = server;
                 server.setReadBudget(this.readBudget);
                 server.setQueueLimits(this.queueDatagrams, this.queueBytes);
+                server.setRateLimitPerSource(this.udpMaxRatePerSource, this.udpBurstPerSource);
                 server.setReceiveBufferSize(this.socketOptions.receiveBufferSize());
                 server.setSendBufferSize(this.socketOptions.sendBufferSize());
                 server.open(this.configuredAddress);
@@ -442,6 +457,36 @@ public final class AsyncoreServer {
      */
     public long denied() {
         return total(ServerStats::denied);
+    }
+
+    /**
+     * Returns the number of connections refused before their PROXY protocol header because they came from no address in
+     * {@code proxy-protocol-trusted}.
+     *
+     * @return the total
+     */
+    public long untrustedProxy() {
+        return total(ServerStats::untrustedProxy);
+    }
+
+    /**
+     * Returns the number of connections closed at once because their client address had
+     * {@code max-connections-per-address} open.
+     *
+     * @return the total
+     */
+    public long rejectedPerAddress() {
+        return total(ServerStats::rejectedPerAddress);
+    }
+
+    /**
+     * Returns whether any peer may send a PROXY protocol header (no {@code proxy-protocol-trusted} entries), and so claim
+     * any client address.
+     *
+     * @return true if the PROXY protocol is on and no proxy is named
+     */
+    public boolean isProxyProtocolTrustingAnyPeer() {
+        return this.proxyProtocol && this.proxyProtocolTrusted.isEmpty();
     }
 
     /**

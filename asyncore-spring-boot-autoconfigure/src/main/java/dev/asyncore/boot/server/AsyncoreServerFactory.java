@@ -51,6 +51,14 @@ public class AsyncoreServerFactory {
 
     private AddressRules addressRules = AddressRules.ALLOW_ALL;
 
+    private AddressRules proxyProtocolTrusted = AddressRules.ALLOW_ALL;
+
+    private int maxConnectionsPerAddress;
+
+    private int udpMaxRatePerSource;
+
+    private int udpBurstPerSource;
+
     private ServerProtocol protocol = ServerProtocol.TCP;
 
     private DatagramHandler datagramHandler;
@@ -480,6 +488,81 @@ public class AsyncoreServerFactory {
      */
     public List<ConnectionListener> getConnectionListeners() {
         return List.copyOf(this.connectionListeners);
+    }
+
+    /**
+     * Returns the proxies trusted to send a PROXY protocol header.
+     *
+     * @return the rules; empty when any peer may send one
+     */
+    public AddressRules getProxyProtocolTrusted() {
+        return this.proxyProtocolTrusted;
+    }
+
+    /**
+     * Sets the proxies (load balancers) trusted to send a PROXY protocol header; a connection from any other address is
+     * refused before its header is read.
+     *
+     * @param trusted the proxies' addresses as allow entries; {@link AddressRules#ALLOW_ALL} to trust any peer
+     */
+    public void setProxyProtocolTrusted(AddressRules trusted) {
+        this.proxyProtocolTrusted = Objects.requireNonNull(trusted, "trusted");
+    }
+
+    /**
+     * Returns the limit of open connections per client address.
+     *
+     * @return the limit, 0 for none
+     */
+    public int getMaxConnectionsPerAddress() {
+        return this.maxConnectionsPerAddress;
+    }
+
+    /**
+     * Sets the limit of open connections per client address (the PROXY protocol header's when that is on); past it a new
+     * connection of that address is closed at once and counted.
+     *
+     * @param maxConnectionsPerAddress the limit, 0 for none
+     */
+    public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+        if (maxConnectionsPerAddress < 0) {
+            throw new IllegalArgumentException(
+                    "maxConnectionsPerAddress must be 0 (no limit) or more, was " + maxConnectionsPerAddress);
+        }
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+    }
+
+    /**
+     * Returns the datagrams a second one source address of a UDP server may have answered.
+     *
+     * @return the rate, 0 for no limit
+     */
+    public int getUdpMaxRatePerSource() {
+        return this.udpMaxRatePerSource;
+    }
+
+    /**
+     * Returns the datagrams one source address may send at once above its rate.
+     *
+     * @return the burst
+     */
+    public int getUdpBurstPerSource() {
+        return this.udpBurstPerSource;
+    }
+
+    /**
+     * Limits the datagrams a UDP server answers per source address; past it they are dropped and counted.
+     *
+     * @param perSecond datagrams a second, 0 for no limit
+     * @param burst datagrams at once above the rate, at least 1 when a rate is set
+     */
+    public void setUdpRateLimitPerSource(int perSecond, int burst) {
+        if (perSecond < 0 || burst < 0 || (perSecond > 0 && burst < 1)) {
+            throw new IllegalArgumentException("the rate per source must be 0 or more and the burst at least 1, were "
+                    + perSecond + " and " + burst);
+        }
+        this.udpMaxRatePerSource = perSecond;
+        this.udpBurstPerSource = burst;
     }
 
     /**

@@ -352,7 +352,7 @@ class AsyncoreActuatorAutoConfigurationTests {
                     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                         AsyncoreEndpoint.ServerDescriptor echo = endpoint.server("echo");
                         assertThat(echo.proxyProtocol()).isTrue();
-                        assertThat(echo.refused()).isEqualTo(new AsyncoreEndpoint.RefusedDescriptor(1, 1, 1));
+                        assertThat(echo.refused()).isEqualTo(new AsyncoreEndpoint.RefusedDescriptor(1, 1, 1, 0, 0));
                         assertThat(echo.accepted()).isZero();
                     });
                     for (String reason : new String[] {"proxy-header", "proxy-header-timeout", "denied"}) {
@@ -363,6 +363,48 @@ class AsyncoreActuatorAutoConfigurationTests {
                                 .as(reason)
                                 .isEqualTo(1.0);
                     }
+                });
+    }
+
+    @Test
+    void untrustedProxiesAndPerAddressRefusalsAreCountedInTheEndpointAndTheMetric() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.proxy-protocol=true",
+                        "asyncore.servers.echo.proxy-protocol-trusted=10.0.0.0/8",
+                        "asyncore.servers.open.port=0",
+                        "asyncore.servers.open.address=127.0.0.1",
+                        "asyncore.servers.open.max-connections-per-address=1")
+                .run((context) -> {
+                    MeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBean(AsyncoreMetrics.class).bindTo(registry);
+                    AsyncoreEndpoint endpoint = context.getBean(AsyncoreEndpoint.class);
+                    try (var untrusted =
+                                    TestClients.connect(endpoint.server("echo").port());
+                            var first =
+                                    TestClients.connect(endpoint.server("open").port());
+                            var second =
+                                    TestClients.connect(endpoint.server("open").port())) {
+                        assertThat(TestClients.closedByPeer(untrusted)).isTrue();
+                        assertThat(TestClients.closedByPeer(second)).isTrue();
+                        assertThat(first.isOpen()).isTrue();
+                    }
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                        assertThat(endpoint.server("echo").refused())
+                                .isEqualTo(new AsyncoreEndpoint.RefusedDescriptor(0, 0, 0, 1, 0));
+                        assertThat(endpoint.server("open").refused())
+                                .isEqualTo(new AsyncoreEndpoint.RefusedDescriptor(0, 0, 0, 0, 1));
+                    });
+                    assertThat(registry.get("asyncore.connections.refused")
+                                    .tags("server", "echo", "reason", "untrusted-proxy")
+                                    .functionCounter()
+                                    .count())
+                            .isEqualTo(1.0);
+                    assertThat(registry.get("asyncore.connections.refused")
+                                    .tags("server", "open", "reason", "max-connections-per-address")
+                                    .functionCounter()
+                                    .count())
+                            .isEqualTo(1.0);
                 });
     }
 }

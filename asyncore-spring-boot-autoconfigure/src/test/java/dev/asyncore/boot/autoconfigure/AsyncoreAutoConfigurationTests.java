@@ -796,4 +796,95 @@ class AsyncoreAutoConfigurationTests {
             new EchoHandler(sock, map());
         }
     }
+
+    @Test
+    void negativeMaxConnectionsPerAddressFailsStartup() {
+        assertInvalid(
+                "asyncore.servers.echo.max-connections-per-address",
+                "asyncore.servers.echo.port=0",
+                "asyncore.servers.echo.max-connections-per-address=-1");
+    }
+
+    @Test
+    void trustedProxiesWithoutTheProxyProtocolFailStartup() {
+        assertInvalid(
+                "asyncore.servers.echo.proxy-protocol-trusted",
+                "asyncore.servers.echo.port=0",
+                "asyncore.servers.echo.proxy-protocol-trusted=10.0.0.0/8");
+    }
+
+    @Test
+    void anInvalidTrustedProxyEntryFailsStartupNamingTheEntry() {
+        assertInvalid(
+                "asyncore.servers.echo.proxy-protocol-trusted[1]",
+                "asyncore.servers.echo.port=0",
+                "asyncore.servers.echo.proxy-protocol=true",
+                "asyncore.servers.echo.proxy-protocol-trusted[0]=unix",
+                "asyncore.servers.echo.proxy-protocol-trusted[1]=010.0.0.1");
+    }
+
+    @Test
+    void maxConnectionsPerAddressClosesConnectionsPastItAndCountsThem() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.echo.max-connections-per-address=1")
+                .run((context) -> {
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("echo");
+                    try (SocketChannel first = TestClients.connect(server.getPort())) {
+                        assertThat(TestClients.roundTrip(first, "one")).isEqualTo("one");
+                        try (SocketChannel second = TestClients.connect(server.getPort())) {
+                            await().atMost(Duration.ofSeconds(5)).until(() -> server.rejectedPerAddress() == 1);
+                            assertThat(TestClients.closedByPeer(second)).isTrue();
+                        }
+                        assertThat(server.rejected()).isZero();
+                    }
+                });
+    }
+
+    @Test
+    void theProxyProtocolWithoutTrustedProxiesLogsOneWarningAtStartup(CapturedOutput output) {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.echo.proxy-protocol=true",
+                        "asyncore.servers.other.port=0",
+                        "asyncore.servers.other.address=127.0.0.1",
+                        "asyncore.servers.other.proxy-protocol=true",
+                        "asyncore.servers.other.proxy-protocol-trusted=127.0.0.1")
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    String warning = "believes the PROXY protocol header of any peer";
+                    assertThat(output.getOut().split(warning, -1)).hasSize(2);
+                    assertThat(output.getOut())
+                            .containsPattern("WARN .*asyncore server 'echo' believes the PROXY protocol header")
+                            .contains("asyncore.servers.echo.proxy-protocol-trusted")
+                            .doesNotContain("asyncore server 'other' believes");
+                });
+    }
+
+    @Test
+    void aPeerOutsideProxyProtocolTrustedIsRefusedBeforeItsHeader() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.echo.proxy-protocol=true",
+                        "asyncore.servers.echo.proxy-protocol-trusted=10.0.0.0/8,unix")
+                .run((context) -> {
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("echo");
+                    assertThat(server.isProxyProtocolTrustingAnyPeer()).isFalse();
+                    try (SocketChannel direct = TestClients.connect(server.getPort())) {
+                        direct.write(java.nio.ByteBuffer.wrap("PROXY TCP4 10.1.2.3 127.0.0.1 5000 7\r\n"
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                        assertThat(TestClients.closedByPeer(direct)).isTrue();
+                    }
+                    await().atMost(Duration.ofSeconds(5)).until(() -> server.untrustedProxy() == 1);
+                    assertThat(server.accepted()).isZero();
+                });
+    }
 }

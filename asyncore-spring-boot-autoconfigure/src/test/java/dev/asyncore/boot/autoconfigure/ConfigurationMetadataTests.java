@@ -55,6 +55,10 @@ class ConfigurationMetadataTests {
                         "asyncore.servers.*.udp.read-budget",
                         "asyncore.servers.*.udp.queue-datagrams",
                         "asyncore.servers.*.udp.queue-size",
+                        "asyncore.servers.*.proxy-protocol-trusted",
+                        "asyncore.servers.*.max-connections-per-address",
+                        "asyncore.servers.*.udp.max-rate-per-source",
+                        "asyncore.servers.*.udp.burst-per-source",
                         "management.endpoint.asyncore.access");
         metadata.at("/properties")
                 .forEach((property) -> assertThat(property.at("/description").asString())

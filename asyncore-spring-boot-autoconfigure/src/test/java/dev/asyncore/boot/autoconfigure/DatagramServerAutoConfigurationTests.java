@@ -6,7 +6,10 @@ import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
+import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.boot.server.AsyncoreServer;
@@ -25,6 +28,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code protocol: udp} servers through the auto-configuration: binding, defaults, and the settings a UDP server refuses. */
 class DatagramServerAutoConfigurationTests {
@@ -78,6 +82,36 @@ class DatagramServerAutoConfigurationTests {
                 });
     }
 
+    @Test
+    void udpMaxRatePerSourceDropsWhatOneSourceSendsPastItsBurst() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.dgram.protocol=udp",
+                        "asyncore.servers.dgram.address=127.0.0.1",
+                        "asyncore.servers.dgram.port=0",
+                        "asyncore.servers.dgram.udp.max-rate-per-source=1",
+                        "asyncore.servers.dgram.udp.burst-per-source=2")
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    AsyncoreServer server =
+                            context.getBean(AsyncoreServers.class).get("dgram");
+                    long start = System.nanoTime();
+                    try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                        byte[] data = "x".getBytes(StandardCharsets.US_ASCII);
+                        for (int i = 0; i < 20; i++) {
+                            client.send(new DatagramPacket(data, data.length, server.getAddress()));
+                        }
+                        DatagramStats stats = server.datagramStats();
+                        await().atMost(Duration.ofSeconds(10))
+                                .until(() -> stats.datagramsReceived() + Math.max(0, stats.receiveDropped()) >= 20);
+                        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
+                        assertThat(stats.datagramsSent()).isBetween(2L, 2 + seconds);
+                        assertThat(stats.datagramsDroppedRateLimited())
+                                .isEqualTo(stats.datagramsReceived() - stats.datagramsSent());
+                    }
+                });
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
         "backlog, 10",
@@ -88,7 +122,9 @@ class DatagramServerAutoConfigurationTests {
         "keep-alive, true",
         "tcp-no-delay, false",
         "allow, 10.0.0.0/8",
-        "deny, 10.0.0.0/8"
+        "deny, 10.0.0.0/8",
+        "proxy-protocol-trusted, 10.0.0.0/8",
+        "max-connections-per-address, 10"
     })
     void aTcpOnlySettingOnAUdpServerFailsStartupNamingIt(String key, String value) {
         this.runner
@@ -122,7 +158,14 @@ class DatagramServerAutoConfigurationTests {
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource({"udp.read-budget, 0", "udp.queue-datagrams, 0", "udp.queue-size, 0B"})
+    @CsvSource({
+        "udp.read-budget, 0",
+        "udp.queue-datagrams, 0",
+        "udp.queue-datagrams, 2147483647",
+        "udp.queue-size, 0B",
+        "udp.max-rate-per-source, -1",
+        "udp.burst-per-source, -1"
+    })
     void aUdpBoundBelowOneFailsStartup(String key, String value) {
         this.runner
                 .withPropertyValues(
