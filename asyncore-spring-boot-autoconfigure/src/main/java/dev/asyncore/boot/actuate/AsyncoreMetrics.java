@@ -22,7 +22,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code asyncore.connections.refused} (counter; tags {@code server} and {@code reason}: {@code proxy-header},
  * {@code proxy-header-timeout} or {@code denied}), {@code asyncore.bytes.received} and {@code asyncore.bytes.sent}
  * (counters in bytes; tag {@code server}), {@code asyncore.loop.passes} (counter; tag {@code loop}, the loop thread's name)
- * and {@code asyncore.loop.channels} (gauge of the channels each loop runs; tag {@code loop}). The {@code loop} tag has one
+ * and {@code asyncore.loop.channels} (gauge of the channels each loop runs; tag {@code loop}); the offload and blocked-loop
+ * meters of {@link AsyncoreOffloadMetrics} ({@code asyncore.offload.*} by server, {@code asyncore.loop.blocked} by loop). The {@code loop} tag has one
  * value per loop thread ({@code asyncore.loop.threads}), so it stays bounded; server figures are totals over the loops.
  * A UDP server has its own meters: see {@link AsyncoreDatagramMetrics}.
  *
@@ -72,6 +73,7 @@ public class AsyncoreMetrics implements MeterBinder {
                     AsyncoreDatagramMetrics.bind(registry, server);
                 } else {
                     bindServer(registry, server);
+                    AsyncoreOffloadMetrics.bind(registry, server);
                 }
             });
         }
@@ -97,6 +99,7 @@ public class AsyncoreMetrics implements MeterBinder {
                     .description("Channels the asyncore loop runs")
                     .tag("loop", each.threadName())
                     .register(registry);
+            AsyncoreOffloadMetrics.bindBlocked(registry, each);
         }
     }
 

@@ -81,6 +81,7 @@ public final class AsyncoreAutoConfiguration {
                 .threadName(AsyncLoopGroup.threadName(loop.getThreadName(), 0, threads))
                 .timeout(loop.getTimeout())
                 .usePoll(loop.isUsePoll())
+                .blockedWarning(loop.getBlockedWarning())
                 .daemon(false)
                 .build();
     }
@@ -98,6 +99,7 @@ public final class AsyncoreAutoConfiguration {
                     .threadName(AsyncLoopGroup.threadName(properties.getLoop().getThreadName(), i, threads))
                     .timeout(first.timeout())
                     .usePoll(first.usePoll())
+                    .blockedWarning(properties.getLoop().getBlockedWarning())
                     .daemon(false)
                     .build());
         }

@@ -15,6 +15,7 @@ import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.Offload;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
@@ -80,6 +81,12 @@ public final class AsyncoreServer {
 
     private final TlsOptions tls;
 
+    private final Offload offload;
+
+    private final String offloadExecutor;
+
+    private final OffloadListeners offloadListeners;
+
     private volatile ServerDispatcher dispatcher;
 
     private volatile Dispatcher datagramDispatcher;
@@ -111,6 +118,9 @@ public final class AsyncoreServer {
         this.queueDatagrams = factory.getQueueDatagrams();
         this.queueBytes = factory.getQueueBytes();
         this.tls = factory.getTls();
+        this.offload = factory.getOffload();
+        this.offloadExecutor = factory.getOffloadExecutor();
+        this.offloadListeners = factory.getOffloadListeners();
     }
 
     /**
@@ -194,6 +204,9 @@ public final class AsyncoreServer {
         server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
         server.setAddressRules(this.addressRules);
         server.setTls(this.tls);
+        if (this.offload != null) {
+            server.setOffload(this.offload);
+        }
         this.connectionListeners.forEach(server::addConnectionListener);
     }
 
@@ -506,6 +519,34 @@ public final class AsyncoreServer {
     public long bytesSent() {
         DatagramStats datagrams = this.datagramStats;
         return datagrams != null ? datagrams.bytesSent() : total(ServerStats::bytesSent);
+    }
+
+    /**
+     * Returns the offload that this server's connections hand their blocking calls to; its figures are this server's.
+     *
+     * @return the offload, or null when none was set (a UDP server, or a customizer removed it)
+     */
+    public Offload offload() {
+        return this.offload;
+    }
+
+    /**
+     * Returns what runs this server's offloaded calls.
+     *
+     * @return {@code applicationTaskExecutor}, another bean name, {@code asyncore} for asyncore's own executor, or null
+     */
+    public String offloadExecutor() {
+        return this.offloadExecutor;
+    }
+
+    /**
+     * Adds a listener told of every call of this server's offload (when the offload was built with the factory's
+     * {@link AsyncoreServerFactory#getOffloadListeners() listeners}). Any thread.
+     *
+     * @param listener the listener; called on loop and executor threads
+     */
+    public void addOffloadListener(Offload.Listener listener) {
+        this.offloadListeners.add(listener);
     }
 
     /**

@@ -1,0 +1,79 @@
+package dev.asyncore.boot.server;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.asyncore.Offload;
+
+/**
+ * The listener a server's {@link Offload} is built with: it passes each event on to the listeners added since, such as
+ * the Micrometer timer bound after the server was made. Events arrive on the threads the offload calls them on (loop and
+ * executor threads); {@link #add} may be called from any thread. A listener that throws is skipped for that event alone.
+ */
+public final class OffloadListeners implements Offload.Listener {
+
+    private final List<Offload.Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Adds a listener told of every later event. Any thread.
+     *
+     * @param listener the listener
+     */
+    public void add(Offload.Listener listener) {
+        this.listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** A call began running on the executor. The thread the offload tells it on. */
+    @Override
+    public void callStarted() {
+        for (Offload.Listener listener : this.listeners) {
+            try {
+                listener.callStarted();
+            } catch (RuntimeException ignored) {
+                // one listener's fault must not reach the offload, nor the others
+            }
+        }
+    }
+
+    /**
+     * A call returned or threw. The thread the offload tells it on.
+     *
+     * @param durationNanos how long it ran
+     * @param failed whether it threw
+     */
+    @Override
+    public void callFinished(long durationNanos, boolean failed) {
+        for (Offload.Listener listener : this.listeners) {
+            try {
+                listener.callFinished(durationNanos, failed);
+            } catch (RuntimeException ignored) {
+                // one listener's fault must not reach the offload, nor the others
+            }
+        }
+    }
+
+    /** A call was refused: the server's limits were reached. The thread the offload tells it on. */
+    @Override
+    public void callRejected() {
+        for (Offload.Listener listener : this.listeners) {
+            try {
+                listener.callRejected();
+            } catch (RuntimeException ignored) {
+                // one listener's fault must not reach the offload, nor the others
+            }
+        }
+    }
+
+    /** A result was dropped: its connection had closed. The thread the offload tells it on. */
+    @Override
+    public void resultDropped() {
+        for (Offload.Listener listener : this.listeners) {
+            try {
+                listener.resultDropped();
+            } catch (RuntimeException ignored) {
+                // one listener's fault must not reach the offload, nor the others
+            }
+        }
+    }
+}
