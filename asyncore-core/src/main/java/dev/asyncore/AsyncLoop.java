@@ -65,6 +65,14 @@ public final class AsyncLoop implements Executor, AutoCloseable {
          * @param failure the error that killed the loop, or null after a normal stop
          */
         default void terminated(Throwable failure) {}
+
+        /**
+         * Handler code held the loop past {@link AsyncLoop#blockedWarning()}; called once the episode is over, with its
+         * whole duration. The watchdog has already logged its warning.
+         *
+         * @param event what held the loop, for how long
+         */
+        default void blocked(BlockedLoop event) {}
     }
 
     private enum State {
@@ -76,6 +84,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     /** The longest wait of one pass, and the sweep interval, unless set otherwise: 1 second. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
+    /** How long one handler call, task or timer may hold the loop before the watchdog warns, unless set: 100 ms. */
+    public static final Duration DEFAULT_BLOCKED_WARNING = Duration.ofMillis(100);
 
     private static final VarHandle PASSES;
 
@@ -108,6 +119,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final LoopGuard guard;
+    private final Duration blockedWarning;
+    private final BlockWatch watch;
     private volatile State state = State.NEW;
     private volatile Thread thread;
     /** Written by the loop thread alone (release stores), read anywhere through {@link #passes()} (acquire). */
@@ -133,7 +146,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         this.timeout = builder.timeout;
         this.usePoll = builder.usePoll;
         this.daemon = builder.daemon;
-        this.guard = new LoopGuard(map);
+        this.blockedWarning = builder.blockedWarning;
+        this.watch = new BlockWatch(threadName, blockedWarning, map, this::blocked);
+        this.guard = new LoopGuard(map, watch);
     }
 
     /**
@@ -152,7 +167,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             return;
         }
         map.claim(this);
-        Thread t = new Thread(this::run, threadName);
+        Thread t = new LoopThread(this, this::run, threadName);
         t.setDaemon(daemon);
         t.setContextClassLoader(AsyncLoop.class.getClassLoader());
         thread = t;
@@ -167,6 +182,17 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      */
     public boolean inEventLoop() {
         return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Whether a thread is the thread of an asyncore loop (of any {@link AsyncLoop}): what a BlockHound integration marks
+     * as non-blocking. Any thread.
+     *
+     * @param thread the thread
+     * @return true for a loop thread
+     */
+    public static boolean isLoopThread(Thread thread) {
+        return thread instanceof LoopThread;
     }
 
     /**
@@ -414,6 +440,34 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         return timeout;
     }
 
+    /**
+     * How long one handler call, task or timer may hold the loop before the watchdog logs a warning; zero when off. Any
+     * thread.
+     *
+     * @return the warning threshold
+     */
+    public Duration blockedWarning() {
+        return blockedWarning;
+    }
+
+    /**
+     * The last episode in which handler code held the loop past {@link #blockedWarning()}. Any thread.
+     *
+     * @return the episode, or null if there was none
+     */
+    public BlockedLoop lastBlocked() {
+        return watch.last();
+    }
+
+    /**
+     * How many episodes held the loop past {@link #blockedWarning()} so far. Any thread.
+     *
+     * @return the count
+     */
+    public long blockedCount() {
+        return watch.count();
+    }
+
     @Override
     public String toString() {
         return "AsyncLoop[" + threadName + ", " + state + ", " + map + "]";
@@ -424,6 +478,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     private void run() {
         Throwable cause = null;
+        watch.start(Thread.currentThread());
         try {
             runPasses();
         } catch (ExitNow e) {
@@ -446,7 +501,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         long sweepNanos = Math.max(1, timeout.toNanos());
         long lastSweep = System.nanoTime();
         while (true) {
-            runTasks();
+            long start = System.nanoTime();
+            watch.busy(start);
+            runTasks(start);
             long now = System.nanoTime();
             runTimers(now);
             if (state == State.SHUTTING_DOWN && (map.isEmpty() || now - shutdownDeadline >= 0)) {
@@ -490,8 +547,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      * have passed; the rest wait for the next pass, which then does not block in select. Tasks submitted from other threads
      * therefore cannot keep the loop from its channels.
      */
-    private void runTasks() {
-        long deadline = System.nanoTime() + TASK_BUDGET_NANOS;
+    private void runTasks(long start) {
+        long deadline = start + TASK_BUDGET_NANOS;
         Runnable task;
         for (int ran = 1; (task = tasks.poll()) != null; ran++) {
             try {
@@ -508,7 +565,11 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     private void runTimers(long now) {
-        LoopTimer timer;
+        LoopTimer timer = timers.peek();
+        if (timer == null || now - timer.deadline < 0) {
+            return;
+        }
+        watch.busy(now);
         while ((timer = timers.peek()) != null && now - timer.deadline >= 0) {
             timers.poll();
             if (!timer.cancelled) {
@@ -561,6 +622,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             map.close();
             state = State.TERMINATED;
             tasks.clear();
+            watch.stop();
             for (Listener l : listeners) {
                 try {
                     l.terminated(cause);
@@ -573,10 +635,21 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     private void backOff() {
+        watch.waiting();
         try {
             Thread.sleep(BACKOFF_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void blocked(BlockedLoop event) {
+        for (Listener l : listeners) {
+            try {
+                l.blocked(event);
+            } catch (RuntimeException e) {
+                log(null, "error", "asyncore loop listener failed: " + e);
+            }
         }
     }
 
@@ -602,6 +675,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         private Duration timeout = DEFAULT_TIMEOUT;
         private boolean usePoll;
         private boolean daemon;
+        private Duration blockedWarning = DEFAULT_BLOCKED_WARNING;
 
         private Builder(DispatcherMap map) {
             this.map = map;
@@ -652,6 +726,25 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         public Builder daemon(boolean daemon) {
             this.daemon = daemon;
             return this;
+        }
+
+        /**
+         * Sets how long one handler call, task or timer may hold the loop before the watchdog logs a warning with the
+         * loop thread's stack (default {@link AsyncLoop#DEFAULT_BLOCKED_WARNING}); zero turns the watchdog off.
+         *
+         * @param warning zero or a positive duration
+         * @return this builder
+         */
+        public Builder blockedWarning(Duration warning) {
+            this.blockedWarning = checkBlockedWarning(warning);
+            return this;
+        }
+
+        static Duration checkBlockedWarning(Duration warning) {
+            if (warning == null || warning.isNegative()) {
+                throw new IllegalArgumentException("blockedWarning must be zero (off) or positive, was " + warning);
+            }
+            return warning;
         }
 
         /**

@@ -196,6 +196,7 @@ public final class AsyncLoopGroup implements Iterable<AsyncLoop>, AutoCloseable 
         private boolean usePoll;
         private boolean daemon;
         private LogSink logSink;
+        private Duration blockedWarning = AsyncLoop.DEFAULT_BLOCKED_WARNING;
 
         private Builder(int threads) {
             if (threads < 1) {
@@ -249,6 +250,18 @@ public final class AsyncLoopGroup implements Iterable<AsyncLoop>, AutoCloseable 
         }
 
         /**
+         * Sets, for every loop, how long one handler call, task or timer may hold it before the watchdog warns (see
+         * {@link AsyncLoop.Builder#blockedWarning(Duration)}); zero turns the watchdog off.
+         *
+         * @param warning zero or a positive duration
+         * @return this builder
+         */
+        public Builder blockedWarning(Duration warning) {
+            this.blockedWarning = AsyncLoop.Builder.checkBlockedWarning(warning);
+            return this;
+        }
+
+        /**
          * Sets where every map of the group logs.
          *
          * @param sink the sink; null for the maps' default
@@ -274,6 +287,7 @@ public final class AsyncLoopGroup implements Iterable<AsyncLoop>, AutoCloseable 
                         .timeout(timeout)
                         .usePoll(usePoll)
                         .daemon(daemon)
+                        .blockedWarning(blockedWarning)
                         .build());
             }
             return new AsyncLoopGroup(loops);

@@ -61,6 +61,16 @@ final class Engine implements Consumer<SelectionKey> {
          * {@link #FAITHFUL} rethrows it (Python's {@code poll} lets it out of {@code loop()}); a loop contains it.
          */
         void interestFailed(Dispatcher d, Throwable t);
+
+        /** The pass is about to wait in select: no handler code runs until {@link #dispatching(long)}. */
+        default void waiting() {}
+
+        /**
+         * Select returned; handler code runs from now on.
+         *
+         * @param now {@link System#nanoTime()}, read once for the pass
+         */
+        default void dispatching(long now) {}
     }
 
     static final Guard FAITHFUL = new Guard() {
@@ -170,12 +180,14 @@ final class Engine implements Consumer<SelectionKey> {
         boolean now =
                 sweep ? sweepAll(selector, guard) : refreshDirty(selector, guard) | refreshPolled(selector, guard);
         readyCount = 0;
+        guard.waiting();
         if (now || timeoutMillis == 0) {
             selector.selectNow(this);
         } else {
             selector.select(this, timeoutMillis);
         }
         passNanos = System.nanoTime();
+        guard.dispatching(passNanos);
         for (int i = 0; i < readyCount; i++) {
             ready[i].lastActivity = passNanos;
         }

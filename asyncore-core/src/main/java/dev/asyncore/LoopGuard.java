@@ -11,9 +11,21 @@ import java.util.concurrent.TimeoutException;
 final class LoopGuard implements Engine.Guard {
 
     private final DispatcherMap map;
+    private final BlockWatch watch;
 
-    LoopGuard(DispatcherMap map) {
+    LoopGuard(DispatcherMap map, BlockWatch watch) {
         this.map = map;
+        this.watch = watch;
+    }
+
+    @Override
+    public void waiting() {
+        watch.waiting();
+    }
+
+    @Override
+    public void dispatching(long now) {
+        watch.busy(now);
     }
 
     @Override

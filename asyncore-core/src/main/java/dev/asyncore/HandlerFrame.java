@@ -1,0 +1,69 @@
+package dev.asyncore;
+
+import java.security.CodeSource;
+import java.util.Objects;
+
+/**
+ * Names the handler method in a blocked loop thread's stack: walking from the thread's start inwards, past the loop's
+ * own machinery (the classes of this library's jar) and the JDK, the first frame of other code is the handler the loop
+ * called into ({@code com.example.Slow.handleRead} for a {@code Thread.sleep} inside it). Any thread; not on the hot path.
+ */
+final class HandlerFrame {
+
+    private static final String CORE = location(AsyncLoop.class);
+
+    private HandlerFrame() {}
+
+    /**
+     * The handler's {@code class.method}, or the innermost frame when every frame is the library's or the JDK's.
+     *
+     * @param stack a stack, innermost frame first
+     * @return the name, or {@code "unknown"} for an empty stack
+     */
+    static String of(StackTraceElement[] stack) {
+        for (int i = stack.length - 1; i >= 0; i--) {
+            StackTraceElement e = stack[i];
+            // A lambda's own frame says nothing: the method it runs, the next frame in, names the code.
+            if (!isJdk(e) && !isCore(e.getClassName()) && !e.getClassName().contains("$$Lambda")) {
+                return name(e);
+            }
+        }
+        return stack.length == 0 ? "unknown" : name(stack[0]);
+    }
+
+    private static String name(StackTraceElement e) {
+        return e.getClassName() + "." + e.getMethodName();
+    }
+
+    private static boolean isJdk(StackTraceElement e) {
+        String module = e.getModuleName();
+        if (module != null && (module.startsWith("java.") || module.startsWith("jdk."))) {
+            return true;
+        }
+        String c = e.getClassName();
+        return c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.");
+    }
+
+    /** Whether a class comes from the same jar (or classes folder) as the loop: the name alone cannot tell. */
+    private static boolean isCore(String className) {
+        if (!className.startsWith("dev.asyncore.")) {
+            return false;
+        }
+        // A lambda's hidden class cannot be loaded by name: its host class tells where it comes from.
+        int lambda = className.indexOf("$$Lambda");
+        String host = lambda < 0 ? className : className.substring(0, lambda);
+        try {
+            Class<?> c = Class.forName(host, false, AsyncLoop.class.getClassLoader());
+            return Objects.equals(location(c), CORE);
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            return false;
+        }
+    }
+
+    private static String location(Class<?> c) {
+        CodeSource source = c.getProtectionDomain().getCodeSource();
+        return source == null || source.getLocation() == null
+                ? null
+                : source.getLocation().toString();
+    }
+}
