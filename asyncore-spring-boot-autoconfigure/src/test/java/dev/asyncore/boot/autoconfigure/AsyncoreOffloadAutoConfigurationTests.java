@@ -1,0 +1,239 @@
+package dev.asyncore.boot.autoconfigure;
+
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.AsyncLoopGroup;
+import dev.asyncore.Offload;
+import dev.asyncore.boot.GatedLineHandler;
+import dev.asyncore.boot.TestClients;
+import dev.asyncore.boot.server.AsyncoreServer;
+import dev.asyncore.boot.server.AsyncoreServers;
+import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
+import dev.asyncore.handler.HandlerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code asyncore.offload.*}, {@code asyncore.servers.<name>.offload.*} and {@code asyncore.loop.blocked-warning}: each TCP
+ * server gets an offload of its own on the executor the settings choose (Spring Boot's {@code applicationTaskExecutor}
+ * where the application has one), bad values fail startup naming the property, and calls really run on that executor.
+ */
+class AsyncoreOffloadAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AsyncoreAutoConfiguration.class))
+            .withUserConfiguration(GatedHandlerConfiguration.class)
+            .withPropertyValues(
+                    "asyncore.loop.thread-name=asyncore-offload-acr-loop",
+                    "asyncore.shutdown.timeout=1s",
+                    "asyncore.servers.gated.port=0",
+                    "asyncore.servers.gated.address=127.0.0.1",
+                    "asyncore.servers.gated.handler=gated");
+
+    @Test
+    void withoutAnApplicationTaskExecutorEachServerUsesAsyncoresOwnExecutor() {
+        this.runner.withPropertyValues("asyncore.servers.other.port=0", "asyncore.servers.other.handler=echo")
+                .run((context) -> {
+                    AsyncoreServer gated = server(context, "gated");
+                    AsyncoreServer other = server(context, "other");
+                    assertThat(gated.offload()).isNotNull().isNotSameAs(other.offload());
+                    assertThat(gated.offloadExecutor()).isEqualTo("asyncore");
+                    assertThat(other.offloadExecutor()).isEqualTo("asyncore");
+                    assertThat(roundTripOnGate(context)).isEqualTo("HELLO");
+                });
+    }
+
+    @Test
+    void autoPicksSpringBootsApplicationTaskExecutorWhenThereIsOne() {
+        this.runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+                .run((context) -> {
+                    assertThat(context).hasBean("applicationTaskExecutor");
+                    assertThat(server(context, "gated").offloadExecutor()).isEqualTo("applicationTaskExecutor");
+                    assertThat(roundTripOnGate(context)).isEqualTo("HELLO");
+                    assertThat(gate(context).lastCaller().getName()).startsWith("task-");
+                });
+    }
+
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void virtualThreadsOfSpringBootReachTheOffload() {
+        this.runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+                .withPropertyValues("spring.threads.virtual.enabled=true")
+                .run((context) -> {
+                    assertThat(context.getBean("applicationTaskExecutor")).isInstanceOf(SimpleAsyncTaskExecutor.class);
+                    assertThat(server(context, "gated").offloadExecutor()).isEqualTo("applicationTaskExecutor");
+                    assertThat(roundTripOnGate(context)).isEqualTo("HELLO");
+                    // Thread.isVirtual() is Java 21 API and this module compiles for 17: a virtual thread names its class
+                    assertThat(gate(context).lastCaller().toString()).startsWith("VirtualThread");
+                });
+    }
+
+    @Test
+    void asyncoreKeepsAsyncoresOwnExecutorBesideAnApplicationTaskExecutor() {
+        this.runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+                .withPropertyValues("asyncore.offload.executor=asyncore")
+                .run((context) -> {
+                    assertThat(context.getBean("applicationTaskExecutor")).isInstanceOf(ThreadPoolTaskExecutor.class);
+                    assertThat(server(context, "gated").offloadExecutor()).isEqualTo("asyncore");
+                    assertThat(roundTripOnGate(context)).isEqualTo("HELLO");
+                    assertThat(gate(context).lastCaller().getName()).doesNotStartWith("task-");
+                });
+    }
+
+    @Test
+    void applicationRequiresAnApplicationTaskExecutor() {
+        this.runner.withPropertyValues("asyncore.offload.executor=application")
+                .run((context) -> assertInvalid(context, "asyncore.offload.executor", "applicationTaskExecutor"));
+    }
+
+    @Test
+    void aBeanNameSelectsThatExecutor() {
+        this.runner.withUserConfiguration(NamedExecutorConfiguration.class)
+                .withPropertyValues("asyncore.offload.executor=kvCalls")
+                .run((context) -> {
+                    assertThat(server(context, "gated").offloadExecutor()).isEqualTo("kvCalls");
+                    assertThat(roundTripOnGate(context)).isEqualTo("HELLO");
+                    assertThat(gate(context).lastCaller().getName()).isEqualTo("kv-calls");
+                });
+    }
+
+    @Test
+    void anUnknownExecutorNameFailsStartupListingTheExecutorBeans() {
+        this.runner.withUserConfiguration(NamedExecutorConfiguration.class)
+                .withPropertyValues("asyncore.offload.executor=nope")
+                .run((context) -> assertInvalid(context, "asyncore.offload.executor", "kvCalls"));
+    }
+
+    @Test
+    void limitsBelowOneFailStartupNamingTheProperty() {
+        this.runner.withPropertyValues("asyncore.offload.max-in-flight=0")
+                .run((context) -> assertInvalid(context, "asyncore.offload.max-in-flight", "'0'"));
+        this.runner.withPropertyValues("asyncore.offload.max-in-flight-per-connection=0")
+                .run((context) -> assertInvalid(context, "asyncore.offload.max-in-flight-per-connection", "'0'"));
+        this.runner.withPropertyValues("asyncore.offload.max-waiting=-1")
+                .run((context) -> assertInvalid(context, "asyncore.offload.max-waiting", "'-1'"));
+    }
+
+    @Test
+    void aServersOwnLimitIsReportedUnderItsOwnName() {
+        this.runner.withPropertyValues("asyncore.servers.gated.offload.max-in-flight=-3")
+                .run((context) -> assertInvalid(context, "asyncore.servers.gated.offload.max-in-flight", "'-3'"));
+    }
+
+    @Test
+    void aBlankExecutorFailsStartup() {
+        this.runner.withPropertyValues("asyncore.offload.executor= ")
+                .run((context) -> assertInvalid(context, "asyncore.offload.executor", "auto"));
+    }
+
+    @Test
+    void blockedWarningReachesEveryLoopAndZeroTurnsItOff() {
+        this.runner.run((context) -> assertThat(context.getBean(AsyncLoop.class).blockedWarning())
+                .isEqualTo(AsyncLoop.DEFAULT_BLOCKED_WARNING));
+        this.runner.withPropertyValues("asyncore.loop.blocked-warning=250ms", "asyncore.loop.threads=2")
+                .run((context) -> {
+                    for (AsyncLoop loop : context.getBean(AsyncLoopGroup.class)) {
+                        assertThat(loop.blockedWarning()).isEqualTo(Duration.ofMillis(250));
+                    }
+                });
+        this.runner.withPropertyValues("asyncore.loop.blocked-warning=0")
+                .run((context) -> assertThat(context.getBean(AsyncLoop.class).blockedWarning())
+                        .isEqualTo(Duration.ZERO));
+    }
+
+    @Test
+    void aNegativeBlockedWarningFailsStartup() {
+        this.runner.withPropertyValues("asyncore.loop.blocked-warning=-1ms")
+                .run((context) -> assertInvalid(context, "asyncore.loop.blocked-warning", "0"));
+    }
+
+    @Test
+    void theOffloadCountsTheServersCalls() {
+        this.runner.run((context) -> {
+            Offload offload = server(context, "gated").offload();
+            assertThat(roundTripOnGate(context)).isEqualTo("HELLO");
+            assertThat(offload.completed()).isEqualTo(1);
+            assertThat(offload.inFlight()).isZero();
+        });
+    }
+
+    private static String roundTripOnGate(AssertableApplicationContext context) throws Exception {
+        assertThat(context).hasNotFailed();
+        gate(context).open(1);
+        try (SocketChannel client = TestClients.connect(server(context, "gated").getPort())) {
+            return TestClients.roundTrip(client, "hello\n").trim();
+        }
+    }
+
+    private static GatedLineHandler.Gate gate(AssertableApplicationContext context) {
+        return context.getBean(GatedLineHandler.Gate.class);
+    }
+
+    private static AsyncoreServer server(AssertableApplicationContext context, String name) {
+        assertThat(context).hasNotFailed();
+        return context.getBean(AsyncoreServers.class).get(name);
+    }
+
+    private static void assertInvalid(AssertableApplicationContext context, String property, String inMessage) {
+        assertThat(context).hasFailed();
+        assertThat(context.getStartupFailure())
+                .rootCause()
+                .isInstanceOf(InvalidAsyncorePropertyException.class)
+                .hasMessageContaining(property)
+                .hasMessageContaining(inMessage);
+        assertThat(((InvalidAsyncorePropertyException) rootCause(context.getStartupFailure())).getProperty())
+                .isEqualTo(property);
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class GatedHandlerConfiguration {
+
+        @Bean
+        GatedLineHandler.Gate gate() {
+            return new GatedLineHandler.Gate();
+        }
+
+        @Bean
+        HandlerFactory gated(GatedLineHandler.Gate gate) {
+            return GatedLineHandler.factory(gate);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class NamedExecutorConfiguration {
+
+        @Bean(destroyMethod = "shutdownNow")
+        ExecutorService kvCalls() {
+            return Executors.newSingleThreadExecutor((task) -> new Thread(task, "kv-calls"));
+        }
+
+        @Bean
+        Executor unrelated() {
+            return Runnable::run;
+        }
+    }
+}
