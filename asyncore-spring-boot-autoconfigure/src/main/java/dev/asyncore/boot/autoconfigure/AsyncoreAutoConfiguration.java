@@ -136,9 +136,12 @@ public final class AsyncoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AsyncoreGracefulShutdownLifecycle asyncoreGracefulShutdownLifecycle(
-            AsyncLoopGroup group, AsyncoreProperties properties, ApplicationContext context) {
+            AsyncLoopGroup group,
+            AsyncoreProperties properties,
+            ApplicationContext context,
+            ObjectProvider<AsyncoreServers> servers) {
         return new AsyncoreGracefulShutdownLifecycle(
-                group, properties.getShutdown().getTimeout(), context);
+                group, properties.getShutdown().getTimeout(), context, servers.getIfAvailable());
     }
 
     @Bean
