@@ -24,6 +24,17 @@ final class KvApp {
      * @return the running context; the caller closes it
      */
     static ConfigurableApplicationContext run(String url, String... more) {
+        return new SpringApplicationBuilder(SampleApplication.class).run(arguments(url, more));
+    }
+
+    /**
+     * The command-line arguments {@link #run} starts the application with.
+     *
+     * @param url the JDBC URL for {@code spring.datasource.url}
+     * @param more further command-line arguments
+     * @return the arguments
+     */
+    static String[] arguments(String url, String... more) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.main.web-application-type=none",
                 "--spring.main.banner-mode=off",
@@ -35,7 +46,7 @@ final class KvApp {
                 "--asyncore.servers.kv.port=0",
                 "--asyncore.shutdown.timeout=5s"));
         args.addAll(List.of(more));
-        return new SpringApplicationBuilder(SampleApplication.class).run(args.toArray(String[]::new));
+        return args.toArray(String[]::new);
     }
 
     /**
