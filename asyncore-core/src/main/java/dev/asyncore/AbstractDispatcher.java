@@ -200,6 +200,7 @@ abstract class AbstractDispatcher {
     public void close() {
         setState(false, false, false);
         delChannel();
+        blockingCallsClosed();
         ServerStats s = stats;
         if (s != null) {
             stats = null;
@@ -530,6 +531,9 @@ abstract class AbstractDispatcher {
     void setRegistration(Registration registration) {
         this.registration = registration;
     }
+
+    /** Drops the blocking calls of a dispatcher that closes ({@link OffloadingDispatcher}). Loop thread. */
+    abstract void blockingCallsClosed();
 
     /** The idle timeout in nanoseconds; 0 for none. Loop thread. */
     long idleTimeoutNanos() {

@@ -98,6 +98,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         }
     }
 
+    /** The loop each loop thread runs, for the checks that must never run on one. */
+    private static final ThreadLocal<AsyncLoop> CURRENT = new ThreadLocal<>();
+
     private static final long BACKOFF_MILLIS = 100;
     static final int MAX_TASKS_PER_PASS = 4096;
     static final long TASK_BUDGET_NANOS = 10_000_000;
@@ -476,7 +479,13 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     // ------------------------------------------------------------------------------------------------------------------
     // the loop thread
 
+    /** Whether the caller is the thread of any running {@code AsyncLoop}. Any thread. */
+    static boolean onAnyLoopThread() {
+        return CURRENT.get() != null;
+    }
+
     private void run() {
+        CURRENT.set(this);
         Throwable cause = null;
         watch.start(Thread.currentThread());
         try {

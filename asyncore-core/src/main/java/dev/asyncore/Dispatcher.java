@@ -43,7 +43,7 @@ import java.util.Objects;
  * a socket with no room gives 0 from {@code sendto} instead of raising {@code BlockingIOError}; UNIX-domain datagram
  * sockets do not exist in Java.
  */
-public class Dispatcher extends AbstractDispatcher {
+public class Dispatcher extends OffloadingDispatcher {
 
     private static final byte[] EMPTY = new byte[0];
 

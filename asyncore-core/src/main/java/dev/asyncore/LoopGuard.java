@@ -103,7 +103,11 @@ final class LoopGuard implements Engine.Guard {
         for (int i = 0; i < n; i++) {
             Registration r = snapshot[i];
             long timeout = r.dispatcher.idleTimeoutNanos();
-            if (timeout > 0 && r.isMember() && now - r.lastActivity > timeout) {
+            // A channel waiting for its blocking calls is not idle.
+            if (timeout > 0
+                    && r.isMember()
+                    && now - r.lastActivity > timeout
+                    && r.dispatcher.blockingCallsInFlight() == 0) {
                 r.dispatcher.setCloseCause(new TimeoutException("no traffic for " + Duration.ofNanos(timeout)));
                 closeQuietly(r.dispatcher);
             }
@@ -129,7 +133,8 @@ final class LoopGuard implements Engine.Guard {
         return r != null && r.map == map;
     }
 
-    private void contain(Dispatcher d, Throwable t) {
+    /** A handler's {@code handleError} failed too: the channel is closed, the loop goes on. */
+    void contain(Dispatcher d, Throwable t) {
         if (Asyncore.isReraised(t)) {
             if (t instanceof ExitNow exit) {
                 throw exit;

@@ -53,13 +53,16 @@ final class Registration {
     }
 
     /**
-     * Asks {@code readable()} and {@code writable()} and sets the selector interest to match.
+     * Asks {@code readable()} and {@code writable()} and sets the selector interest to match. Reading is off, whatever
+     * {@code readable()} says, while the dispatcher has as many blocking calls outstanding as its offload allows
+     * ({@link Dispatcher#executeBlocking}).
      *
      * @return whether the pass must not block: the channel is ready without the selector ({@link #readyNow})
      */
     boolean updateInterest(Selector selector) throws IOException {
         Dispatcher d = dispatcher;
-        boolean r = d.readable();
+        // readable() is asked even while blocking calls pause reading: an override may count on being asked.
+        boolean r = d.readable() && !d.blockingCallsFull();
         boolean w = d.writable();
         boolean accepting = d.isAccepting();
         int flags = (r ? Asyncore.POLLIN : 0) | (w && !accepting ? Asyncore.POLLOUT : 0);

@@ -9,6 +9,7 @@ import java.nio.channels.SelectableChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
@@ -266,6 +267,31 @@ public abstract class AsyncChat extends Dispatcher {
         initiateSend();
     }
 
+    /**
+     * Runs a blocking call off the loop ({@link #executeBlocking}) and pushes the bytes it returns, in order with this
+     * channel's other blocking calls: the natural form of a request/reply handler whose reply needs a database or another
+     * service ({@code pushBlocking(() -> render(repository.find(key)))} in {@link #foundTerminator()}). A null result
+     * pushes nothing; a failure goes to {@link #handleError(Throwable)}, which closes the channel. Loop thread.
+     *
+     * <p>A direct {@link #push(byte[])} made later goes out before the reply of a pending {@code pushBlocking}: to keep
+     * replies in request order, answer every request through {@code pushBlocking} (a reply that needs no blocking work
+     * can return its bytes at once from the call). A graceful shutdown waits for pending replies before it closes.
+     *
+     * <p>Differs from Python: asynchat has no blocking calls off the loop.
+     *
+     * @param call returns the bytes to push, or null; it runs on another thread and must not touch this channel
+     * @throws IllegalStateException if no {@code AsyncLoop} runs this channel's map
+     */
+    public void pushBlocking(Callable<byte[]> call) {
+        executeBlocking(call, this::pushReply);
+    }
+
+    private void pushReply(byte[] reply) {
+        if (reply != null) {
+            push(reply);
+        }
+    }
+
     /** Closes the channel once everything queued before this call has been sent. Sends nothing itself. Loop thread. */
     public void closeWhenDone() {
         enqueue(CLOSE_MARKER);
@@ -398,12 +424,22 @@ public abstract class AsyncChat extends Dispatcher {
     }
 
     /**
-     * Graceful shutdown began: stop reading and close once the queued output is sent. Loop thread.
+     * Graceful shutdown began: stop reading and close once the queued output is sent, after the replies of pending
+     * blocking calls ({@link #pushBlocking}) have joined it. Loop thread.
      */
     @Override
     protected void handleShutdown() {
         shuttingDown = true;
         interestChanged();
+        if (blockingCallsInFlight() > 0) {
+            // Delivered after every call made before it, so the replies of pending calls are queued first.
+            executeBlocking(() -> null, ignored -> closeAfterSending(), failure -> closeAfterSending());
+        } else {
+            closeAfterSending();
+        }
+    }
+
+    private void closeAfterSending() {
         closeWhenDone();
         initiateSend();
     }

@@ -39,6 +39,12 @@ import dev.asyncore.TrackedInterest;
  * <p>An exception from the handler is logged (type {@code error}) and the server goes on with the next datagram: one bad
  * datagram does not close the server. On a graceful shutdown the server stops reading, sends what is queued and closes.
  *
+ * <p>A handler whose answer needs a blocking call makes it through the server, which is a dispatcher: copy what it needs
+ * of the datagram first (the buffer is reused), then {@code server.executeBlocking(call, reply -> server.reply(...),
+ * failure -> ...)}. Give it an {@code onFailure}: the default, {@code handleError}, would close the server. The server's
+ * {@link #setOffload offload} bounds the calls: at {@code maxInFlightPerDispatcher} outstanding the server stops reading
+ * and new datagrams wait in the socket's receive buffer.
+ *
  * <p>Differs from Python: asyncore has no UDP server class; this one is built from the dispatcher's own verbs
  * ({@code createSocket(family, SOCK_DGRAM)}, {@code bind}, {@code recvfrom}, {@code sendto}).
  */

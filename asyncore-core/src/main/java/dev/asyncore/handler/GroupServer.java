@@ -17,6 +17,7 @@ import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.ExitNow;
+import dev.asyncore.Offload;
 import dev.asyncore.ServerStats;
 
 /**
@@ -58,6 +59,7 @@ public final class GroupServer {
     private final HandlerFactory factory;
     private final List<Consumer<ServerDispatcher>> configurers = new ArrayList<>();
     private Spread spread = Spread.AUTO;
+    private volatile Offload offload;
     private volatile Spread chosen;
     private volatile List<ServerDispatcher> listeners = List.of();
     private volatile Acceptor acceptor;
@@ -94,6 +96,27 @@ public final class GroupServer {
     public GroupServer setSpread(Spread spread) {
         this.spread = Objects.requireNonNull(spread, "spread");
         return this;
+    }
+
+    /**
+     * Sets the offload of every connection accepted on any loop: each handler gets it as it is made, before its first
+     * event. Call before {@link #open}. Any thread.
+     *
+     * @param offload the offload; null for {@link Offload#defaultOffload()}
+     * @return this server
+     */
+    public GroupServer setOffload(Offload offload) {
+        this.offload = offload;
+        return this;
+    }
+
+    /**
+     * The offload of accepted connections. Any thread.
+     *
+     * @return the offload set, or null for the default
+     */
+    public Offload offload() {
+        return offload;
     }
 
     /**
@@ -200,6 +223,10 @@ public final class GroupServer {
     }
 
     private void applyConfigurers(ServerDispatcher server) {
+        Offload o = offload;
+        if (o != null) {
+            server.setOffload(o);
+        }
         for (Consumer<ServerDispatcher> c : configurers) {
             c.accept(server);
         }

@@ -19,6 +19,7 @@ import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.Errno;
 import dev.asyncore.ExitNow;
+import dev.asyncore.Offload;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
@@ -85,6 +86,7 @@ public class ServerDispatcher extends Dispatcher {
     private Duration proxyProtocolTimeout = DEFAULT_PROXY_PROTOCOL_TIMEOUT;
     private AddressRules addressRules = AddressRules.ALLOW_ALL;
     private TlsOptions tls;
+    private Offload handlerOffload;
     private final List<ConnectionListener> connectionListeners = new ArrayList<>();
     private long backoffMillis;
     private long resumeAt;
@@ -324,6 +326,9 @@ public class ServerDispatcher extends Dispatcher {
             sock.close();
             logInfo("handler for " + getClass().getSimpleName() + " failed, connection closed: " + e, "error");
             return;
+        }
+        if (handlerOffload != null) {
+            handler.setOffload(handlerOffload);
         }
         stats.connectionOpened();
         if (!sock.isOpen() || handler.fileno() == null) {
@@ -572,6 +577,21 @@ public class ServerDispatcher extends Dispatcher {
      */
     public TlsOptions tls() {
         return tls;
+    }
+
+    /**
+     * Sets the offload of this server and of every connection it accepts from now on: each handler gets it as it is made,
+     * before its first event, so that its {@link Dispatcher#executeBlocking blocking calls} run there. Loop thread, or
+     * before the loop runs.
+     *
+     * <p>Differs from Python: asyncore has no blocking calls off the loop.
+     *
+     * @param offload the offload; null for {@link Offload#defaultOffload()}
+     */
+    @Override
+    public void setOffload(Offload offload) {
+        super.setOffload(offload);
+        this.handlerOffload = offload;
     }
 
     private static void reset(SocketChannel sock) throws IOException {

@@ -1,0 +1,654 @@
+package dev.asyncore;
+
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs the blocking calls of dispatchers ({@link Dispatcher#executeBlocking}) on an executor, off their loop thread, with
+ * bounds and figures. Any thread.
+ *
+ * <p>Bounds: at most {@link #maxInFlight()} calls run on the executor at once through this offload; up to
+ * {@link #maxWaiting()} more wait, first in first out, for one of them to finish; one more is rejected, and the
+ * rejection reaches its dispatcher as a failure. Each dispatcher has at most {@link #maxInFlightPerDispatcher()} calls
+ * outstanding (made and not yet delivered): at that count its loop stops reading from it until one is delivered, as the
+ * write watermarks pause reading, so a client that sends faster than the calls answer is held back by TCP instead of
+ * queueing work without end.
+ *
+ * <p>One offload may serve any number of dispatchers on any number of loops; the default ({@link #defaultOffload()})
+ * serves every dispatcher that was given no other.
+ *
+ * <p>Differs from Python: asyncore has one thread and no way to run a blocking call beside the loop.
+ */
+public final class Offload {
+
+    /** Calls a dispatcher may have outstanding before its reading pauses, unless set otherwise. */
+    public static final int DEFAULT_MAX_IN_FLIGHT_PER_DISPATCHER = 16;
+
+    /** Calls that run on the executor at once through one offload, unless set otherwise. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+
+    /** Calls that wait for a free place once {@code maxInFlight} run, unless set otherwise. */
+    public static final int DEFAULT_MAX_WAITING = 1024;
+
+    /** Threads of the default executor where the JDK has no virtual threads (before Java 21). */
+    public static final int DEFAULT_POOL_THREADS = 64;
+
+    private static final System.Logger LOG = System.getLogger(Offload.class.getName());
+
+    /**
+     * What a dispatcher does with the result of a blocking call, on its loop thread.
+     *
+     * @param <T> the result type
+     */
+    @FunctionalInterface
+    public interface Then<T> {
+
+        /**
+         * Takes the result. Loop thread of the dispatcher that made the call.
+         *
+         * @param result what the call returned (may be null)
+         * @throws Exception anything: it goes to the dispatcher's {@code handleError}, as a handler's exception does
+         */
+        void accept(T result) throws Exception;
+    }
+
+    /** What a dispatcher does when a blocking call failed or was rejected, on its loop thread. */
+    @FunctionalInterface
+    public interface Failure {
+
+        /**
+         * Takes the failure. Loop thread of the dispatcher that made the call.
+         *
+         * @param failure what the call threw, or a {@link RejectedExecutionException} naming the limit that refused it
+         * @throws Exception anything: it goes to the dispatcher's {@code handleError}
+         */
+        void accept(Throwable failure) throws Exception;
+    }
+
+    /**
+     * Told of each call's life, for metrics. Each method runs on the thread where the event happens, as its Javadoc says;
+     * it must be quick and must not block. An exception it throws is logged and otherwise ignored.
+     */
+    public interface Listener {
+
+        /** A call begins. The executor's thread that runs it. */
+        default void callStarted() {}
+
+        /**
+         * A call returned or threw. The executor's thread that ran it.
+         *
+         * @param durationNanos how long the call ran
+         * @param failed whether it threw
+         */
+        default void callFinished(long durationNanos, boolean failed) {}
+
+        /**
+         * A call was refused: the offload was full or the executor rejected it. The thread that handed it over (the loop
+         * thread, or the executor's thread whose call just finished).
+         */
+        default void callRejected() {}
+
+        /**
+         * A call's result was dropped because its dispatcher closed first. The executor's thread, when the call was still
+         * running as the dispatcher closed; the loop thread, when the result was waiting for delivery.
+         */
+        default void resultDropped() {}
+
+        /** A call never ran because its dispatcher closed before it started. Loop thread. */
+        default void callCancelled() {}
+    }
+
+    private final Executor executor;
+    private final int maxInFlightPerDispatcher;
+    private final int maxInFlight;
+    private final int maxWaiting;
+    private final boolean interruptOnClose;
+    private final String name;
+    private final Listener listener;
+
+    private final Object lock = new Object();
+    private final ArrayDeque<BlockingCall<?>> queue = new ArrayDeque<>();
+    private volatile int inFlight;
+    private volatile int waiting;
+    /** Calls made and not yet delivered, dropped or cancelled; guarded by {@link #lock}. */
+    private int outstanding;
+
+    private volatile long completed;
+    private volatile long failed;
+    private volatile long rejected;
+    private volatile long dropped;
+    private volatile long cancelled;
+    private final AtomicInteger listenerFailures = new AtomicInteger();
+
+    private Offload(Builder b) {
+        this.executor = b.executor != null ? b.executor : defaultExecutor();
+        this.maxInFlightPerDispatcher = b.maxInFlightPerDispatcher;
+        this.maxInFlight = b.maxInFlight;
+        this.maxWaiting = b.maxWaiting;
+        this.interruptOnClose = b.interruptOnClose;
+        this.name = b.name;
+        this.listener = b.listener;
+    }
+
+    /**
+     * Starts configuring an offload: the default executor, 16 calls per dispatcher, 256 in flight, 1024 waiting, no
+     * interrupt on close. Any thread.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The offload every dispatcher uses unless given another, made on first use with the default limits over
+     * {@link #defaultExecutor()}; on Java 17 to 20 its {@code maxInFlight} is the pool's {@value #DEFAULT_POOL_THREADS}
+     * threads, so that a call counted in flight is a call running. Any thread.
+     *
+     * @return the shared offload
+     */
+    public static Offload defaultOffload() {
+        return Defaults.OFFLOAD;
+    }
+
+    /**
+     * The executor of {@link #defaultOffload()}: a new virtual thread per call where the JDK has them (Java 21 and later,
+     * found by reflection, since this library runs on 17), else a pool of {@value #DEFAULT_POOL_THREADS} daemon threads
+     * named {@code asyncore-offload-N}, made as needed and ended after a minute idle, whose queue is bounded by the
+     * offloads that use it. Made on first use and never shut down. Any thread.
+     *
+     * @return the shared executor
+     */
+    public static Executor defaultExecutor() {
+        return Defaults.EXECUTOR;
+    }
+
+    /** Whether {@link #defaultExecutor()} runs each call on a virtual thread. Any thread. */
+    static boolean defaultExecutorIsVirtual() {
+        return Defaults.VIRTUAL;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------------
+    // figures and settings, any thread
+
+    /**
+     * The calls handed to the executor and not yet finished. Any thread.
+     *
+     * @return the count, at most {@link #maxInFlight()}
+     */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * The calls waiting for one of the {@link #maxInFlight()} places. Any thread.
+     *
+     * @return the count, at most {@link #maxWaiting()}
+     */
+    public int waiting() {
+        return waiting;
+    }
+
+    /**
+     * The calls that ran to their end, returned or threw. Any thread.
+     *
+     * @return the count
+     */
+    public long completed() {
+        return completed;
+    }
+
+    /**
+     * The calls that ran and threw (a part of {@link #completed()}). Any thread.
+     *
+     * @return the count
+     */
+    public long failed() {
+        return failed;
+    }
+
+    /**
+     * The calls refused because the offload was full or the executor rejected them. Any thread.
+     *
+     * @return the count
+     */
+    public long rejected() {
+        return rejected;
+    }
+
+    /**
+     * The calls that ran, or were running, when their dispatcher closed: their result was never delivered. Any thread.
+     *
+     * @return the count
+     */
+    public long dropped() {
+        return dropped;
+    }
+
+    /**
+     * The calls that never ran because their dispatcher closed before they started. Any thread.
+     *
+     * @return the count
+     */
+    public long cancelled() {
+        return cancelled;
+    }
+
+    /**
+     * The executor the calls run on. Any thread.
+     *
+     * @return the executor
+     */
+    public Executor executor() {
+        return executor;
+    }
+
+    /**
+     * The calls one dispatcher may have outstanding before its reading pauses. Any thread.
+     *
+     * @return the limit
+     */
+    public int maxInFlightPerDispatcher() {
+        return maxInFlightPerDispatcher;
+    }
+
+    /**
+     * The calls that may run at once through this offload. Any thread.
+     *
+     * @return the limit
+     */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /**
+     * The calls that may wait once {@link #maxInFlight()} run. Any thread.
+     *
+     * @return the limit
+     */
+    public int maxWaiting() {
+        return maxWaiting;
+    }
+
+    /**
+     * Whether a call still running when its dispatcher closes is interrupted. Any thread.
+     *
+     * @return true to interrupt
+     */
+    public boolean interruptOnClose() {
+        return interruptOnClose;
+    }
+
+    /**
+     * The name used in messages. Any thread.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Waits until every call made through this offload has been delivered, dropped or cancelled: none runs, none waits,
+     * none is held back by its dispatcher's limit. For a graceful shutdown. Any thread but a loop thread, which would
+     * wait for itself.
+     *
+     * @param timeout the longest wait
+     * @return true if that state was reached in time
+     * @throws IllegalStateException on a loop thread
+     */
+    public boolean awaitQuiescence(Duration timeout) {
+        if (AsyncLoop.onAnyLoopThread()) {
+            throw new IllegalStateException("awaitQuiescence would block the loop thread "
+                    + Thread.currentThread().getName() + " that delivers the results: call it from another thread");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (outstanding > 0 || inFlight > 0 || waiting > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Offload[" + name + ", inFlight=" + inFlight + "/" + maxInFlight + ", waiting=" + waiting + "/"
+                + maxWaiting + "]";
+    }
+
+    // ------------------------------------------------------------------------------------------------------------------
+    // machinery for BlockingCalls and BlockingCall
+
+    /** A call was made: it counts until delivered, dropped or cancelled. Loop thread. */
+    void accepted() {
+        synchronized (lock) {
+            outstanding++;
+        }
+    }
+
+    /** A call is over for its dispatcher: delivered, dropped or cancelled. Any thread. */
+    void settled() {
+        synchronized (lock) {
+            outstanding--;
+            wakeIfQuiet();
+        }
+    }
+
+    /** Hands a call to the executor, or queues it, or rejects it when both are full. Loop thread. */
+    void submit(BlockingCall<?> call) {
+        boolean full = false;
+        synchronized (lock) {
+            if (inFlight < maxInFlight) {
+                inFlight++;
+            } else if (queue.size() < maxWaiting) {
+                queue.addLast(call);
+                waiting = queue.size();
+                return;
+            } else {
+                rejected++;
+                full = true;
+            }
+        }
+        if (full) {
+            refuse(call);
+        } else {
+            hand(call);
+        }
+    }
+
+    /** Refuses a call because every place is taken and the waiting queue is full. Loop thread. */
+    private void refuse(BlockingCall<?> call) {
+        tell(Listener::callRejected);
+        call.rejectedWith(new RejectedExecutionException("offload '" + name + "' is full: maxInFlight=" + maxInFlight
+                + " calls run and maxWaiting=" + maxWaiting + " wait; raise either limit or lower the load"));
+    }
+
+    /** Gives a call that holds a place to the executor; if it refuses, the place goes to the next waiting call. */
+    private void hand(BlockingCall<?> call) {
+        BlockingCall<?> next = call;
+        while (next != null) {
+            try {
+                executor.execute(next);
+                return;
+            } catch (RuntimeException e) {
+                synchronized (lock) {
+                    rejected++;
+                }
+                tell(Listener::callRejected);
+                next.rejectedWith(new RejectedExecutionException(
+                        "the executor of offload '" + name + "' rejected the call: " + e, e));
+                next = releasePlace();
+            }
+        }
+    }
+
+    /** A place is free: the next waiting call takes it (returned), or the count drops. */
+    private BlockingCall<?> releasePlace() {
+        synchronized (lock) {
+            BlockingCall<?> next = queue.pollFirst();
+            if (next != null) {
+                waiting = queue.size();
+                return next;
+            }
+            inFlight--;
+            wakeIfQuiet();
+            return null;
+        }
+    }
+
+    /** A call that will not run any more leaves the waiting queue, if it is there. Loop thread. */
+    void withdraw(BlockingCall<?> call) {
+        synchronized (lock) {
+            if (queue.remove(call)) {
+                waiting = queue.size();
+                wakeIfQuiet();
+            }
+        }
+    }
+
+    /** Runs a call on the executor's thread: skipped if cancelled; then its place goes to the next waiting call. */
+    void run(BlockingCall<?> call) {
+        try {
+            if (call.begin()) {
+                tell(Listener::callStarted);
+                long start = System.nanoTime();
+                boolean threw = call.invoke();
+                long duration = System.nanoTime() - start;
+                synchronized (lock) {
+                    completed++;
+                    if (threw) {
+                        failed++;
+                    }
+                }
+                tell(l -> l.callFinished(duration, threw));
+                call.finish();
+            }
+        } finally {
+            BlockingCall<?> next = releasePlace();
+            if (next != null) {
+                hand(next);
+            }
+        }
+    }
+
+    void countDropped() {
+        synchronized (lock) {
+            dropped++;
+        }
+        tell(Listener::resultDropped);
+    }
+
+    void countCancelled() {
+        synchronized (lock) {
+            cancelled++;
+        }
+        tell(Listener::callCancelled);
+    }
+
+    private void wakeIfQuiet() {
+        if (outstanding == 0 && inFlight == 0 && queue.isEmpty()) {
+            lock.notifyAll();
+        }
+    }
+
+    private interface Event {
+        void tell(Listener l);
+    }
+
+    private void tell(Event event) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            event.tell(listener);
+        } catch (RuntimeException e) {
+            // The first failure with its trace; the rest would repeat it once per call.
+            if (listenerFailures.getAndIncrement() == 0) {
+                LOG.log(System.Logger.Level.WARNING, "listener of offload '" + name + "' failed", e);
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, "listener of offload '" + name + "' failed: " + e);
+            }
+        }
+    }
+
+    /** Configures an {@link Offload}. Any thread. */
+    public static final class Builder {
+        private Executor executor;
+        private int maxInFlightPerDispatcher = DEFAULT_MAX_IN_FLIGHT_PER_DISPATCHER;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private int maxWaiting = DEFAULT_MAX_WAITING;
+        private boolean interruptOnClose;
+        private String name = "offload";
+        private Listener listener;
+
+        private Builder() {}
+
+        /**
+         * Sets the executor the calls run on (default {@link Offload#defaultExecutor()}). It should run each call on a
+         * thread of its own, or have at least {@code maxInFlight} threads, else calls counted in flight queue inside it.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Sets how many calls one dispatcher may have outstanding before its reading pauses (default 16).
+         *
+         * @param max at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1, naming the value
+         */
+        public Builder maxInFlightPerDispatcher(int max) {
+            this.maxInFlightPerDispatcher = atLeast("maxInFlightPerDispatcher", max, 1);
+            return this;
+        }
+
+        /**
+         * Sets how many calls may run on the executor at once through this offload (default 256).
+         *
+         * @param max at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1, naming the value
+         */
+        public Builder maxInFlight(int max) {
+            this.maxInFlight = atLeast("maxInFlight", max, 1);
+            return this;
+        }
+
+        /**
+         * Sets how many calls may wait, first in first out, once {@code maxInFlight} run (default 1024); one more is
+         * rejected.
+         *
+         * @param max 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if negative, naming the value
+         */
+        public Builder maxWaiting(int max) {
+            this.maxWaiting = atLeast("maxWaiting", max, 0);
+            return this;
+        }
+
+        /**
+         * Sets whether a call still running when its dispatcher closes is interrupted (default false: it finishes and
+         * its result is dropped). Interrupt only calls that stop cleanly when interrupted.
+         *
+         * @param interrupt true to interrupt
+         * @return this builder
+         */
+        public Builder interruptOnClose(boolean interrupt) {
+            this.interruptOnClose = interrupt;
+            return this;
+        }
+
+        /**
+         * Names the offload in messages (default {@code offload}).
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets the listener told of each call, for metrics.
+         *
+         * @param listener the listener, or null for none
+         * @return this builder
+         */
+        public Builder listener(Listener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Builds the offload.
+         *
+         * @return the offload
+         */
+        public Offload build() {
+            return new Offload(this);
+        }
+
+        private static int atLeast(String what, int value, int min) {
+            if (value < min) {
+                throw new IllegalArgumentException(what + " must be at least " + min + ", was " + value);
+            }
+            return value;
+        }
+    }
+
+    /** The shared executor and offload, made on first use (the holder idiom). */
+    private static final class Defaults {
+        static final boolean VIRTUAL;
+        static final Executor EXECUTOR;
+        static final Offload OFFLOAD;
+
+        static {
+            Executor virtual = virtualThreadPerTask();
+            VIRTUAL = virtual != null;
+            EXECUTOR = VIRTUAL ? virtual : daemonPool();
+            OFFLOAD = builder()
+                    .executor(EXECUTOR)
+                    .maxInFlight(VIRTUAL ? DEFAULT_MAX_IN_FLIGHT : DEFAULT_POOL_THREADS)
+                    .name("default")
+                    .build();
+        }
+
+        private static Executor virtualThreadPerTask() {
+            try {
+                return (Executor) Executors.class
+                        .getMethod("newVirtualThreadPerTaskExecutor")
+                        .invoke(null);
+            } catch (NoSuchMethodException | IllegalAccessException e) {
+                return null;
+            } catch (InvocationTargetException e) {
+                // Java 19 and 20 have the method behind --enable-preview: without it, a pool.
+                return null;
+            }
+        }
+
+        private static Executor daemonPool() {
+            AtomicInteger count = new AtomicInteger();
+            ThreadFactory threads = r -> {
+                Thread t = new Thread(r, "asyncore-offload-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    DEFAULT_POOL_THREADS,
+                    DEFAULT_POOL_THREADS,
+                    60,
+                    TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
+                    threads);
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
+        }
+    }
+}
