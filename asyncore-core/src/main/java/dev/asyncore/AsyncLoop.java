@@ -6,12 +6,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.PriorityQueue;
-import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -102,8 +98,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private static final ThreadLocal<AsyncLoop> CURRENT = new ThreadLocal<>();
 
     private static final long BACKOFF_MILLIS = 100;
-    static final int MAX_TASKS_PER_PASS = 4096;
-    static final long TASK_BUDGET_NANOS = 10_000_000;
 
     static {
         // A back-off timer is scheduled when the process may have no descriptor left to open a class file with.
@@ -116,10 +110,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final Duration timeout;
     private final boolean usePoll;
     private final boolean daemon;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+    private final LoopTasks tasks;
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final LoopListeners listeners;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final LoopGuard guard;
     private final Duration blockedWarning;
@@ -132,7 +125,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean drained;
     private volatile long shutdownDeadline;
-    private long timerSequence;
 
     /**
      * Creates a loop over a map with the defaults of {@link #builder(DispatcherMap)}. Any thread.
@@ -150,8 +142,10 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         this.usePoll = builder.usePoll;
         this.daemon = builder.daemon;
         this.blockedWarning = builder.blockedWarning;
-        this.watch = new BlockWatch(threadName, blockedWarning, map, this::blocked);
+        this.listeners = new LoopListeners(map);
+        this.watch = new BlockWatch(threadName, blockedWarning, map, listeners::blocked);
         this.guard = new LoopGuard(map, watch);
+        this.tasks = new LoopTasks(map);
     }
 
     /**
@@ -267,13 +261,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     public Cancellable schedule(Runnable task, Duration delay) {
         LoopTimer timer = new LoopTimer(task, System.nanoTime() + delay.toNanos());
         if (inEventLoop()) {
-            timer.sequence = timerSequence++;
-            timers.add(timer);
+            tasks.addTimer(timer);
         } else {
-            execute(() -> {
-                timer.sequence = timerSequence++;
-                timers.add(timer);
-            });
+            execute(() -> tasks.addTimer(timer));
         }
         return timer;
     }
@@ -357,7 +347,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      * @param listener the listener
      */
     public void addListener(Listener listener) {
-        listeners.add(listener);
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -512,9 +502,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         while (true) {
             long start = System.nanoTime();
             watch.busy(start);
-            runTasks(start);
+            tasks.runTasks(start);
             long now = System.nanoTime();
-            runTimers(now);
+            tasks.runTimers(now, watch);
             if (state == State.SHUTTING_DOWN && (map.isEmpty() || now - shutdownDeadline >= 0)) {
                 drained = map.isEmpty();
                 return;
@@ -541,7 +531,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     private long waitMillis(long now) {
         long wait = timeout.toMillis();
-        LoopTimer next = timers.peek();
+        LoopTimer next = tasks.nextTimer();
         if (next != null) {
             wait = Math.min(wait, Math.max(0, TimeUnit.NANOSECONDS.toMillis(next.deadline - now) + 1));
         }
@@ -551,74 +541,13 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         return Math.max(1, wait);
     }
 
-    /**
-     * Runs queued tasks until the queue is empty, {@value #MAX_TASKS_PER_PASS} have run or {@value #TASK_BUDGET_NANOS} ns
-     * have passed; the rest wait for the next pass, which then does not block in select. Tasks submitted from other threads
-     * therefore cannot keep the loop from its channels.
-     */
-    private void runTasks(long start) {
-        long deadline = start + TASK_BUDGET_NANOS;
-        Runnable task;
-        for (int ran = 1; (task = tasks.poll()) != null; ran++) {
-            try {
-                task.run();
-            } catch (ExitNow e) {
-                throw e;
-            } catch (Exception e) {
-                map.logSink().log(null, "error", "asyncore loop task failed", e);
-            }
-            if (ran == MAX_TASKS_PER_PASS || ((ran & 63) == 0 && System.nanoTime() - deadline >= 0)) {
-                return;
-            }
-        }
-    }
-
-    private void runTimers(long now) {
-        LoopTimer timer = timers.peek();
-        if (timer == null || now - timer.deadline < 0) {
-            return;
-        }
-        watch.busy(now);
-        while ((timer = timers.peek()) != null && now - timer.deadline >= 0) {
-            timers.poll();
-            if (!timer.cancelled) {
-                try {
-                    timer.task.run();
-                } catch (ExitNow e) {
-                    throw e;
-                } catch (Exception e) {
-                    map.logSink().log(null, "error", "asyncore scheduled task failed", e);
-                }
-            }
-        }
-    }
-
     private void beginShutdown() {
         if (state != State.RUNNING) {
             return;
         }
         state = State.SHUTTING_DOWN;
-        for (Dispatcher d : map.values()) {
-            if (d.isAccepting()) {
-                closeQuietly(d);
-            }
-        }
-        for (Dispatcher d : map.values()) {
-            try {
-                d.handleShutdown();
-            } catch (ExitNow | VirtualMachineError e) {
-                throw e;
-            } catch (Throwable t) {
-                closeQuietly(d);
-            }
-        }
-        for (Listener l : listeners) {
-            try {
-                l.shutdownStarted();
-            } catch (RuntimeException e) {
-                log(null, "error", "asyncore loop listener failed: " + e);
-            }
-        }
+        guard.beginShutdown();
+        listeners.shutdownStarted();
     }
 
     private void terminate(Throwable cause) {
@@ -632,13 +561,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             state = State.TERMINATED;
             tasks.clear();
             watch.stop();
-            for (Listener l : listeners) {
-                try {
-                    l.terminated(cause);
-                } catch (RuntimeException e) {
-                    log(null, "error", "asyncore loop listener failed: " + e);
-                }
-            }
+            listeners.terminated(cause);
             terminated.countDown();
         }
     }
@@ -652,22 +575,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         }
     }
 
-    private void blocked(BlockedLoop event) {
-        for (Listener l : listeners) {
-            try {
-                l.blocked(event);
-            } catch (RuntimeException e) {
-                log(null, "error", "asyncore loop listener failed: " + e);
-            }
-        }
-    }
-
     private void log(Dispatcher source, String type, String message) {
         map.logSink().log(source, type, message);
-    }
-
-    private void closeQuietly(Dispatcher d) {
-        guard.closeQuietly(d);
     }
 
     /** Cancels a scheduled task. */

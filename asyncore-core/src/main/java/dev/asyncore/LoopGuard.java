@@ -114,6 +114,27 @@ final class LoopGuard implements Engine.Guard {
         }
     }
 
+    /**
+     * Starts a graceful shutdown of the map: listening channels close at once, every other dispatcher is told through
+     * {@code handleShutdown()}; one whose {@code handleShutdown()} throws is closed.
+     */
+    void beginShutdown() {
+        for (Dispatcher d : map.values()) {
+            if (d.isAccepting()) {
+                closeQuietly(d);
+            }
+        }
+        for (Dispatcher d : map.values()) {
+            try {
+                d.handleShutdown();
+            } catch (ExitNow | VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                closeQuietly(d);
+            }
+        }
+    }
+
     /** Closes a dispatcher and makes sure it left the map, even if its {@code close()} failed. */
     void closeQuietly(Dispatcher d) {
         try {
