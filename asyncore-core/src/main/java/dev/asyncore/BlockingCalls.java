@@ -119,7 +119,7 @@ final class BlockingCalls implements Runnable {
         try {
             dispatcher.handleErrorRecorded(t);
         } catch (Throwable failed) {
-            new LoopGuard(dispatcher.map()).contain(dispatcher, failed);
+            new LoopGuard(dispatcher.map(), null).contain(dispatcher, failed); // contain() uses no BlockWatch
         }
     }
 

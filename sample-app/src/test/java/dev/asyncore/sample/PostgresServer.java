@@ -88,8 +88,18 @@ final class PostgresServer implements AutoCloseable {
         Path data = this.dir.resolve("data");
         run(tool("initdb"), "-D", data.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
         String options = "-p " + this.port + " -k " + this.dir + " -c listen_addresses=127.0.0.1 -c fsync=off";
-        run(tool("pg_ctl"), "-D", data.toString(), "-o", options, "-l", this.dir.resolve("server.log").toString(), "-w",
-                "-t", "60", "start");
+        run(
+                tool("pg_ctl"),
+                "-D",
+                data.toString(),
+                "-o",
+                options,
+                "-l",
+                this.dir.resolve("server.log").toString(),
+                "-w",
+                "-t",
+                "60",
+                "start");
         this.started = true;
     }
 

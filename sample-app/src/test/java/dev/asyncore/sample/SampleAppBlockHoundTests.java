@@ -60,11 +60,13 @@ class SampleAppBlockHoundTests {
     @BeforeAll
     static void installBlockHoundAndStartTheApp() throws Exception {
         assumeTrue(
-                ManagementFactory.getRuntimeMXBean().getInputArguments()
+                ManagementFactory.getRuntimeMXBean()
+                        .getInputArguments()
                         .contains("-XX:+AllowRedefinitionToAddDeleteMethods"),
                 "runs in the blockhound surefire execution, whose JVM has -XX:+AllowRedefinitionToAddDeleteMethods");
         BlockHound.install();
-        database = Server.createTcpServer("-tcpPort", String.valueOf(freePort()), "-ifNotExists").start();
+        database = Server.createTcpServer("-tcpPort", String.valueOf(freePort()), "-ifNotExists")
+                .start();
         String url = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/mem:blockhound;DB_CLOSE_DELAY=-1";
         context = new SpringApplicationBuilder(SampleApplication.class, OnTheLoopConfiguration.class)
                 .run(KvApp.arguments(
@@ -108,7 +110,14 @@ class SampleAppBlockHoundTests {
             assertThat(request(client, "DEL hound")).isEqualTo("OK");
             StringBuilder pipelined = new StringBuilder();
             for (int i = 0; i < 100; i++) {
-                pipelined.append("SET p").append(i).append(' ').append(i).append("\nGET p").append(i).append('\n');
+                pipelined
+                        .append("SET p")
+                        .append(i)
+                        .append(' ')
+                        .append(i)
+                        .append("\nGET p")
+                        .append(i)
+                        .append('\n');
             }
             send(client, pipelined.toString());
             InputStream in = client.getInputStream();
@@ -131,11 +140,13 @@ class SampleAppBlockHoundTests {
     @Test
     void aRepositoryCallOnTheLoopFailsWithBlockingOperationErrorAndClosesThatChannel() throws IOException {
         OnTheLoopHandler.lastError.set(null);
-        int port = context.getEnvironment()
-                .getRequiredProperty("local.asyncore.servers.kv-on-loop.port", Integer.class);
+        int port =
+                context.getEnvironment().getRequiredProperty("local.asyncore.servers.kv-on-loop.port", Integer.class);
         try (Socket client = connect(port)) {
             send(client, "GET anything\n");
-            assertThat(client.getInputStream().read()).as("end of stream: the channel was closed").isEqualTo(-1);
+            assertThat(client.getInputStream().read())
+                    .as("end of stream: the channel was closed")
+                    .isEqualTo(-1);
         }
         await().atMost(WAIT).until(() -> OnTheLoopHandler.lastError.get() != null);
         assertThat(OnTheLoopHandler.lastError.get())

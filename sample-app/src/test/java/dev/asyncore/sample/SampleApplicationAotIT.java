@@ -59,8 +59,8 @@ class SampleApplicationAotIT {
                         "--asyncore.servers.udp-echo.port=0",
                         "--asyncore.servers.echo-tls.port=0",
                         "--asyncore.servers.kv.port=0",
-                        "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("data/kv").toAbsolutePath()
-                                + ";DB_CLOSE_ON_EXIT=FALSE",
+                        "--spring.datasource.url=jdbc:h2:file:"
+                                + dir.resolve("data/kv").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
                         "--asyncore.shutdown.timeout=1s")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -29,7 +29,8 @@ class SampleKvPostgresTests {
             String[] credentials = {"--spring.datasource.username=postgres", "--spring.datasource.password="};
             try (ConfigurableApplicationContext first = KvApp.run(postgres.jdbcUrl(), credentials);
                     Socket client = connect(KvApp.kvPort(first))) {
-                assertThat(first.getEnvironment().getProperty("spring.datasource.url")).startsWith("jdbc:postgresql:");
+                assertThat(first.getEnvironment().getProperty("spring.datasource.url"))
+                        .startsWith("jdbc:postgresql:");
                 assertThat(request(client, "GET city")).isEqualTo("NOT_FOUND");
                 assertThat(request(client, "SET city Porto")).isEqualTo("OK");
                 assertThat(request(client, "SET city Rio de Janeiro")).isEqualTo("OK");

@@ -93,7 +93,11 @@ class SampleKvServerTests {
         StringBuilder requests = new StringBuilder();
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
-            requests.append("SET pipelined-").append(i).append(" value ").append(i).append('\n');
+            requests.append("SET pipelined-")
+                    .append(i)
+                    .append(" value ")
+                    .append(i)
+                    .append('\n');
             expected.add("OK");
             requests.append("GET pipelined-").append(i).append('\n');
             expected.add("VALUE value " + i);

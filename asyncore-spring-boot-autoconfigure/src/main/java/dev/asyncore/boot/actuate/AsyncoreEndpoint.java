@@ -202,7 +202,8 @@ public class AsyncoreEndpoint {
         static BlockedDescriptor of(BlockedLoop blocked) {
             return blocked == null
                     ? null
-                    : new BlockedDescriptor(blocked.handler(), blocked.duration().toMillis(), blocked.at());
+                    : new BlockedDescriptor(
+                            blocked.handler(), blocked.duration().toMillis(), blocked.at());
         }
     }
 

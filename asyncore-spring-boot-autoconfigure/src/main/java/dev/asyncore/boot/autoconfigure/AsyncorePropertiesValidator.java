@@ -68,8 +68,8 @@ final class AsyncorePropertiesValidator {
                     min == 0
                             ? "a number of calls cannot be negative"
                             : "at least one call must be able to run, or every offloaded call would be refused",
-                    "Set " + property + " to " + min + " or more (the default is "
-                            + defaultOffloadLimit(property) + ").");
+                    "Set " + property + " to " + min + " or more (the default is " + defaultOffloadLimit(property)
+                            + ").");
         }
         return value;
     }

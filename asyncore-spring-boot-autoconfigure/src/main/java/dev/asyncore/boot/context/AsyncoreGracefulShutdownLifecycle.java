@@ -141,14 +141,9 @@ public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
                 continue;
             }
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            try {
-                if (!offload.awaitQuiescence(left)) {
-                    logger.warn("Graceful shutdown: " + offload.inFlight() + " offloaded call(s) of asyncore server '"
-                            + server.getName() + "' still running after the timeout; their results are dropped");
-                }
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
+            if (!offload.awaitQuiescence(left)) {
+                logger.warn("Graceful shutdown: " + offload.inFlight() + " offloaded call(s) of asyncore server '"
+                        + server.getName() + "' still running after the timeout; their results are dropped");
             }
         }
     }

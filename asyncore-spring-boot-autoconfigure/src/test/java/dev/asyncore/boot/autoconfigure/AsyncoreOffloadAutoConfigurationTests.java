@@ -48,7 +48,8 @@ class AsyncoreOffloadAutoConfigurationTests {
 
     @Test
     void withoutAnApplicationTaskExecutorEachServerUsesAsyncoresOwnExecutor() {
-        this.runner.withPropertyValues("asyncore.servers.other.port=0", "asyncore.servers.other.handler=echo")
+        this.runner
+                .withPropertyValues("asyncore.servers.other.port=0", "asyncore.servers.other.handler=echo")
                 .run((context) -> {
                     AsyncoreServer gated = server(context, "gated");
                     AsyncoreServer other = server(context, "other");
@@ -61,7 +62,8 @@ class AsyncoreOffloadAutoConfigurationTests {
 
     @Test
     void autoPicksSpringBootsApplicationTaskExecutorWhenThereIsOne() {
-        this.runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+        this.runner
+                .withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
                 .run((context) -> {
                     assertThat(context).hasBean("applicationTaskExecutor");
                     assertThat(server(context, "gated").offloadExecutor()).isEqualTo("applicationTaskExecutor");
@@ -73,20 +75,23 @@ class AsyncoreOffloadAutoConfigurationTests {
     @Test
     @EnabledForJreRange(min = JRE.JAVA_21)
     void virtualThreadsOfSpringBootReachTheOffload() {
-        this.runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+        this.runner
+                .withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
                 .withPropertyValues("spring.threads.virtual.enabled=true")
                 .run((context) -> {
                     assertThat(context.getBean("applicationTaskExecutor")).isInstanceOf(SimpleAsyncTaskExecutor.class);
                     assertThat(server(context, "gated").offloadExecutor()).isEqualTo("applicationTaskExecutor");
                     assertThat(roundTripOnGate(context)).isEqualTo("HELLO");
-                    // Thread.isVirtual() is Java 21 API and this module compiles for 17: a virtual thread names its class
+                    // Thread.isVirtual() is Java 21 API and this module compiles for 17: a virtual thread names its
+                    // class
                     assertThat(gate(context).lastCaller().toString()).startsWith("VirtualThread");
                 });
     }
 
     @Test
     void asyncoreKeepsAsyncoresOwnExecutorBesideAnApplicationTaskExecutor() {
-        this.runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
+        this.runner
+                .withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
                 .withPropertyValues("asyncore.offload.executor=asyncore")
                 .run((context) -> {
                     assertThat(context.getBean("applicationTaskExecutor")).isInstanceOf(ThreadPoolTaskExecutor.class);
@@ -98,13 +103,15 @@ class AsyncoreOffloadAutoConfigurationTests {
 
     @Test
     void applicationRequiresAnApplicationTaskExecutor() {
-        this.runner.withPropertyValues("asyncore.offload.executor=application")
+        this.runner
+                .withPropertyValues("asyncore.offload.executor=application")
                 .run((context) -> assertInvalid(context, "asyncore.offload.executor", "applicationTaskExecutor"));
     }
 
     @Test
     void aBeanNameSelectsThatExecutor() {
-        this.runner.withUserConfiguration(NamedExecutorConfiguration.class)
+        this.runner
+                .withUserConfiguration(NamedExecutorConfiguration.class)
                 .withPropertyValues("asyncore.offload.executor=kvCalls")
                 .run((context) -> {
                     assertThat(server(context, "gated").offloadExecutor()).isEqualTo("kvCalls");
@@ -115,30 +122,36 @@ class AsyncoreOffloadAutoConfigurationTests {
 
     @Test
     void anUnknownExecutorNameFailsStartupListingTheExecutorBeans() {
-        this.runner.withUserConfiguration(NamedExecutorConfiguration.class)
+        this.runner
+                .withUserConfiguration(NamedExecutorConfiguration.class)
                 .withPropertyValues("asyncore.offload.executor=nope")
                 .run((context) -> assertInvalid(context, "asyncore.offload.executor", "kvCalls"));
     }
 
     @Test
     void limitsBelowOneFailStartupNamingTheProperty() {
-        this.runner.withPropertyValues("asyncore.offload.max-in-flight=0")
+        this.runner
+                .withPropertyValues("asyncore.offload.max-in-flight=0")
                 .run((context) -> assertInvalid(context, "asyncore.offload.max-in-flight", "'0'"));
-        this.runner.withPropertyValues("asyncore.offload.max-in-flight-per-connection=0")
+        this.runner
+                .withPropertyValues("asyncore.offload.max-in-flight-per-connection=0")
                 .run((context) -> assertInvalid(context, "asyncore.offload.max-in-flight-per-connection", "'0'"));
-        this.runner.withPropertyValues("asyncore.offload.max-waiting=-1")
+        this.runner
+                .withPropertyValues("asyncore.offload.max-waiting=-1")
                 .run((context) -> assertInvalid(context, "asyncore.offload.max-waiting", "'-1'"));
     }
 
     @Test
     void aServersOwnLimitIsReportedUnderItsOwnName() {
-        this.runner.withPropertyValues("asyncore.servers.gated.offload.max-in-flight=-3")
+        this.runner
+                .withPropertyValues("asyncore.servers.gated.offload.max-in-flight=-3")
                 .run((context) -> assertInvalid(context, "asyncore.servers.gated.offload.max-in-flight", "'-3'"));
     }
 
     @Test
     void aBlankExecutorFailsStartup() {
-        this.runner.withPropertyValues("asyncore.offload.executor= ")
+        this.runner
+                .withPropertyValues("asyncore.offload.executor= ")
                 .run((context) -> assertInvalid(context, "asyncore.offload.executor", "auto"));
     }
 
@@ -146,20 +159,23 @@ class AsyncoreOffloadAutoConfigurationTests {
     void blockedWarningReachesEveryLoopAndZeroTurnsItOff() {
         this.runner.run((context) -> assertThat(context.getBean(AsyncLoop.class).blockedWarning())
                 .isEqualTo(AsyncLoop.DEFAULT_BLOCKED_WARNING));
-        this.runner.withPropertyValues("asyncore.loop.blocked-warning=250ms", "asyncore.loop.threads=2")
+        this.runner
+                .withPropertyValues("asyncore.loop.blocked-warning=250ms", "asyncore.loop.threads=2")
                 .run((context) -> {
                     for (AsyncLoop loop : context.getBean(AsyncLoopGroup.class)) {
                         assertThat(loop.blockedWarning()).isEqualTo(Duration.ofMillis(250));
                     }
                 });
-        this.runner.withPropertyValues("asyncore.loop.blocked-warning=0")
+        this.runner
+                .withPropertyValues("asyncore.loop.blocked-warning=0")
                 .run((context) -> assertThat(context.getBean(AsyncLoop.class).blockedWarning())
                         .isEqualTo(Duration.ZERO));
     }
 
     @Test
     void aNegativeBlockedWarningFailsStartup() {
-        this.runner.withPropertyValues("asyncore.loop.blocked-warning=-1ms")
+        this.runner
+                .withPropertyValues("asyncore.loop.blocked-warning=-1ms")
                 .run((context) -> assertInvalid(context, "asyncore.loop.blocked-warning", "0"));
     }
 

@@ -118,12 +118,18 @@ public class KvHandler extends AsyncChat {
         if (error instanceof FrameTooLongException) {
             this.discarding = true;
             getData();
-            pushBlocking(() -> ("ERR line too long (at most " + MAX_LINE_LENGTH + " bytes)\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            closeWhenDone();
+            byte[] tooLong =
+                    ("ERR line too long (at most " + MAX_LINE_LENGTH + " bytes)\n").getBytes(StandardCharsets.US_ASCII);
+            // delivered after the replies still owed, like every reply; then close once it is sent
+            executeBlocking(() -> tooLong, this::pushAndClose, (failure) -> close());
             return;
         }
         super.handleError(error);
+    }
+
+    private void pushAndClose(byte[] reply) {
+        push(reply);
+        closeWhenDone();
     }
 
     private static void logFailure(DataAccessException ex) {

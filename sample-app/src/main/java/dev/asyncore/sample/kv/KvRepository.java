@@ -2,7 +2,6 @@ package dev.asyncore.sample.kv;
 
 import java.sql.DatabaseMetaData;
 import java.util.Optional;
-
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -62,7 +61,11 @@ public class KvRepository {
      * @return the value, or empty when the key is not there
      */
     public Optional<String> get(String key) {
-        return this.jdbc.sql("select v from kv where k = ?").param(key).query(String.class).optional();
+        return this.jdbc
+                .sql("select v from kv where k = ?")
+                .param(key)
+                .query(String.class)
+                .optional();
     }
 
     /**
@@ -77,9 +80,17 @@ public class KvRepository {
             return;
         }
         this.transactions.executeWithoutResult((status) -> {
-            int updated = this.jdbc.sql("update kv set v = ? where k = ?").param(value).param(key).update();
+            int updated = this.jdbc
+                    .sql("update kv set v = ? where k = ?")
+                    .param(value)
+                    .param(key)
+                    .update();
             if (updated == 0) {
-                this.jdbc.sql("insert into kv (k, v) values (?, ?)").param(key).param(value).update();
+                this.jdbc
+                        .sql("insert into kv (k, v) values (?, ?)")
+                        .param(key)
+                        .param(value)
+                        .update();
             }
         });
     }
