@@ -20,6 +20,11 @@ import org.springframework.dao.DataAccessException;
  * {@code ERR} at once (no database call): replying to it with a plain {@code push} would overtake the replies still being
  * computed for the lines before it.
  *
+ * <p>Replies come back in order whatever the offload's limits; the calls themselves run in request order only with one
+ * call at a time per connection, which a key-value store needs (a pipelined {@code GET} must see the {@code SET} before
+ * it): the sample sets {@code asyncore.servers.kv.offload.max-in-flight-per-connection: 1}, and the loop stops reading
+ * from the connection while its call runs.
+ *
  * <p>A line longer than {@value #MAX_LINE_LENGTH} bytes is answered {@code ERR line too long} and the connection is closed
  * once that reply is sent (the rest of the line cannot be told from the next request). A database failure answers
  * {@code ERR storage unavailable} and the connection stays open; it is logged at most once per ten seconds.
