@@ -2,7 +2,9 @@ package dev.asyncore.boot.autoconfigure;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 
+import dev.asyncore.AsyncLoop;
 import dev.asyncore.Offload;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
@@ -117,6 +119,15 @@ final class AsyncoreOffloads {
             }
             case ASYNCORE -> useAsyncore();
             default -> {
+                if (isExecutorBean(value) && this.beanFactory.isTypeMatch(value, AsyncLoop.class)) {
+                    throw new InvalidAsyncorePropertyException(
+                            PROPERTY,
+                            value,
+                            "'" + value + "' is an asyncore loop: the blocking calls would run on a loop thread, "
+                                    + "which is what the offload is there to avoid",
+                            "Set " + PROPERTY + " to auto, application or asyncore, or to the name of one of the "
+                                    + "application's Executor beans: " + executorBeans() + ".");
+                }
                 if (!isExecutorBean(value)) {
                     throw new InvalidAsyncorePropertyException(
                             PROPERTY,
@@ -144,7 +155,10 @@ final class AsyncoreOffloads {
         this.executorName = ASYNCORE;
     }
 
+    /** The Executor beans that may run blocking calls: not the loops, which are Executors too. */
     private List<String> executorBeans() {
-        return List.of(this.beanFactory.getBeanNamesForType(Executor.class, false, false));
+        return Stream.of(this.beanFactory.getBeanNamesForType(Executor.class, false, false))
+                .filter((name) -> !this.beanFactory.isTypeMatch(name, AsyncLoop.class))
+                .toList();
     }
 }

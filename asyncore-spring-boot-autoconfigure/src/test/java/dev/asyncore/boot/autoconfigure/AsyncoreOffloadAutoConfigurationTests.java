@@ -28,6 +28,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code asyncore.offload.*}, {@code asyncore.servers.<name>.offload.*} and {@code asyncore.loop.blocked-warning}: each TCP
@@ -125,7 +126,19 @@ class AsyncoreOffloadAutoConfigurationTests {
         this.runner
                 .withUserConfiguration(NamedExecutorConfiguration.class)
                 .withPropertyValues("asyncore.offload.executor=nope")
-                .run((context) -> assertInvalid(context, "asyncore.offload.executor", "kvCalls"));
+                .run((context) -> {
+                    assertInvalid(context, "asyncore.offload.executor", "kvCalls");
+                    InvalidAsyncorePropertyException invalid =
+                            (InvalidAsyncorePropertyException) rootCause(context.getStartupFailure());
+                    assertThat(invalid.getAction()).doesNotContain("asyncoreLoop");
+                });
+    }
+
+    @Test
+    void theLoopItselfIsRefusedAsTheExecutor() {
+        this.runner
+                .withPropertyValues("asyncore.offload.executor=asyncoreLoop")
+                .run((context) -> assertInvalid(context, "asyncore.offload.executor", "is an asyncore loop"));
     }
 
     @Test
@@ -139,6 +152,31 @@ class AsyncoreOffloadAutoConfigurationTests {
         this.runner
                 .withPropertyValues("asyncore.offload.max-waiting=-1")
                 .run((context) -> assertInvalid(context, "asyncore.offload.max-waiting", "'-1'"));
+    }
+
+    @Test
+    void aServersOwnLimitsWinOverTheDefaults() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.offload.max-in-flight=32",
+                        "asyncore.offload.max-waiting=7",
+                        "asyncore.offload.interrupt-on-close=true",
+                        "asyncore.servers.gated.offload.max-in-flight-per-connection=1",
+                        "asyncore.servers.gated.offload.max-in-flight=4",
+                        "asyncore.servers.other.port=0",
+                        "asyncore.servers.other.handler=echo")
+                .run((context) -> {
+                    Offload gated = server(context, "gated").offload();
+                    assertThat(gated.maxInFlightPerDispatcher()).isEqualTo(1);
+                    assertThat(gated.maxInFlight()).isEqualTo(4);
+                    assertThat(gated.maxWaiting()).isEqualTo(7);
+                    assertThat(gated.interruptOnClose()).isTrue();
+                    assertThat(gated.name()).isEqualTo("gated");
+                    Offload other = server(context, "other").offload();
+                    assertThat(other.maxInFlightPerDispatcher()).isEqualTo(16);
+                    assertThat(other.maxInFlight()).isEqualTo(32);
+                    assertThat(other.executor()).isSameAs(gated.executor());
+                });
     }
 
     @Test
@@ -184,8 +222,11 @@ class AsyncoreOffloadAutoConfigurationTests {
         this.runner.run((context) -> {
             Offload offload = server(context, "gated").offload();
             assertThat(roundTripOnGate(context)).isEqualTo("HELLO");
-            assertThat(offload.completed()).isEqualTo(1);
+            // the reply is pushed before the offload counts the call done
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(offload.completed()).isEqualTo(1));
             assertThat(offload.inFlight()).isZero();
+            assertThat(offload.maxInFlight()).isEqualTo(256);
         });
     }
 
@@ -206,15 +247,17 @@ class AsyncoreOffloadAutoConfigurationTests {
         return context.getBean(AsyncoreServers.class).get(name);
     }
 
-    private static void assertInvalid(AssertableApplicationContext context, String property, String inMessage) {
+    /** Startup failed on {@code property}; {@code inReport} is in the message or the action (the failure analysis). */
+    private static void assertInvalid(AssertableApplicationContext context, String property, String inReport) {
         assertThat(context).hasFailed();
         assertThat(context.getStartupFailure())
                 .rootCause()
                 .isInstanceOf(InvalidAsyncorePropertyException.class)
-                .hasMessageContaining(property)
-                .hasMessageContaining(inMessage);
-        assertThat(((InvalidAsyncorePropertyException) rootCause(context.getStartupFailure())).getProperty())
-                .isEqualTo(property);
+                .hasMessageContaining(property);
+        InvalidAsyncorePropertyException invalid =
+                (InvalidAsyncorePropertyException) rootCause(context.getStartupFailure());
+        assertThat(invalid.getProperty()).isEqualTo(property);
+        assertThat(invalid.getMessage() + " " + invalid.getAction()).contains(inReport);
     }
 
     private static Throwable rootCause(Throwable failure) {
