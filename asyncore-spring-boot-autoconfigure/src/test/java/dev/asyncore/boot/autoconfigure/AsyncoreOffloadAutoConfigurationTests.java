@@ -11,10 +11,13 @@ import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.Offload;
 import dev.asyncore.boot.GatedLineHandler;
 import dev.asyncore.boot.TestClients;
+import dev.asyncore.boot.actuate.AsyncoreMetrics;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.handler.HandlerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
@@ -228,6 +231,53 @@ class AsyncoreOffloadAutoConfigurationTests {
             assertThat(offload.inFlight()).isZero();
             assertThat(offload.maxInFlight()).isEqualTo(256);
         });
+    }
+
+    @Test
+    void metersTagTheOffloadsByServerAndTheBlockedEpisodesByLoop() {
+        this.runner
+                .withConfiguration(AutoConfigurations.of(AsyncoreMetricsAutoConfiguration.class))
+                .run((context) -> {
+                    MeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBean(AsyncoreMetrics.class).bindTo(registry);
+                    assertThat(roundTripOnGate(context)).isEqualTo("HELLO");
+                    await().atMost(Duration.ofSeconds(10))
+                            .untilAsserted(() -> assertThat(registry.get("asyncore.offload.calls")
+                                            .tags("server", "gated", "outcome", "success")
+                                            .timer()
+                                            .count())
+                                    .isEqualTo(1));
+                    assertThat(registry.get("asyncore.offload.calls")
+                                    .tags("server", "gated", "outcome", "failure")
+                                    .timer()
+                                    .count())
+                            .isZero();
+                    assertThat(registry.get("asyncore.offload.in-flight")
+                                    .tag("server", "gated")
+                                    .gauge()
+                                    .value())
+                            .isZero();
+                    assertThat(registry.get("asyncore.offload.waiting")
+                                    .tag("server", "gated")
+                                    .gauge()
+                                    .value())
+                            .isZero();
+                    assertThat(registry.get("asyncore.offload.rejected")
+                                    .tag("server", "gated")
+                                    .functionCounter()
+                                    .count())
+                            .isZero();
+                    assertThat(registry.get("asyncore.offload.dropped")
+                                    .tag("server", "gated")
+                                    .functionCounter()
+                                    .count())
+                            .isZero();
+                    assertThat(registry.get("asyncore.loop.blocked")
+                                    .tag("loop", "asyncore-offload-acr-loop")
+                                    .timer()
+                                    .count())
+                            .isZero();
+                });
     }
 
     private static String roundTripOnGate(AssertableApplicationContext context) throws Exception {
