@@ -438,7 +438,8 @@ abstract class AbstractDispatcher {
 
     /**
      * Closes the channel after this long without a read or write event. Enforced by an {@link AsyncLoop} at its sweeps (so
-     * up to one loop timeout late); {@link Asyncore#loop()} does not enforce it. Loop thread.
+     * up to one loop timeout late); {@link Asyncore#loop()} does not enforce it. A channel waiting for its blocking calls
+     * ({@link Dispatcher#executeBlocking}) is not idle. Loop thread.
      *
      * @param idleTimeout the timeout; null or zero for none
      */

@@ -121,7 +121,10 @@ final class BlockingCall<T> implements Runnable {
         try {
             loop.execute(owner);
         } catch (RejectedExecutionException loopEnded) {
-            // The loop ended and closed its channels; close drops what it finds DONE, so nothing is left to do.
+            // The loop ended: its channels are closed, and close dropped this call unless it ran just past it.
+            if (STATE.compareAndSet(this, DONE, SETTLED)) {
+                dropped();
+            }
         }
     }
 

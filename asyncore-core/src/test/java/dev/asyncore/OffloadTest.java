@@ -4,9 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.asyncore.chat.AsyncChat;
+import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.GroupServer;
 import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.AfterEach;
@@ -492,6 +496,36 @@ class OffloadTest {
         Client c = new Client(address);
         closeables.add(c);
         return c;
+    }
+
+    @Test
+    void aDatagramServerAnswersThroughItsOffload() throws Exception {
+        Offload offload = offloadOnPool().build();
+        loop.start();
+        DatagramServer server = onLoop(() -> {
+            DatagramServer s = new DatagramServer(loop.map(), (data, sender, srv) -> {
+                byte[] request = new byte[data.remaining()];
+                data.get(request);
+                srv.executeBlocking(
+                        () -> ("re " + new String(request, StandardCharsets.US_ASCII))
+                                .getBytes(StandardCharsets.US_ASCII),
+                        reply -> srv.reply(ByteBuffer.wrap(reply), sender),
+                        failure -> {});
+            });
+            s.setOffload(offload);
+            s.open(new InetSocketAddress("127.0.0.1", 0));
+            return s;
+        });
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            client.setSoTimeout(20_000);
+            byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+            client.send(new DatagramPacket(hello, hello.length, onLoop(server::localAddress)));
+            DatagramPacket answer = new DatagramPacket(new byte[64], 64);
+            client.receive(answer);
+            assertThat(new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII))
+                    .isEqualTo("re hello");
+        }
+        assertThat(offload.completed()).isEqualTo(1);
     }
 
     @Test
