@@ -64,7 +64,8 @@ class SampleAppBlockHoundTests {
                         .getInputArguments()
                         .contains("-XX:+AllowRedefinitionToAddDeleteMethods"),
                 "runs in the blockhound surefire execution, whose JVM has -XX:+AllowRedefinitionToAddDeleteMethods");
-        // One allowance: handing a call to the executor (Offload.submit, on the loop) offers it to the executor's queue,
+        // One allowance: handing a call to the executor (Offload.submit, on the loop) offers it to the executor's
+        // queue,
         // whose lock another thread may hold for an instant; that brief wait is the hand-off itself, not the call.
         BlockHound.install((builder) -> builder.allowBlockingCallsInside("dev.asyncore.Offload", "submit"));
         database = Server.createTcpServer("-tcpPort", String.valueOf(freePort()), "-ifNotExists")
