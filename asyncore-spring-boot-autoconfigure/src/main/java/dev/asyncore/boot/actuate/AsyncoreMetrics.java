@@ -24,7 +24,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * (counters in bytes; tag {@code server}), {@code asyncore.loop.passes} (counter; tag {@code loop}, the loop thread's name)
  * and {@code asyncore.loop.channels} (gauge of the channels each loop runs; tag {@code loop}); the offload and blocked-loop
  * meters of {@link AsyncoreOffloadMetrics} ({@code asyncore.offload.*} by server, {@code asyncore.loop.blocked} by loop).
- * The {@code loop} tag has one value per loop thread ({@code asyncore.loop.threads}), so it stays bounded; server figures are totals over the loops.
+ * The {@code loop} tag has one value per loop thread ({@code asyncore.loop.threads}), so it stays bounded; server figures
+ * are totals over the loops.
  * A UDP server has its own meters: see {@link AsyncoreDatagramMetrics}.
  *
  * <p>Channels that belong to no named server (client dispatchers, hand-written servers) are counted under
