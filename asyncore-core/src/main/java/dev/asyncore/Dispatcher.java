@@ -22,7 +22,8 @@ import java.util.Objects;
  * map, a dispatcher that joins it is built on the loop thread ({@link AsyncLoop#submit}); building it elsewhere fails
  * with an {@link IllegalStateException}, since the loop could otherwise reach it before its constructor has finished.
  * Handlers may throw anything: the loop hands it to {@link #handleError(Throwable)}, which by default logs it and closes
- * this channel only.
+ * this channel only. A handler whose work blocks (a database, another service) hands it to {@link #executeBlocking} and gets
+ * the result back on the loop thread, in order.
  *
  * <p>As Python's dispatcher delegates every socket verb to {@code self.socket}, this class keeps asyncore's API, state and
  * events and delegates its channel work to a transport (a stream socket, a listening socket, a file or a pipe), so that

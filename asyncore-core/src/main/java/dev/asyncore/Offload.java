@@ -1,17 +1,13 @@
 package dev.asyncore;
 
-import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Runs the blocking calls of dispatchers ({@link Dispatcher#executeBlocking}) on an executor, off their loop thread, with
@@ -158,7 +154,7 @@ public final class Offload {
      * @return the shared offload
      */
     public static Offload defaultOffload() {
-        return Defaults.OFFLOAD;
+        return OffloadDefaults.OFFLOAD;
     }
 
     /**
@@ -170,12 +166,12 @@ public final class Offload {
      * @return the shared executor
      */
     public static Executor defaultExecutor() {
-        return Defaults.EXECUTOR;
+        return OffloadDefaults.EXECUTOR;
     }
 
     /** Whether {@link #defaultExecutor()} runs each call on a virtual thread. Any thread. */
     static boolean defaultExecutorIsVirtual() {
-        return Defaults.VIRTUAL;
+        return OffloadDefaults.VIRTUAL;
     }
 
     // ------------------------------------------------------------------------------------------------------------------
@@ -390,7 +386,8 @@ public final class Offload {
             try {
                 executor.execute(next);
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // OutOfMemoryError: a pool that could not start a thread. The call fails; the loop goes on.
                 synchronized (lock) {
                     rejected++;
                 }
@@ -451,6 +448,7 @@ public final class Offload {
         }
     }
 
+    /** A call's result was dropped: its dispatcher closed first. Any thread. */
     void countDropped() {
         synchronized (lock) {
             dropped++;
@@ -458,6 +456,7 @@ public final class Offload {
         tell(Listener::resultDropped);
     }
 
+    /** A call never ran: its dispatcher closed first. Loop thread. */
     void countCancelled() {
         synchronized (lock) {
             cancelled++;
@@ -471,16 +470,12 @@ public final class Offload {
         }
     }
 
-    private interface Event {
-        void tell(Listener l);
-    }
-
-    private void tell(Event event) {
+    private void tell(Consumer<Listener> event) {
         if (listener == null) {
             return;
         }
         try {
-            event.tell(listener);
+            event.accept(listener);
         } catch (RuntimeException e) {
             // The first failure with its trace; the rest would repeat it once per call.
             if (listenerFailures.getAndIncrement() == 0) {
@@ -600,55 +595,6 @@ public final class Offload {
                 throw new IllegalArgumentException(what + " must be at least " + min + ", was " + value);
             }
             return value;
-        }
-    }
-
-    /** The shared executor and offload, made on first use (the holder idiom). */
-    private static final class Defaults {
-        static final boolean VIRTUAL;
-        static final Executor EXECUTOR;
-        static final Offload OFFLOAD;
-
-        static {
-            Executor virtual = virtualThreadPerTask();
-            VIRTUAL = virtual != null;
-            EXECUTOR = VIRTUAL ? virtual : daemonPool();
-            OFFLOAD = builder()
-                    .executor(EXECUTOR)
-                    .maxInFlight(VIRTUAL ? DEFAULT_MAX_IN_FLIGHT : DEFAULT_POOL_THREADS)
-                    .name("default")
-                    .build();
-        }
-
-        private static Executor virtualThreadPerTask() {
-            try {
-                return (Executor) Executors.class
-                        .getMethod("newVirtualThreadPerTaskExecutor")
-                        .invoke(null);
-            } catch (NoSuchMethodException | IllegalAccessException e) {
-                return null;
-            } catch (InvocationTargetException e) {
-                // Java 19 and 20 have the method behind --enable-preview: without it, a pool.
-                return null;
-            }
-        }
-
-        private static Executor daemonPool() {
-            AtomicInteger count = new AtomicInteger();
-            ThreadFactory threads = r -> {
-                Thread t = new Thread(r, "asyncore-offload-" + count.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                    DEFAULT_POOL_THREADS,
-                    DEFAULT_POOL_THREADS,
-                    60,
-                    TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(),
-                    threads);
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
         }
     }
 }

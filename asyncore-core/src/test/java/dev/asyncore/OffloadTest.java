@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -173,7 +174,25 @@ class OffloadTest {
 
     @Test
     void repliesComeBackInRequestOrderUnderPipelining() throws Exception {
-        Offload offload = offloadOnPool().build();
+        AtomicInteger startedEvents = new AtomicInteger();
+        AtomicInteger finishedEvents = new AtomicInteger();
+        Set<String> listenerThreads = ConcurrentHashMap.newKeySet();
+        Offload offload = offloadOnPool()
+                .listener(new Offload.Listener() {
+                    @Override
+                    public void callStarted() {
+                        startedEvents.incrementAndGet();
+                        listenerThreads.add(Thread.currentThread().getName());
+                    }
+
+                    @Override
+                    public void callFinished(long durationNanos, boolean failed) {
+                        assertThat(failed).isFalse();
+                        assertThat(durationNanos).isPositive();
+                        finishedEvents.incrementAndGet();
+                    }
+                })
+                .build();
         ServerDispatcher server = serve(
                 offload,
                 (h, line) -> h.executeBlocking(
@@ -203,6 +222,9 @@ class OffloadTest {
         assertThat(h.errors).isEmpty();
         await().atMost(WAIT).until(() -> offload.completed() == requests);
         assertThat(offload.awaitQuiescence(WAIT)).isTrue();
+        await().atMost(WAIT).until(() -> finishedEvents.get() == requests);
+        assertThat(startedEvents.get()).isEqualTo(requests);
+        assertThat(listenerThreads).isNotEmpty().noneMatch(name -> name.equals("offload-test"));
         assertThat(offload.inFlight()).isZero();
         assertThat(offload.failed()).isZero();
         assertThat(offload.dropped()).isZero();
@@ -271,8 +293,7 @@ class OffloadTest {
                         h::reply));
         Client client = connect(server);
         client.send("wait\n");
-        assertThat(running.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
-                .isTrue();
+        assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         client.close();
         await().atMost(WAIT).until(() -> offload.dropped() == 1);
         assertThat(interrupted.get()).isTrue();
@@ -314,6 +335,60 @@ class OffloadTest {
         assertThat(started.get()).isEqualTo(20);
         await().atMost(WAIT).until(() -> readInterest(h));
         assertThat(onLoop(h::blockingCallsInFlight)).isZero();
+    }
+
+    /** A handler whose class defines its own {@code readable()}: the loop asks it on every pass. */
+    static final class AskedEveryPass extends Dispatcher {
+        final AtomicInteger asked = new AtomicInteger();
+
+        AskedEveryPass(SocketChannel sock, DispatcherMap map) {
+            super(sock, map);
+        }
+
+        @Override
+        public boolean readable() {
+            asked.incrementAndGet();
+            return true;
+        }
+
+        @Override
+        public boolean writable() {
+            return false;
+        }
+
+        @Override
+        public void handleRead() throws IOException {
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            if (recv(buffer) > 0) {
+                executeBlocking(() -> new CountDownLatch(1).await(10, TimeUnit.MINUTES), r -> {});
+            }
+        }
+    }
+
+    @Test
+    void aDispatcherWithItsOwnReadableIsStillAskedWhileItsReadingIsPaused() throws Exception {
+        Offload offload = offloadOnPool().maxInFlightPerDispatcher(1).build();
+        loop.start();
+        List<AskedEveryPass> made = new CopyOnWriteArrayList<>();
+        ServerDispatcher server = onLoop(() -> {
+            ServerDispatcher s = new ServerDispatcher(loop.map(), (channel, peer, map) -> {
+                AskedEveryPass d = new AskedEveryPass(channel, map);
+                made.add(d);
+                return d;
+            });
+            s.setOffload(offload);
+            s.open(new InetSocketAddress("127.0.0.1", 0), 16);
+            return s;
+        });
+        Client client = connect(server);
+        client.send("x");
+        await().atMost(WAIT).until(() -> offload.inFlight() == 1);
+        AskedEveryPass d = made.get(0);
+        await().atMost(WAIT).until(() -> !readInterest(d));
+        int before = d.asked.get();
+        await().atMost(WAIT).until(() -> d.asked.get() > before + 2);
+        assertThat(readInterest(d)).isFalse();
+        client.close();
     }
 
     @Test
@@ -580,8 +655,7 @@ class OffloadTest {
             thread.set(Thread.currentThread());
             ran.countDown();
         });
-        assertThat(ran.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
-                .isTrue();
+        assertThat(ran.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         boolean virtual = Runtime.version().feature() >= 21;
         assertThat(Offload.defaultExecutorIsVirtual()).isEqualTo(virtual);
         if (virtual) {

@@ -143,7 +143,8 @@ public final class OffloadCompare {
     }
 
     private void report(boolean onLoop, double perSecond, Offload offload, long[] pings) {
-        double ideal = Math.min(offload.maxInFlight(), clients) * 1000.0 / callMillis;
+        // A call of 0 ms has no ideal: the figures then show what the machinery costs per request.
+        double ideal = Math.min(offload.maxInFlight(), clients) * 1000.0 / Math.max(1, callMillis);
         System.out.printf(
                 Locale.ROOT,
                 "%-8s %,8.0f req/s = %5.1f%% of ideal %,.0f (%d in flight / %d ms)%s, mean request round trip %.1f ms%n"
