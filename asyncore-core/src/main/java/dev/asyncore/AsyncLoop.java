@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread confinement: the loop thread owns the map and every dispatcher in it. {@link #start()}, {@link #execute},
  * {@link #submit}, {@link #schedule}, {@link #shutdownGracefully}, {@link #close()} and the figures ({@link #passes()},
- * {@link #isRunning()}, the map's counts) are safe from any thread; handlers and tasks run on the loop thread.
+ * {@link #isRunning()}, {@link #blockedCount()}, {@link #lastBlocked()}, the map's counts) are safe from any thread;
+ * handlers and tasks run on the loop thread. A watchdog warns when handler code holds the loop past
+ * {@link #blockedWarning()} (see {@link BlockedLoop}).
  *
  * <p>When {@code readable()} and {@code writable()} are asked. Python asks every channel on every pass, so that a change
  * made by any event (a relay's {@code handleRead} filling its partner's buffer, a gate another channel opens) is acted on

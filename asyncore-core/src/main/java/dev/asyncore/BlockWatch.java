@@ -152,14 +152,19 @@ final class BlockWatch {
         if (!logLimit.admit(System.nanoTime(), (type, message) -> sink.log(null, type, message))) {
             return;
         }
-        BlockedLoopTrace trace = new BlockedLoopTrace(loopName, stack);
-        sink.log(
-                null,
-                "warning",
-                "asyncore loop '" + loopName + "' blocked for " + TimeUnit.NANOSECONDS.toMillis(age) + " ms in "
-                        + handler + "; every other channel of this loop waits meanwhile (warning after "
-                        + TimeUnit.NANOSECONDS.toMillis(warningNanos) + " ms; move blocking calls off the loop)",
-                trace);
+        String line = "asyncore loop '" + loopName + "' blocked for " + TimeUnit.NANOSECONDS.toMillis(age) + " ms in "
+                + handler + "; every other channel of this loop waits meanwhile (warning after "
+                + TimeUnit.NANOSECONDS.toMillis(warningNanos) + " ms; move blocking calls off the loop)";
+        if (sink == LogSink.STANDARD_STREAMS) {
+            // Python's streams print no trace of their own: the frames follow the line.
+            StringBuilder text = new StringBuilder(line);
+            for (StackTraceElement frame : stack) {
+                text.append(System.lineSeparator()).append("    at ").append(frame);
+            }
+            sink.log(null, "warning", text.toString());
+        } else {
+            sink.log(null, "warning", line, new BlockedLoopTrace(loopName, stack));
+        }
     }
 
     /** The last episode, or null. Any thread. */

@@ -4,10 +4,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Keeps one server's per-connection failure lines (failed TLS handshakes) to {@value #LINES_PER_WINDOW} a minute, so
- * that a flood of hostile or broken clients cannot flood the log; every failure is still counted by the server's
- * figures. One warning says when lines start being held back, and one line when the next minute begins says how many
- * were. Loop thread (the server's, as the figures it sits beside).
+ * Keeps one server's per-connection failure lines (failed TLS handshakes), or one loop's blocked-loop warnings, to
+ * {@value #LINES_PER_WINDOW} a minute, so that a flood of hostile or broken clients cannot flood the log; every failure is
+ * still counted by the server's figures. One warning says when lines start being held back, and one line when the next
+ * minute begins says how many were. One thread: the server's loop thread for a server's failures (as the figures it sits
+ * beside), the watchdog thread for a loop's blocked-loop warnings.
  */
 final class FailureLogLimit {
 

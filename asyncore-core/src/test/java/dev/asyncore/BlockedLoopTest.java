@@ -1,12 +1,15 @@
 package dev.asyncore;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -191,6 +194,27 @@ class BlockedLoopTest {
                 .isEqualTo(before + 1);
         assertThat(blockedWarnings()).hasSize(warnedBefore + 1);
         assertThat(told).hasSize(toldBefore + 1);
+    }
+
+    @Test
+    void onPythonsStreamsTheFramesFollowTheLine() throws Exception {
+        map.setLogSink(LogSink.STANDARD_STREAMS);
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            start(Duration.ofMillis(50));
+            CountDownLatch ran = new CountDownLatch(1);
+            loop.execute(() -> blockFor(200, ran));
+            await().atMost(WAIT).until(() -> told.size() == 1);
+        } finally {
+            System.setOut(out);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertThat(text).startsWith("warning: asyncore loop 'blocked-test-loop' blocked for ");
+        assertThat(text)
+                .containsPattern(
+                        "\\n    at \\S*" + BlockedLoopTest.class.getName().replace(".", "\\.") + "\\.blockFor\\(");
     }
 
     @Test
