@@ -2,6 +2,8 @@ package dev.asyncore.boot.autoconfigure;
 
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -230,6 +232,32 @@ class AsyncoreOffloadAutoConfigurationTests {
                     .untilAsserted(() -> assertThat(offload.completed()).isEqualTo(1));
             assertThat(offload.inFlight()).isZero();
             assertThat(offload.maxInFlight()).isEqualTo(256);
+        });
+    }
+
+    @Test
+    void aServerSpreadOverSeveralLoopsGivesItsOffloadToTheConnectionsOfEveryLoop() {
+        this.runner.withPropertyValues("asyncore.loop.threads=2").run((context) -> {
+            AsyncoreServer gated = server(context, "gated");
+            assertThat(gated.isSpread()).isTrue();
+            GatedLineHandler.Gate gate = gate(context);
+            gate.openForGood();
+            List<SocketChannel> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    SocketChannel client = TestClients.connect(gated.getPort());
+                    clients.add(client);
+                    assertThat(TestClients.roundTrip(client, "line " + i + "\n").trim())
+                            .isEqualTo("LINE " + i);
+                }
+            } finally {
+                for (SocketChannel client : clients) {
+                    client.close();
+                }
+            }
+            // every call went through the server's offload, whichever loop its connection was on
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(gated.offload().completed()).isEqualTo(8));
         });
     }
 

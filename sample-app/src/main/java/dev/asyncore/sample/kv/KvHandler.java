@@ -74,6 +74,7 @@ public class KvHandler extends AsyncChat {
     /** Parses the line just completed and queues its reply on the ordered, offloaded path. Loop thread. */
     @Override
     protected void foundTerminator() {
+        assert loop() == null || loop().inEventLoop() : "foundTerminator off the loop of " + this;
         if (this.discarding) {
             return;
         }
