@@ -3,13 +3,15 @@ package dev.asyncore.boot.server;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import dev.asyncore.Offload;
 
 /**
  * The listener a server's {@link Offload} is built with: it passes each event on to the listeners added since, such as
  * the Micrometer timer bound after the server was made. Events arrive on the threads the offload calls them on (loop and
- * executor threads); {@link #add} may be called from any thread. A listener that throws is skipped for that event alone.
+ * executor threads); {@link #add} may be called from any thread. A listener that throws does not keep the event from the
+ * others; the first failure is then thrown on to the offload, which logs it.
  */
 public final class OffloadListeners implements Offload.Listener {
 
@@ -27,13 +29,7 @@ public final class OffloadListeners implements Offload.Listener {
     /** A call began running on the executor. The thread the offload tells it on. */
     @Override
     public void callStarted() {
-        for (Offload.Listener listener : this.listeners) {
-            try {
-                listener.callStarted();
-            } catch (RuntimeException ignored) {
-                // one listener's fault must not reach the offload, nor the others
-            }
-        }
+        tellAll(Offload.Listener::callStarted);
     }
 
     /**
@@ -44,36 +40,34 @@ public final class OffloadListeners implements Offload.Listener {
      */
     @Override
     public void callFinished(long durationNanos, boolean failed) {
-        for (Offload.Listener listener : this.listeners) {
-            try {
-                listener.callFinished(durationNanos, failed);
-            } catch (RuntimeException ignored) {
-                // one listener's fault must not reach the offload, nor the others
-            }
-        }
+        tellAll((listener) -> listener.callFinished(durationNanos, failed));
     }
 
     /** A call was refused: the server's limits were reached. The thread the offload tells it on. */
     @Override
     public void callRejected() {
-        for (Offload.Listener listener : this.listeners) {
-            try {
-                listener.callRejected();
-            } catch (RuntimeException ignored) {
-                // one listener's fault must not reach the offload, nor the others
-            }
-        }
+        tellAll(Offload.Listener::callRejected);
     }
 
     /** A result was dropped: its connection had closed. The thread the offload tells it on. */
     @Override
     public void resultDropped() {
+        tellAll(Offload.Listener::resultDropped);
+    }
+
+    private void tellAll(Consumer<Offload.Listener> event) {
+        RuntimeException first = null;
         for (Offload.Listener listener : this.listeners) {
             try {
-                listener.resultDropped();
-            } catch (RuntimeException ignored) {
-                // one listener's fault must not reach the offload, nor the others
+                event.accept(listener);
+            } catch (RuntimeException ex) {
+                if (first == null) {
+                    first = ex;
+                }
             }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }
