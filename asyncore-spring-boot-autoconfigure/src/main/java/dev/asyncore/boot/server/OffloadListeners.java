@@ -40,7 +40,18 @@ public final class OffloadListeners implements Offload.Listener {
      */
     @Override
     public void callFinished(long durationNanos, boolean failed) {
-        tellAll((listener) -> listener.callFinished(durationNanos, failed));
+        // once per call: a loop of its own rather than a capturing lambda, which would allocate
+        RuntimeException first = null;
+        for (Offload.Listener listener : this.listeners) {
+            try {
+                listener.callFinished(durationNanos, failed);
+            } catch (RuntimeException ex) {
+                first = (first != null) ? first : ex;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** A call was refused: the server's limits were reached. The thread the offload tells it on. */
