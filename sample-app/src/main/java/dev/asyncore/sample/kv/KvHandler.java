@@ -122,6 +122,9 @@ public class KvHandler extends AsyncChat {
     @Override
     public void handleError(Throwable error) {
         if (error instanceof FrameTooLongException) {
+            if (this.discarding) {
+                return; // the rest of the same line, still too long: answered once already, closing
+            }
             this.discarding = true;
             getData();
             byte[] tooLong =
