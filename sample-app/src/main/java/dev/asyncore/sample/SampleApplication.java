@@ -2,13 +2,16 @@ package dev.asyncore.sample;
 
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.sample.chat.ChatRoom;
+import dev.asyncore.sample.kv.KvHandler;
+import dev.asyncore.sample.kv.KvRepository;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The sample application: two echo servers and a chat server declared in {@code application.yml}, one client dispatcher of
- * its own ({@link HealthCheckClient}), and the {@code health}, {@code asyncore} and {@code metrics} endpoints over HTTP.
+ * The sample application: echo servers, a chat server and a key-value server on a database ({@code kv}), declared in
+ * {@code application.yml}, one client dispatcher of its own ({@link HealthCheckClient}), and the {@code health},
+ * {@code asyncore} and {@code metrics} endpoints over HTTP.
  */
 @SpringBootApplication
 public class SampleApplication {
@@ -34,6 +37,18 @@ public class SampleApplication {
     @Bean
     HandlerFactory chatRoom(ChatRoom room) {
         return room::newMember;
+    }
+
+    /**
+     * The handler of the {@code kv} server ({@code asyncore.servers.kv.handler: kv}): a new {@link KvHandler} for each
+     * accepted connection, sharing the repository. Called on the loop thread.
+     *
+     * @param repository the {@code kv} table
+     * @return the handler factory
+     */
+    @Bean
+    HandlerFactory kv(KvRepository repository) {
+        return (channel, peer, map) -> new KvHandler(channel, map, repository);
     }
 
     /**

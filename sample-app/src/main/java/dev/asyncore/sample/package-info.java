@@ -1,2 +1,2 @@
-/** The sample application: echo and chat servers declared in {@code application.yml}, and a client dispatcher of its own. */
+/** The sample application: echo, chat and key-value servers declared in {@code application.yml}, and a client dispatcher of its own. */
 package dev.asyncore.sample;

@@ -60,6 +60,9 @@ class SampleApplicationAotIT {
                         "--asyncore.servers.chat.port=0",
                         "--asyncore.servers.udp-echo.port=0",
                         "--asyncore.servers.echo-tls.port=0",
+                        "--asyncore.servers.kv.port=0",
+                        "--spring.datasource.url=jdbc:h2:file:"
+                                + dir.resolve("data/kv").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
                         "--asyncore.shutdown.timeout=1s")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -117,9 +120,9 @@ class SampleApplicationAotIT {
                 assertThat((Integer) JsonPath.read(body, "$.servers.echo-any-port.connections"))
                         .isEqualTo(1);
                 assertThat((Integer) JsonPath.read(body, "$.channels.listening"))
-                        .isEqualTo(4);
+                        .isEqualTo(5);
                 List<Boolean> listening = JsonPath.read(body, "$.servers[*].listening");
-                assertThat(listening).containsExactly(true, true, true, true, true);
+                assertThat(listening).containsExactly(true, true, true, true, true, true);
                 assertThat((Boolean) JsonPath.read(body, "$.servers.echo-tls.tls.enabled"))
                         .isTrue();
                 assertThat((Boolean) JsonPath.read(body, "$.loop.running")).isTrue();
@@ -138,6 +141,15 @@ class SampleApplicationAotIT {
             client.receive(reply);
             assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII))
                     .isEqualTo("hello, AOT over udp");
+        }
+    }
+
+    @Test
+    void kvServerStoresAndAnswersThroughItsRepository() throws IOException {
+        try (Socket client = connect(serverPort("kv"))) {
+            send(client, "SET aot generated context\nGET aot\n");
+            assertThat(readLine(client.getInputStream())).isEqualTo("OK");
+            assertThat(readLine(client.getInputStream())).isEqualTo("VALUE generated context");
         }
     }
 

@@ -46,6 +46,8 @@ class SampleApplicationSeveralLoopsTests {
                         "--server.port=0",
                         "--asyncore.servers.echo.port=0",
                         "--asyncore.servers.chat.port=0",
+                        "--asyncore.servers.kv.port=0",
+                        "--spring.datasource.url=jdbc:h2:mem:sample-several-loops",
                         "--asyncore.shutdown.timeout=10s",
                         "--spring.main.banner-mode=off");
         List<Socket> clients = new ArrayList<>();

@@ -34,6 +34,8 @@ import static org.awaitility.Awaitility.await;
             "asyncore.servers.chat.port=0",
             "asyncore.servers.udp-echo.port=0",
             "asyncore.servers.echo-tls.port=0",
+            "asyncore.servers.kv.port=0",
+            "spring.datasource.url=jdbc:h2:mem:sample-application-tests",
             "asyncore.shutdown.timeout=1s"
         })
 @ActiveProfiles("dev")
@@ -117,8 +119,8 @@ class SampleApplicationTests {
                 assertThat((Integer) JsonPath.read(body, "$.servers.echo-any-port.port"))
                         .isEqualTo(this.anyPort);
                 assertThat((Integer) JsonPath.read(body, "$.channels.listening"))
-                        .isEqualTo(4);
-                assertThat((Integer) JsonPath.read(body, "$.channels.total")).isGreaterThanOrEqualTo(5);
+                        .isEqualTo(5);
+                assertThat((Integer) JsonPath.read(body, "$.channels.total")).isGreaterThanOrEqualTo(6);
                 assertThat((Boolean) JsonPath.read(body, "$.servers.echo-tls.tls.enabled"))
                         .isTrue();
                 assertThat((Boolean) JsonPath.read(body, "$.loop.running")).isTrue();
@@ -142,7 +144,7 @@ class SampleApplicationTests {
         List<String> tags = JsonPath.read(body, "$.availableTags[*].tag");
         assertThat(tags).contains("server", "state");
         List<String> servers = JsonPath.read(body, "$.availableTags[?(@.tag == 'server')].values[*]");
-        assertThat(servers).contains("echo", "echo-any-port", "chat");
+        assertThat(servers).contains("echo", "echo-any-port", "chat", "kv");
     }
 
     @Test

@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
             "asyncore.servers.echo.port=0",
             "asyncore.servers.chat.port=0",
             "asyncore.servers.echo-tls.port=0",
+            "asyncore.servers.kv.port=0",
+            "spring.datasource.url=jdbc:h2:mem:sample-tls-echo-tests",
             "asyncore.shutdown.timeout=1s"
         })
 @DirtiesContext

@@ -3,6 +3,7 @@ package dev.asyncore.boot.actuate;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +12,10 @@ import java.util.Map;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
+import dev.asyncore.BlockedLoop;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.Offload;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
 import dev.asyncore.boot.server.ServerProtocol;
@@ -95,7 +98,12 @@ public class AsyncoreEndpoint {
 
     private static LoopDescriptor describe(AsyncLoop loop) {
         return new LoopDescriptor(
-                loop.threadName(), loop.isRunning(), loop.usePoll() ? "poll" : "select", loop.passes());
+                loop.threadName(),
+                loop.isRunning(),
+                loop.usePoll() ? "poll" : "select",
+                loop.passes(),
+                loop.blockedCount(),
+                BlockedDescriptor.of(loop.lastBlocked()));
     }
 
     /**
@@ -143,7 +151,8 @@ public class AsyncoreEndpoint {
                 server.getProtocol().name().toLowerCase(Locale.ROOT),
                 DatagramsDescriptor.of(server.datagramStats()),
                 new TlsDescriptor(server.isTls(), server.tlsHandshakesCompleted(), server.tlsHandshakesFailed()),
-                OutputDescriptor.of(server));
+                OutputDescriptor.of(server),
+                OffloadDescriptor.of(server));
     }
 
     /**
@@ -176,8 +185,63 @@ public class AsyncoreEndpoint {
      * @param running whether the loop thread runs
      * @param dispatch {@code select} or {@code poll}
      * @param passes select/poll passes since the loop started
+     * @param blocked episodes of one handler call holding the loop past {@code asyncore.loop.blocked-warning}
+     * @param lastBlocked the last such episode, or null
      */
-    public record LoopDescriptor(String threadName, boolean running, String dispatch, long passes) {}
+    public record LoopDescriptor(
+            String threadName,
+            boolean running,
+            String dispatch,
+            long passes,
+            long blocked,
+            BlockedDescriptor lastBlocked) {}
+
+    /**
+     * The last time a handler call held a loop past {@code asyncore.loop.blocked-warning}; the WARN of that episode has
+     * the stack.
+     *
+     * @param handler the class of the handler (or task) that held the loop
+     * @param durationMillis how long it held it
+     * @param at when the episode began
+     */
+    public record BlockedDescriptor(String handler, long durationMillis, Instant at) {
+
+        static BlockedDescriptor of(BlockedLoop blocked) {
+            return blocked == null
+                    ? null
+                    : new BlockedDescriptor(
+                            blocked.handler(), blocked.duration().toMillis(), blocked.at());
+        }
+    }
+
+    /**
+     * A server's offloaded calls; the same figures as the {@code asyncore.offload.*} metrics.
+     *
+     * @param executor what runs the calls: {@code applicationTaskExecutor}, another bean name, or {@code asyncore}
+     * @param inFlight calls running on the executor now
+     * @param waiting calls waiting for a place among the server's max-in-flight
+     * @param completed calls that returned since start
+     * @param failed calls that threw since start
+     * @param rejected calls refused because the limits were reached
+     * @param dropped results dropped because their connection had closed
+     */
+    public record OffloadDescriptor(
+            String executor, long inFlight, long waiting, long completed, long failed, long rejected, long dropped) {
+
+        static OffloadDescriptor of(AsyncoreServer server) {
+            Offload offload = server.offload();
+            return offload == null
+                    ? null
+                    : new OffloadDescriptor(
+                            server.offloadExecutor(),
+                            offload.inFlight(),
+                            offload.waiting(),
+                            offload.completed(),
+                            offload.failed(),
+                            offload.rejected(),
+                            offload.dropped());
+        }
+    }
 
     /**
      * Channel counts of the managed map.
@@ -209,6 +273,7 @@ public class AsyncoreEndpoint {
      * @param datagrams a UDP server's datagram counts, else null
      * @param tls whether its connections speak TLS, and its handshakes
      * @param output the output budget of a TCP server's connections, else null
+     * @param offload its offloaded calls (a TCP server), else null
      */
     public record ServerDescriptor(
             String address,
@@ -227,7 +292,8 @@ public class AsyncoreEndpoint {
             String protocol,
             DatagramsDescriptor datagrams,
             TlsDescriptor tls,
-            OutputDescriptor output)
+            OutputDescriptor output,
+            OffloadDescriptor offload)
             implements OperationResponseBody {}
 
     /**

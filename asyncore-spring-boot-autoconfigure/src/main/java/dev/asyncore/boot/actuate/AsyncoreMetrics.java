@@ -23,8 +23,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code proxy-header-timeout}, {@code denied}, {@code untrusted-proxy} or {@code max-connections-per-address}),
  * {@code asyncore.bytes.received} and {@code asyncore.bytes.sent} (counters in bytes; tag {@code server}),
  * {@code asyncore.loop.passes} (counter; tag {@code loop}, the loop thread's name) and {@code asyncore.loop.channels}
- * (gauge of the channels each loop runs; tag {@code loop}). The {@code loop} tag has one value per loop thread
- * ({@code asyncore.loop.threads}), so it stays bounded; server figures are totals over the loops.
+ * (gauge of the channels each loop runs; tag {@code loop}); the offload and blocked-loop meters of
+ * {@link AsyncoreOffloadMetrics} ({@code asyncore.offload.*} by server, {@code asyncore.loop.blocked} by loop). The
+ * {@code loop} tag has one value per loop thread ({@code asyncore.loop.threads}), so it stays bounded; server figures are
+ * totals over the loops.
  * A UDP server has its own meters: see {@link AsyncoreDatagramMetrics}.
  *
  * <p>Channels that belong to no named server (client dispatchers, hand-written servers) are counted under
@@ -73,6 +75,7 @@ public class AsyncoreMetrics implements MeterBinder {
                     AsyncoreDatagramMetrics.bind(registry, server);
                 } else {
                     bindServer(registry, server);
+                    AsyncoreOffloadMetrics.bind(registry, server);
                 }
             });
         }
@@ -98,6 +101,7 @@ public class AsyncoreMetrics implements MeterBinder {
                     .description("Channels the asyncore loop runs")
                     .tag("loop", each.threadName())
                     .register(registry);
+            AsyncoreOffloadMetrics.bindBlocked(registry, each);
         }
     }
 

@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
@@ -57,7 +58,10 @@ import org.springframework.context.annotation.Bean;
  * build them with asyncore's default map and they are moved to the managed map after initialization. Override
  * {@code handleShutdown()} to close them when graceful shutdown begins, or they are closed at {@code asyncore.shutdown.timeout}.
  */
-@AutoConfiguration(after = SslAutoConfiguration.class)
+// After TaskExecutionAutoConfiguration: the loop is an Executor bean, and Spring Boot defines its
+// applicationTaskExecutor
+// (which the offload uses) only while no Executor bean is defined yet.
+@AutoConfiguration(after = {SslAutoConfiguration.class, TaskExecutionAutoConfiguration.class})
 @ConditionalOnClass(AsyncLoop.class)
 @ConditionalOnBooleanProperty(name = "asyncore.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncoreProperties.class)
@@ -81,6 +85,7 @@ public final class AsyncoreAutoConfiguration {
                 .threadName(AsyncLoopGroup.threadName(loop.getThreadName(), 0, threads))
                 .timeout(loop.getTimeout())
                 .usePoll(loop.isUsePoll())
+                .blockedWarning(loop.getBlockedWarning())
                 .daemon(false)
                 .build();
     }
@@ -98,6 +103,7 @@ public final class AsyncoreAutoConfiguration {
                     .threadName(AsyncLoopGroup.threadName(properties.getLoop().getThreadName(), i, threads))
                     .timeout(first.timeout())
                     .usePoll(first.usePoll())
+                    .blockedWarning(properties.getLoop().getBlockedWarning())
                     .daemon(false)
                     .build());
         }
@@ -134,9 +140,12 @@ public final class AsyncoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AsyncoreGracefulShutdownLifecycle asyncoreGracefulShutdownLifecycle(
-            AsyncLoopGroup group, AsyncoreProperties properties, ApplicationContext context) {
+            AsyncLoopGroup group,
+            AsyncoreProperties properties,
+            ApplicationContext context,
+            ObjectProvider<AsyncoreServers> servers) {
         return new AsyncoreGracefulShutdownLifecycle(
-                group, properties.getShutdown().getTimeout(), context);
+                group, properties.getShutdown().getTimeout(), context, servers.getIfAvailable());
     }
 
     @Bean

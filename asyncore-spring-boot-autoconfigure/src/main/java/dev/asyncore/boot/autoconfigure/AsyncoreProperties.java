@@ -16,6 +16,7 @@ import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -32,6 +33,9 @@ public class AsyncoreProperties {
     private final Loop loop = new Loop();
 
     private final Shutdown shutdown = new Shutdown();
+
+    @NestedConfigurationProperty
+    private final OffloadProperties offload = new OffloadProperties();
 
     /** Servers to bind at startup, by name. */
     private final Map<String, Server> servers = new LinkedHashMap<>();
@@ -50,6 +54,10 @@ public class AsyncoreProperties {
 
     public Shutdown getShutdown() {
         return this.shutdown;
+    }
+
+    public OffloadProperties getOffload() {
+        return this.offload;
     }
 
     public Map<String, Server> getServers() {
@@ -73,6 +81,12 @@ public class AsyncoreProperties {
          * the threads are named thread-name-0, thread-name-1, ...
          */
         private String threads = "1";
+
+        /**
+         * How long one handler call (event, task or timer) may hold a loop before the loop logs a WARN with the loop thread's
+         * stack; 0 turns the watchdog off.
+         */
+        private Duration blockedWarning = AsyncLoop.DEFAULT_BLOCKED_WARNING;
 
         public Duration getTimeout() {
             return this.timeout;
@@ -104,6 +118,14 @@ public class AsyncoreProperties {
 
         public void setThreads(String threads) {
             this.threads = threads;
+        }
+
+        public Duration getBlockedWarning() {
+            return this.blockedWarning;
+        }
+
+        public void setBlockedWarning(Duration blockedWarning) {
+            this.blockedWarning = blockedWarning;
         }
     }
 
@@ -209,7 +231,11 @@ public class AsyncoreProperties {
         private final Echo echo = new Echo();
 
         private final Udp udp = new Udp();
+
         private final Ssl ssl = new Ssl();
+
+        @NestedConfigurationProperty
+        private final ServerOffloadProperties offload = new ServerOffloadProperties();
 
         public boolean isEnabled() {
             return this.enabled;
@@ -381,6 +407,10 @@ public class AsyncoreProperties {
 
         public Udp getUdp() {
             return this.udp;
+        }
+
+        public ServerOffloadProperties getOffload() {
+            return this.offload;
         }
 
         public List<String> getProxyProtocolTrusted() {

@@ -34,6 +34,14 @@ final class AsyncorePropertiesValidator {
                     "the loop thread needs a name",
                     "Set asyncore.loop.thread-name to a non-blank name such as asyncore-loop.");
         }
+        Duration blocked = properties.getLoop().getBlockedWarning();
+        if (blocked == null || blocked.isNegative()) {
+            throw new InvalidAsyncorePropertyException(
+                    "asyncore.loop.blocked-warning",
+                    blocked,
+                    "the loop warns when one handler call holds it longer than this, so it is zero (off) or positive",
+                    "Set asyncore.loop.blocked-warning to a duration such as 100ms, or to 0 to turn the watchdog off.");
+        }
         Duration shutdown = properties.getShutdown().getTimeout();
         if (shutdown == null || shutdown.isNegative()) {
             throw new InvalidAsyncorePropertyException(
@@ -42,6 +50,37 @@ final class AsyncorePropertiesValidator {
                     "the graceful shutdown timeout must be zero or positive",
                     "Set asyncore.shutdown.timeout to a duration such as 30s (0 closes every connection at once).");
         }
+    }
+
+    /**
+     * Checks one offload limit.
+     *
+     * @param property the property the value came from, for the report
+     * @param value the value
+     * @param min the least value that works
+     * @return the value
+     * @throws InvalidAsyncorePropertyException when it is below {@code min}
+     */
+    static int offloadLimit(String property, int value, int min) {
+        if (value < min) {
+            throw new InvalidAsyncorePropertyException(
+                    property,
+                    value,
+                    min == 0
+                            ? "a number of calls cannot be negative"
+                            : "at least one call must be able to run, or every offloaded call would be refused",
+                    "Set " + property + " to " + min + " or more (the default is " + defaultOffloadLimit(property)
+                            + ").");
+        }
+        return value;
+    }
+
+    private static int defaultOffloadLimit(String property) {
+        OffloadProperties defaults = new OffloadProperties();
+        if (property.endsWith("max-in-flight-per-connection")) {
+            return defaults.getMaxInFlightPerConnection();
+        }
+        return property.endsWith("max-waiting") ? defaults.getMaxWaiting() : defaults.getMaxInFlight();
     }
 
     /**

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +43,14 @@ final class AsyncoreServerFactories {
 
     private final ApplicationContext context;
 
+    private final AsyncoreOffloads offloads;
+
     AsyncoreServerFactories(
             AsyncoreProperties properties, ListableBeanFactory beanFactory, ApplicationContext context) {
         this.properties = properties;
         this.beanFactory = beanFactory;
         this.context = context;
+        this.offloads = new AsyncoreOffloads(properties, beanFactory);
     }
 
     List<AsyncoreServerFactory> create() {
@@ -85,6 +89,7 @@ final class AsyncoreServerFactories {
                 server.getMaxQueuedBytes() != null
                         ? server.getMaxQueuedBytes().toBytes()
                         : AsyncoreProperties.Server.defaultMaxQueuedBytes());
+        this.offloads.configure(name, server, factory);
         factory.setSocketOptions(new SocketOptions(
                 server.isTcpNoDelay(),
                 server.isKeepAlive(),
@@ -105,7 +110,7 @@ final class AsyncoreServerFactories {
         if (bundles == null || !bundles.bundleNames().contains(bundle)) {
             throw new UnknownSslBundleException(property, bundle, bundles == null ? List.of() : bundles.bundleNames());
         }
-        java.time.Duration timeout = ssl.getHandshakeTimeout();
+        Duration timeout = ssl.getHandshakeTimeout();
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new InvalidAsyncorePropertyException(
                     "asyncore.servers." + name + ".ssl.handshake-timeout",

@@ -6,6 +6,9 @@ import java.util.stream.Collectors;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
+import dev.asyncore.Offload;
+import dev.asyncore.boot.server.AsyncoreServer;
+import dev.asyncore.boot.server.AsyncoreServers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -15,7 +18,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Drains the managed loops when the context closes: publishes {@link ReadinessState#REFUSING_TRAFFIC}, stops accepting, lets open
- * connections finish until {@code asyncore.shutdown.timeout}, then closes the rest and ends the loop thread. Runs in the phase of
+ * connections (and the offloaded calls they wait for) finish until {@code asyncore.shutdown.timeout}, then closes the rest and
+ * ends the loop thread. Runs in the phase of
  * Spring Boot's graceful web-server shutdown, before {@link AsyncoreLifecycle} stops.
  *
  * <p>Called by the context on its start and stop threads; the drain itself runs on a thread of its own, so the context can stop
@@ -35,6 +39,8 @@ public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
     private final Duration timeout;
 
     private final ApplicationContext context;
+
+    private final AsyncoreServers servers;
 
     private volatile boolean running;
 
@@ -57,9 +63,26 @@ public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
      * @param context the context to publish the readiness change in
      */
     public AsyncoreGracefulShutdownLifecycle(AsyncLoopGroup group, Duration timeout, ApplicationContext context) {
+        this(group, timeout, context, null);
+    }
+
+    /**
+     * Creates the lifecycle of several loops and of the servers' offloaded calls: the loops drain first (a connection
+     * whose handler waits for its calls, as {@code AsyncChat}'s {@code pushBlocking} replies do, finishes when their
+     * replies are flushed), then, within the same deadline, the calls still running on the executor are waited for, so that
+     * none is left running against beans the context is about to destroy (a {@code DataSource}).
+     *
+     * @param group the managed loops
+     * @param timeout how long open connections and their calls may take to finish
+     * @param context the context to publish the readiness change in
+     * @param servers the named servers whose offloads to wait for, or null
+     */
+    public AsyncoreGracefulShutdownLifecycle(
+            AsyncLoopGroup group, Duration timeout, ApplicationContext context, AsyncoreServers servers) {
         this.group = group;
         this.timeout = timeout;
         this.context = context;
+        this.servers = servers;
         this.description = (group.size() == 1 ? "asyncore loop " : "asyncore loops ")
                 + group.loops().stream().map((l) -> "'" + l.threadName() + "'").collect(Collectors.joining(", "));
     }
@@ -91,7 +114,9 @@ public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
 
     private void drain(Runnable callback) {
         try {
+            long deadline = System.nanoTime() + this.timeout.toNanos();
             boolean finished = this.group.shutdownGracefully(this.timeout);
+            awaitOffloadedCalls(deadline);
             if (finished) {
                 logger.info("Graceful shutdown of " + this.description + " complete");
             } else {
@@ -102,6 +127,24 @@ public class AsyncoreGracefulShutdownLifecycle implements SmartLifecycle {
             logger.warn("Graceful shutdown of " + this.description + " failed", ex);
         } finally {
             callback.run();
+        }
+    }
+
+    /** Waits, until the deadline, for the calls the servers' offloads still run; their results are dropped. */
+    private void awaitOffloadedCalls(long deadline) {
+        if (this.servers == null) {
+            return;
+        }
+        for (AsyncoreServer server : this.servers.all().values()) {
+            Offload offload = server.offload();
+            if (offload == null || offload.inFlight() == 0) {
+                continue;
+            }
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (!offload.awaitQuiescence(left)) {
+                logger.warn("Graceful shutdown: " + offload.inFlight() + " offloaded call(s) of asyncore server '"
+                        + server.getName() + "' still running after the timeout; their results are dropped");
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.OutputBudget;
+import dev.asyncore.Offload;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
@@ -94,6 +95,12 @@ public final class AsyncoreServer {
     /** The loops the server's connections are spread over: each loop's part gets this share of the output budget. */
     private volatile int budgetShares = 1;
 
+    private final Offload offload;
+
+    private final String offloadExecutor;
+
+    private final OffloadListeners offloadListeners;
+
     private volatile ServerDispatcher dispatcher;
 
     private volatile Dispatcher datagramDispatcher;
@@ -130,6 +137,9 @@ public final class AsyncoreServer {
         this.queueBytes = factory.getQueueBytes();
         this.tls = factory.getTls();
         this.maxQueuedBytes = factory.getMaxQueuedBytes();
+        this.offload = factory.getOffload();
+        this.offloadExecutor = factory.getOffloadExecutor();
+        this.offloadListeners = factory.getOffloadListeners();
     }
 
     /**
@@ -216,6 +226,9 @@ public final class AsyncoreServer {
         server.setTrustedProxies(this.proxyProtocolTrusted);
         server.setMaxConnectionsPerAddress(this.maxConnectionsPerAddress);
         server.setTls(this.tls);
+        if (this.offload != null) {
+            server.setOffload(this.offload);
+        }
         this.connectionListeners.forEach(server::addConnectionListener);
         if (this.maxQueuedBytes > 0) {
             server.stats().setOutputBudget(new OutputBudget(Math.max(1, this.maxQueuedBytes / this.budgetShares)));
@@ -589,6 +602,34 @@ public final class AsyncoreServer {
      */
     public long slowConsumerDrops() {
         return total(ServerStats::slowConsumerDrops);
+    }
+
+    /**
+     * Returns the offload that this server's connections hand their blocking calls to; its figures are this server's.
+     *
+     * @return the offload, or null when none was set (a UDP server, or a customizer removed it)
+     */
+    public Offload offload() {
+        return this.offload;
+    }
+
+    /**
+     * Returns what runs this server's offloaded calls.
+     *
+     * @return {@code applicationTaskExecutor}, another bean name, {@code asyncore} for asyncore's own executor, or null
+     */
+    public String offloadExecutor() {
+        return this.offloadExecutor;
+    }
+
+    /**
+     * Adds a listener told of every call of this server's offload (when the offload was built with the factory's
+     * {@link AsyncoreServerFactory#getOffloadListeners() listeners}). Any thread.
+     *
+     * @param listener the listener; called on loop and executor threads
+     */
+    public void addOffloadListener(Offload.Listener listener) {
+        this.offloadListeners.add(listener);
     }
 
     /**

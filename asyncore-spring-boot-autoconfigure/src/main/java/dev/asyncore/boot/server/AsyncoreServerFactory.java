@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import dev.asyncore.Offload;
 import dev.asyncore.TlsOptions;
 import dev.asyncore.handler.ConnectionListener;
 import dev.asyncore.handler.DatagramDispatcherFactory;
@@ -70,9 +71,16 @@ public class AsyncoreServerFactory {
     private int queueDatagrams = DatagramServer.DEFAULT_QUEUE_DATAGRAMS;
 
     private int queueBytes = DatagramServer.DEFAULT_QUEUE_BYTES;
+
     private TlsOptions tls;
 
     private long maxQueuedBytes;
+
+    private Offload offload;
+
+    private String offloadExecutor;
+
+    private final OffloadListeners offloadListeners = new OffloadListeners();
 
     /**
      * Creates the settings of the server called {@code name}.
@@ -470,6 +478,47 @@ public class AsyncoreServerFactory {
      */
     public void setTls(TlsOptions tls) {
         this.tls = tls;
+    }
+
+    /**
+     * Returns the offload the server's connections hand their blocking calls to.
+     *
+     * @return the offload, or null for asyncore's default one
+     */
+    public Offload getOffload() {
+        return this.offload;
+    }
+
+    /**
+     * Sets the offload the server's connections hand their blocking calls to ({@code Dispatcher.executeBlocking},
+     * {@code AsyncChat.pushBlocking}): its limits and figures are this server's. Build it with
+     * {@link #getOffloadListeners()} as its listener for the {@code asyncore.offload.calls} timer to see its calls.
+     *
+     * @param offload the offload, or null for asyncore's default one
+     * @param executor what runs its calls, as the endpoint names it (a bean name, or {@code asyncore})
+     */
+    public void setOffload(Offload offload, String executor) {
+        this.offload = offload;
+        this.offloadExecutor = executor;
+    }
+
+    /**
+     * Returns the name of what runs the offloaded calls, as {@link #setOffload} was given it.
+     *
+     * @return a bean name, {@code asyncore}, or null
+     */
+    public String getOffloadExecutor() {
+        return this.offloadExecutor;
+    }
+
+    /**
+     * Returns the listener to build this server's offload with: it passes events on to the listeners the server's
+     * meters add later.
+     *
+     * @return the server's offload listeners
+     */
+    public OffloadListeners getOffloadListeners() {
+        return this.offloadListeners;
     }
 
     /**
