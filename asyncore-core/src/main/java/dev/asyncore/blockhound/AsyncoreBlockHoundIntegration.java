@@ -9,7 +9,7 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * which finds this integration through the service loader), a handler, task or timer that sleeps, waits on a lock, or does
  * blocking file, socket or JDBC I/O on a loop thread throws {@code reactor.blockhound.BlockingOperationError}, which reaches
  * that dispatcher's {@code handleError} and closes its channel. What the loop itself must do is allowed: its select (which
- * BlockHound does not count as blocking), the sleep of its back-off after a failing pass, and the JDK TLS engine's reads of
+ * BlockHound does not count as blocking), the sleep of its back-off after a failing pass, the brief locks of handing a call to the offload's executor, and the JDK TLS engine's reads of
  * {@code /dev/urandom} during handshakes. Loop threads are told apart by type ({@link AsyncLoop#isLoopThread(Thread)}), not by name.
  *
  * <p>Meant for tests: BlockHound instruments the JVM it is installed in and needs
@@ -31,6 +31,9 @@ public final class AsyncoreBlockHoundIntegration implements BlockHoundIntegratio
         builder.nonBlockingThreadPredicate(current -> current.or(AsyncLoop::isLoopThread));
         // The back-off after a failing pass (an exhausted process, a broken selector) sleeps on purpose.
         builder.allowBlockingCallsInside("dev.asyncore.AsyncLoop", "backOff");
+        // Handing a blocking call to its executor takes the offload's and the executor queue's locks, held for a few
+        // instructions by whichever thread holds them: the hand-off that keeps the call itself off the loop.
+        builder.allowBlockingCallsInside("dev.asyncore.Offload", "submit");
         // The JDK's TLS engine draws its randoms (hello randoms, key shares, signatures, session tickets) from
         // SecureRandom, which reads /dev/urandom: a short read that never waits. No handler code runs inside these.
         builder.allowBlockingCallsInside("sun.security.ssl.SSLEngineImpl", "wrap");

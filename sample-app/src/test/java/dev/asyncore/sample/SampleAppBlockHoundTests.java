@@ -64,10 +64,9 @@ class SampleAppBlockHoundTests {
                         .getInputArguments()
                         .contains("-XX:+AllowRedefinitionToAddDeleteMethods"),
                 "runs in the blockhound surefire execution, whose JVM has -XX:+AllowRedefinitionToAddDeleteMethods");
-        // One allowance: handing a call to the executor (Offload.submit, on the loop) offers it to the executor's
-        // queue,
-        // whose lock another thread may hold for an instant; that brief wait is the hand-off itself, not the call.
-        BlockHound.install((builder) -> builder.allowBlockingCallsInside("dev.asyncore.Offload", "submit"));
+        // AsyncoreBlockHoundIntegration, found by the service loader, marks the loop threads and allows the hand-off of
+        // a call to the offload's executor: nothing else is allowed here.
+        BlockHound.install();
         database = Server.createTcpServer("-tcpPort", String.valueOf(freePort()), "-ifNotExists")
                 .start();
         String url = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/mem:blockhound;DB_CLOSE_DELAY=-1";
