@@ -15,6 +15,7 @@ import dev.asyncore.boot.server.AsyncoreServerCustomizer;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.AsyncoreServers;
 import dev.asyncore.boot.server.AsyncoreSslBundles;
+import dev.asyncore.boot.server.binding.AsyncoreServerFactories;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -117,6 +118,7 @@ public final class AsyncoreAutoConfiguration {
             ListableBeanFactory beanFactory,
             ApplicationContext context,
             ObjectProvider<AsyncoreServerCustomizer> customizers) {
+        AsyncorePropertiesValidator.validateServers(properties);
         List<AsyncoreServerFactory> factories = new AsyncoreServerFactories(properties, beanFactory, context).create();
         for (AsyncoreServerFactory factory : factories) {
             customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));
