@@ -2,6 +2,7 @@ package dev.asyncore.boot.actuate;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
@@ -105,7 +106,7 @@ public class AsyncoreMetrics implements MeterBinder {
         }
     }
 
-    private int sum(java.util.function.ToIntFunction<DispatcherMap> count) {
+    private int sum(ToIntFunction<DispatcherMap> count) {
         int total = 0;
         for (AsyncLoop each : this.group) {
             total += count.applyAsInt(each.map());

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
+import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.LogSink;
 import dev.asyncore.boot.context.ApplicationLogSink;
@@ -15,6 +16,8 @@ import dev.asyncore.boot.server.AsyncoreServerCustomizer;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.AsyncoreServers;
 import dev.asyncore.boot.server.AsyncoreSslBundles;
+import dev.asyncore.boot.server.binding.AsyncoreServerFactories;
+import dev.asyncore.handler.HandlerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -42,9 +45,9 @@ import org.springframework.context.annotation.Bean;
  * {@code asyncore.servers.<name>.echo.*}) or the name of a bean that makes a new dispatcher for each accepted channel, on the
  * loop thread. Two kinds of bean qualify:
  * <ul>
- * <li>a {@link dev.asyncore.handler.HandlerFactory}: {@code create(channel, peer, map)} returns a dispatcher built on
+ * <li>a {@link HandlerFactory}: {@code create(channel, peer, map)} returns a dispatcher built on
  * {@code channel} in {@code map}, for example {@code (channel, peer, map) -> new MyHandler(channel, map)};</li>
- * <li>a prototype-scoped {@link dev.asyncore.Dispatcher} bean whose constructor (or {@code @Bean} method) takes
+ * <li>a prototype-scoped {@link Dispatcher} bean whose constructor (or {@code @Bean} method) takes
  * {@code (SocketChannel channel, DispatcherMap map)}; it is obtained with {@code getBean(name, channel, map)} for each
  * connection, so it may also have other dependencies injected. Not in an application run from AOT-generated code (a
  * native image, or {@code -Dspring.aot.enabled=true}): {@code getBean} with arguments bypasses the generated code there
@@ -117,6 +120,7 @@ public final class AsyncoreAutoConfiguration {
             ListableBeanFactory beanFactory,
             ApplicationContext context,
             ObjectProvider<AsyncoreServerCustomizer> customizers) {
+        AsyncorePropertiesValidator.validateServers(properties);
         List<AsyncoreServerFactory> factories = new AsyncoreServerFactories(properties, beanFactory, context).create();
         for (AsyncoreServerFactory factory : factories) {
             customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));

@@ -535,8 +535,13 @@ public class AsyncoreProperties {
             this.lowWatermark = lowWatermark;
         }
 
-        /** The bounds as the core's type; {@link AsyncorePropertiesValidator} has checked them. */
-        Watermarks watermarks() {
+        /**
+         * Returns the bounds as the core's type, once {@link AsyncorePropertiesValidator} has checked them. Any thread.
+         *
+         * @return the watermarks
+         * @throws IllegalArgumentException when the low watermark is above the high one
+         */
+        public Watermarks watermarks() {
             return Watermarks.of((int) this.lowWatermark.toBytes(), (int) this.highWatermark.toBytes());
         }
     }

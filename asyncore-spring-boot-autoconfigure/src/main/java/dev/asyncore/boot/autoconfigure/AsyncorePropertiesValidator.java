@@ -2,13 +2,20 @@ package dev.asyncore.boot.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
+import dev.asyncore.boot.server.ServerProtocol;
+import dev.asyncore.handler.DatagramServer;
+import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.net.AddressRules;
 import dev.asyncore.net.Cidr;
 import org.springframework.util.unit.DataSize;
 
-/** Checks {@code asyncore.*} values that binding accepts but that cannot work; called on the context-refresh thread. */
+/**
+ * Checks {@code asyncore.*} values that binding accepts but that cannot work, each reported with the property and its fix;
+ * called on the context-refresh thread, before the values are turned into loops and servers.
+ */
 final class AsyncorePropertiesValidator {
 
     /** The most loop threads {@code asyncore.loop.threads} accepts: each is a thread with a selector of its own. */
@@ -52,16 +59,8 @@ final class AsyncorePropertiesValidator {
         }
     }
 
-    /**
-     * Checks one offload limit.
-     *
-     * @param property the property the value came from, for the report
-     * @param value the value
-     * @param min the least value that works
-     * @return the value
-     * @throws InvalidAsyncorePropertyException when it is below {@code min}
-     */
-    static int offloadLimit(String property, int value, int min) {
+    /** One offload limit, at least {@code min}; the report names the property the value came from. */
+    private static void offloadLimit(String property, int value, int min) {
         if (value < min) {
             throw new InvalidAsyncorePropertyException(
                     property,
@@ -72,7 +71,6 @@ final class AsyncorePropertiesValidator {
                     "Set " + property + " to " + min + " or more (the default is " + defaultOffloadLimit(property)
                             + ").");
         }
-        return value;
     }
 
     private static int defaultOffloadLimit(String property) {
@@ -111,7 +109,70 @@ final class AsyncorePropertiesValidator {
                         + "1 keeps a single loop.");
     }
 
-    static void validateServer(String name, AsyncoreProperties.Server server) {
+    /**
+     * Checks the values of every enabled server under {@code asyncore.servers}, in declaration order, before anything is
+     * looked up among the application's beans.
+     *
+     * @param properties the bound properties
+     * @throws InvalidAsyncorePropertyException naming the first value that cannot work
+     */
+    static void validateServers(AsyncoreProperties properties) {
+        for (Map.Entry<String, AsyncoreProperties.Server> entry :
+                properties.getServers().entrySet()) {
+            String name = entry.getKey();
+            AsyncoreProperties.Server server = entry.getValue();
+            if (!server.isEnabled()) {
+                continue;
+            }
+            if (server.getProtocol() == ServerProtocol.UDP) {
+                validateDatagramServer(name, server);
+                validateServer(name, server);
+            } else {
+                validateServer(name, server);
+                validateTls(name, server.getSsl());
+                validateOffload(name, server.getOffload(), properties.getOffload());
+            }
+        }
+    }
+
+    /** The TLS handshake timeout of a server with an SSL bundle. */
+    private static void validateTls(String name, AsyncoreProperties.Ssl ssl) {
+        if (ssl.getBundle() == null) {
+            return;
+        }
+        Duration timeout = ssl.getHandshakeTimeout();
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new InvalidAsyncorePropertyException(
+                    "asyncore.servers." + name + ".ssl.handshake-timeout",
+                    timeout,
+                    "a client that never finishes its handshake would hold its connection for ever",
+                    "Set asyncore.servers." + name + ".ssl.handshake-timeout to a positive duration such as 10s.");
+        }
+    }
+
+    /** The offload limits that apply to a TCP server: its own, else those of {@code asyncore.offload}. */
+    private static void validateOffload(String name, ServerOffloadProperties own, OffloadProperties defaults) {
+        String prefix = "asyncore.servers." + name + ".offload.";
+        offloadLimit(
+                own.getMaxInFlightPerConnection() != null
+                        ? prefix + "max-in-flight-per-connection"
+                        : "asyncore.offload.max-in-flight-per-connection",
+                own.getMaxInFlightPerConnection() != null
+                        ? own.getMaxInFlightPerConnection()
+                        : defaults.getMaxInFlightPerConnection(),
+                1);
+        offloadLimit(
+                own.getMaxInFlight() != null ? prefix + "max-in-flight" : "asyncore.offload.max-in-flight",
+                own.getMaxInFlight() != null ? own.getMaxInFlight() : defaults.getMaxInFlight(),
+                1);
+        offloadLimit(
+                own.getMaxWaiting() != null ? prefix + "max-waiting" : "asyncore.offload.max-waiting",
+                own.getMaxWaiting() != null ? own.getMaxWaiting() : defaults.getMaxWaiting(),
+                0);
+    }
+
+    /** The values every server has, TCP or UDP. */
+    private static void validateServer(String name, AsyncoreProperties.Server server) {
         String prefix = "asyncore.servers." + name;
         if (server.getPath() != null) {
             if (server.getPort() != null || server.getAddress() != null) {
@@ -253,5 +314,112 @@ final class AsyncorePropertiesValidator {
                     "Set " + property + " to a size such as 32MB (at most an eighth of -Xmx is a safe share for one"
                             + " server), or remove it for the default: an eighth of the maximum heap, at most 64MB.");
         }
+    }
+
+    /** The values of a UDP server: no TCP-only setting, and {@code udp.*} within bounds. */
+    private static void validateDatagramServer(String name, AsyncoreProperties.Server server) {
+        String prefix = "asyncore.servers." + name;
+        if (server.getPath() != null) {
+            refuse(prefix + ".path", server.getPath(), "Java has no UNIX-domain datagram sockets", prefix);
+        }
+        if (server.getPort() == null) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".port",
+                    null,
+                    "a UDP server needs a port",
+                    "Set " + prefix + ".port (0 picks a free port).");
+        }
+        if (server.getBacklog() != ServerDispatcher.DEFAULT_BACKLOG) {
+            refuse(prefix + ".backlog", server.getBacklog(), "a UDP server accepts no connections", prefix);
+        }
+        if (server.getMaxConnections() != 0) {
+            refuse(prefix + ".max-connections", server.getMaxConnections(), "a UDP server has no connections", prefix);
+        }
+        if (server.getMaxQueuedBytes() != null) {
+            refuse(prefix + ".max-queued-bytes", server.getMaxQueuedBytes(), "a UDP server has no connections", prefix);
+        }
+        if (server.getIdleTimeout() != null) {
+            refuse(prefix + ".idle-timeout", server.getIdleTimeout(), "a UDP server has no connections", prefix);
+        }
+        if (server.isProxyProtocol()) {
+            refuse(prefix + ".proxy-protocol", true, "the PROXY protocol header begins a TCP stream", prefix);
+        }
+        if (server.isConnectionEvents()) {
+            refuse(prefix + ".connection-events", true, "a UDP server has no connections", prefix);
+        }
+        if (server.isKeepAlive()) {
+            refuse(prefix + ".keep-alive", true, "SO_KEEPALIVE is a TCP option", prefix);
+        }
+        if (!server.isTcpNoDelay()) {
+            refuse(prefix + ".tcp-no-delay", false, "TCP_NODELAY is a TCP option", prefix);
+        }
+        if (!server.getAllow().isEmpty()) {
+            refuse(prefix + ".allow", server.getAllow(), "address rules apply to TCP connections only", prefix);
+        }
+        if (!server.getDeny().isEmpty()) {
+            refuse(prefix + ".deny", server.getDeny(), "address rules apply to TCP connections only", prefix);
+        }
+        if (!server.getProxyProtocolTrusted().isEmpty()) {
+            refuse(
+                    prefix + ".proxy-protocol-trusted",
+                    server.getProxyProtocolTrusted(),
+                    "the PROXY protocol header begins a TCP stream",
+                    prefix);
+        }
+        if (server.getMaxConnectionsPerAddress() != 0) {
+            refuse(
+                    prefix + ".max-connections-per-address",
+                    server.getMaxConnectionsPerAddress(),
+                    "a UDP server has no connections; udp.max-rate-per-source limits what one source may send",
+                    prefix);
+        }
+        AsyncoreProperties.Udp udp = server.getUdp();
+        if (udp.getReadBudget() < 1) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".udp.read-budget",
+                    udp.getReadBudget(),
+                    "a read event must read at least one datagram",
+                    "Set " + prefix + ".udp.read-budget to a positive number such as 64.");
+        }
+        if (udp.getQueueDatagrams() < 1 || udp.getQueueDatagrams() > DatagramServer.MAX_QUEUE_DATAGRAMS) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".udp.queue-datagrams",
+                    udp.getQueueDatagrams(),
+                    "the output queue holds from 1 to " + DatagramServer.MAX_QUEUE_DATAGRAMS
+                            + " datagrams (its bookkeeping is allocated for all of them when the server opens)",
+                    "Set " + prefix + ".udp.queue-datagrams to a number from 1 to " + DatagramServer.MAX_QUEUE_DATAGRAMS
+                            + ", such as 1024; udp.queue-size bounds the bytes.");
+        }
+        if (udp.getMaxRatePerSource() < 0) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".udp.max-rate-per-source",
+                    udp.getMaxRatePerSource(),
+                    "a rate of datagrams per second cannot be negative",
+                    "Set " + prefix + ".udp.max-rate-per-source to 0 (no limit) or a rate such as 1000.");
+        }
+        if (udp.getBurstPerSource() < 0) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".udp.burst-per-source",
+                    udp.getBurstPerSource(),
+                    "a burst of datagrams cannot be negative",
+                    "Set " + prefix + ".udp.burst-per-source to 0 (one second's worth of max-rate-per-source) or "
+                            + "more, such as 2000.");
+        }
+        DataSize size = udp.getQueueSize();
+        if (size == null || size.toBytes() < 1 || size.toBytes() > Integer.MAX_VALUE) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + ".udp.queue-size",
+                    size,
+                    "the output queue's size is between 1B and 2GB",
+                    "Set " + prefix + ".udp.queue-size to a size such as 1MB.");
+        }
+    }
+
+    private static void refuse(String property, Object value, String reason, String prefix) {
+        throw new InvalidAsyncorePropertyException(
+                property,
+                value,
+                "a TCP-only setting on a UDP server (" + prefix + ".protocol=udp): " + reason,
+                "Remove " + property + ", or set " + prefix + ".protocol to tcp.");
     }
 }

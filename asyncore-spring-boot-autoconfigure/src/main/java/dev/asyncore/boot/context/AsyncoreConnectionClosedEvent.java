@@ -1,6 +1,7 @@
 package dev.asyncore.boot.context;
 
 import java.net.SocketAddress;
+import java.util.concurrent.TimeoutException;
 
 import org.springframework.context.ApplicationContext;
 
@@ -29,7 +30,7 @@ public class AsyncoreConnectionClosedEvent extends AsyncoreConnectionEvent {
      * Returns why the connection closed. Any thread.
      *
      * @return null for an orderly close (by either side, or a graceful shutdown); the exception that closed it; a
-     *     {@link java.util.concurrent.TimeoutException} when the idle timeout closed it
+     *     {@link TimeoutException} when the idle timeout closed it
      */
     public Throwable getCause() {
         return this.cause;

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.function.ToLongFunction;
@@ -19,17 +18,10 @@ import dev.asyncore.Offload;
 import dev.asyncore.OutputBudget;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
-import dev.asyncore.TlsOptions;
-import dev.asyncore.handler.ConnectionListener;
-import dev.asyncore.handler.DatagramDispatcherFactory;
-import dev.asyncore.handler.DatagramHandler;
 import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.DatagramSockets;
 import dev.asyncore.handler.GroupServer;
-import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.handler.ServerDispatcher;
-import dev.asyncore.handler.SocketOptions;
-import dev.asyncore.net.AddressRules;
 
 /**
  * One named listening server on the managed loop: binds on {@link #start}, closes on {@link #stop}, and reports its address and
@@ -40,66 +32,9 @@ import dev.asyncore.net.AddressRules;
  */
 public final class AsyncoreServer {
 
-    private final String name;
-
-    private final SocketAddress configuredAddress;
-
-    private final int backlog;
-
-    private final boolean reuseAddress;
-
-    private final int maxConnections;
-
-    private final Duration idleTimeout;
-
-    private final SocketOptions socketOptions;
-
-    private final HandlerFactory handlerFactory;
-
-    private final boolean proxyProtocol;
-
-    private final Duration proxyProtocolTimeout;
-
-    private final AddressRules addressRules;
-
-    private final AddressRules proxyProtocolTrusted;
-
-    private final int maxConnectionsPerAddress;
-
-    private final int udpMaxRatePerSource;
-
-    private final int udpBurstPerSource;
-
-    private final List<ConnectionListener> connectionListeners;
-
-    private final boolean spread;
+    private final ServerSettings settings;
 
     private volatile GroupServer groupServer;
-
-    private final ServerProtocol protocol;
-
-    private final DatagramHandler datagramHandler;
-
-    private final DatagramDispatcherFactory datagramDispatcherFactory;
-
-    private final int readBudget;
-
-    private final int queueDatagrams;
-
-    private final int queueBytes;
-
-    private final TlsOptions tls;
-
-    private final long maxQueuedBytes;
-
-    /** The loops the server's connections are spread over: each loop's part gets this share of the output budget. */
-    private volatile int budgetShares = 1;
-
-    private final Offload offload;
-
-    private final String offloadExecutor;
-
-    private final OffloadListeners offloadListeners;
 
     private volatile ServerDispatcher dispatcher;
 
@@ -111,35 +46,8 @@ public final class AsyncoreServer {
 
     private volatile Channel listeningChannel;
 
-    AsyncoreServer(AsyncoreServerFactory factory) {
-        this.name = factory.getName();
-        this.configuredAddress = factory.getAddress();
-        this.backlog = factory.getBacklog();
-        this.reuseAddress = factory.isReuseAddress();
-        this.maxConnections = factory.getMaxConnections();
-        this.idleTimeout = factory.getIdleTimeout();
-        this.socketOptions = factory.getSocketOptions();
-        this.handlerFactory = factory.getHandlerFactory();
-        this.proxyProtocol = factory.isProxyProtocol();
-        this.proxyProtocolTimeout = factory.getProxyProtocolTimeout();
-        this.addressRules = factory.getAddressRules();
-        this.proxyProtocolTrusted = factory.getProxyProtocolTrusted();
-        this.maxConnectionsPerAddress = factory.getMaxConnectionsPerAddress();
-        this.udpMaxRatePerSource = factory.getUdpMaxRatePerSource();
-        this.udpBurstPerSource = factory.getUdpBurstPerSource();
-        this.connectionListeners = factory.getConnectionListeners();
-        this.spread = factory.isSpread();
-        this.protocol = factory.getProtocol();
-        this.datagramHandler = factory.getDatagramHandler();
-        this.datagramDispatcherFactory = factory.getDatagramDispatcherFactory();
-        this.readBudget = factory.getReadBudget();
-        this.queueDatagrams = factory.getQueueDatagrams();
-        this.queueBytes = factory.getQueueBytes();
-        this.tls = factory.getTls();
-        this.maxQueuedBytes = factory.getMaxQueuedBytes();
-        this.offload = factory.getOffload();
-        this.offloadExecutor = factory.getOffloadExecutor();
-        this.offloadListeners = factory.getOffloadListeners();
+    AsyncoreServer(ServerSettings settings) {
+        this.settings = settings;
     }
 
     /**
@@ -150,19 +58,20 @@ public final class AsyncoreServer {
      */
     public void start(DispatcherMap map) {
         if (this.dispatcher != null || this.datagramDispatcher != null) {
-            throw new IllegalStateException("asyncore server '" + this.name + "' was already started");
+            throw new IllegalStateException("asyncore server '" + this.settings.name() + "' was already started");
         }
-        if (this.protocol == ServerProtocol.UDP) {
+        if (getProtocol() == ServerProtocol.UDP) {
             startDatagram(map);
             return;
         }
-        ServerDispatcher server = new ServerDispatcher(map, this.handlerFactory);
+        ServerSettings.Listen listen = this.settings.listen();
+        ServerDispatcher server = new ServerDispatcher(map, this.settings.handlerFactory());
         try {
-            configure(server);
-            server.open(this.configuredAddress, this.backlog, this.reuseAddress);
+            ServerSettingsApplier.apply(this.settings, server, 1);
+            server.open(this.settings.address(), listen.backlog(), listen.reuseAddress());
         } catch (IOException | RuntimeException ex) {
             server.close();
-            throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
+            throw new AsyncoreServerBindException(this.settings.name(), this.settings.address(), ex);
         }
         this.boundAddress = server.localAddress();
         this.listeningChannel = server.socket();
@@ -178,7 +87,7 @@ public final class AsyncoreServer {
      * @throws AsyncoreServerBindException when the socket cannot be created, bound or put to listen
      */
     public void start(AsyncLoopGroup group) {
-        if (group.size() == 1 || !this.spread || this.protocol == ServerProtocol.UDP) {
+        if (group.size() == 1 || !this.settings.listen().spread() || getProtocol() == ServerProtocol.UDP) {
             AsyncLoop first = group.loop(0);
             if (!first.isRunning() || first.inEventLoop()) {
                 start(first.map());
@@ -200,39 +109,20 @@ public final class AsyncoreServer {
 
     private void startSpread(AsyncLoopGroup group) {
         if (this.groupServer != null) {
-            throw new IllegalStateException("asyncore server '" + this.name + "' was already started");
+            throw new IllegalStateException("asyncore server '" + this.settings.name() + "' was already started");
         }
-        this.budgetShares = group.size();
-        GroupServer server = new GroupServer(group, this.handlerFactory).configure(this::configure);
+        int shares = group.size();
+        ServerSettings.Listen listen = this.settings.listen();
+        GroupServer server = new GroupServer(group, this.settings.handlerFactory())
+                .configure((part) -> ServerSettingsApplier.apply(this.settings, part, shares));
         try {
-            server.open(this.configuredAddress, this.backlog, this.reuseAddress);
+            server.open(this.settings.address(), listen.backlog(), listen.reuseAddress());
         } catch (IOException | RuntimeException ex) {
-            throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
+            throw new AsyncoreServerBindException(this.settings.name(), this.settings.address(), ex);
         }
         this.boundAddress = server.localAddress();
         this.groupServer = server;
         this.dispatcher = server.listeners().get(0);
-    }
-
-    private void configure(ServerDispatcher server) {
-        server.setSocketOptions(this.socketOptions);
-        if (this.maxConnections > 0) {
-            server.setMaxConnections(this.maxConnections);
-        }
-        server.setIdleTimeout(this.idleTimeout);
-        server.setProxyProtocol(this.proxyProtocol);
-        server.setProxyProtocolTimeout(this.proxyProtocolTimeout);
-        server.setAddressRules(this.addressRules);
-        server.setTrustedProxies(this.proxyProtocolTrusted);
-        server.setMaxConnectionsPerAddress(this.maxConnectionsPerAddress);
-        server.setTls(this.tls);
-        if (this.offload != null) {
-            server.setOffload(this.offload);
-        }
-        this.connectionListeners.forEach(server::addConnectionListener);
-        if (this.maxQueuedBytes > 0) {
-            server.stats().setOutputBudget(new OutputBudget(Math.max(1, this.maxQueuedBytes / this.budgetShares)));
-        }
     }
 
     /** Binds the UDP socket and makes its dispatcher: a {@link DatagramServer}, or the factory's dispatcher. */
@@ -240,22 +130,16 @@ public final class AsyncoreServer {
         Dispatcher made = null;
         DatagramChannel channel = null;
         try {
-            if (this.datagramHandler != null) {
-                DatagramServer server = new DatagramServer(map, this.datagramHandler);
+            ServerSettings.Datagram datagram = this.settings.datagram();
+            if (datagram.handler() != null) {
+                DatagramServer server = new DatagramServer(map, datagram.handler());
                 made = server;
-                server.setReadBudget(this.readBudget);
-                server.setQueueLimits(this.queueDatagrams, this.queueBytes);
-                server.setRateLimitPerSource(this.udpMaxRatePerSource, this.udpBurstPerSource);
-                server.setReceiveBufferSize(this.socketOptions.receiveBufferSize());
-                server.setSendBufferSize(this.socketOptions.sendBufferSize());
-                server.open(this.configuredAddress);
+                ServerSettingsApplier.apply(this.settings, server);
+                server.open(this.settings.address());
                 this.datagramStats = server.stats();
             } else {
-                channel = DatagramSockets.open(
-                        this.configuredAddress,
-                        this.socketOptions.receiveBufferSize(),
-                        this.socketOptions.sendBufferSize());
-                made = this.datagramDispatcherFactory.create(channel, map);
+                channel = ServerSettingsApplier.openDatagramChannel(this.settings);
+                made = datagram.factory().create(channel, map);
                 this.datagramStats = DatagramSockets.watch(made);
             }
             this.boundAddress = ((DatagramChannel) made.socket()).getLocalAddress();
@@ -264,7 +148,7 @@ public final class AsyncoreServer {
                 made.close();
             }
             closeQuietly(channel);
-            throw new AsyncoreServerBindException(this.name, this.configuredAddress, ex);
+            throw new AsyncoreServerBindException(this.settings.name(), this.settings.address(), ex);
         }
         this.listeningChannel = made.socket();
         this.datagramDispatcher = made;
@@ -306,7 +190,7 @@ public final class AsyncoreServer {
      * @return {@code TCP} or {@code UDP}
      */
     public ServerProtocol getProtocol() {
-        return this.protocol;
+        return this.settings.protocol();
     }
 
     /**
@@ -376,12 +260,21 @@ public final class AsyncoreServer {
     }
 
     /**
+     * Returns the settings the server was made with.
+     *
+     * @return the settings
+     */
+    public ServerSettings settings() {
+        return this.settings;
+    }
+
+    /**
      * Returns the server's name, the key under {@code asyncore.servers}.
      *
      * @return the name
      */
     public String getName() {
-        return this.name;
+        return this.settings.name();
     }
 
     /**
@@ -391,7 +284,7 @@ public final class AsyncoreServer {
      */
     public SocketAddress getAddress() {
         SocketAddress bound = this.boundAddress;
-        return bound != null ? bound : this.configuredAddress;
+        return bound != null ? bound : this.settings.address();
     }
 
     /**
@@ -499,7 +392,7 @@ public final class AsyncoreServer {
      * @return true if the PROXY protocol is on and no proxy is named
      */
     public boolean isProxyProtocolTrustingAnyPeer() {
-        return this.proxyProtocol && this.proxyProtocolTrusted.isEmpty();
+        return this.settings.proxyProtocol().trustsAnyPeer();
     }
 
     /**
@@ -508,7 +401,7 @@ public final class AsyncoreServer {
      * @return true if {@code proxy-protocol} is on
      */
     public boolean isProxyProtocol() {
-        return this.proxyProtocol;
+        return this.settings.proxyProtocol().enabled();
     }
 
     /**
@@ -517,7 +410,7 @@ public final class AsyncoreServer {
      * @return true if {@code ssl.bundle} (or a customizer) set TLS options
      */
     public boolean isTls() {
-        return this.tls != null;
+        return this.settings.tls() != null;
     }
 
     /**
@@ -583,7 +476,7 @@ public final class AsyncoreServer {
      * @return the budget in bytes, 0 for none (a UDP server)
      */
     public long getMaxQueuedBytes() {
-        return this.protocol == ServerProtocol.UDP ? 0 : this.maxQueuedBytes;
+        return getProtocol() == ServerProtocol.UDP ? 0 : this.settings.limits().maxQueuedBytes();
     }
 
     /**
@@ -610,7 +503,7 @@ public final class AsyncoreServer {
      * @return the offload, or null when none was set (a UDP server, or a customizer removed it)
      */
     public Offload offload() {
-        return this.offload;
+        return this.settings.offloading().offload();
     }
 
     /**
@@ -619,7 +512,7 @@ public final class AsyncoreServer {
      * @return {@code applicationTaskExecutor}, another bean name, {@code asyncore} for asyncore's own executor, or null
      */
     public String offloadExecutor() {
-        return this.offloadExecutor;
+        return this.settings.offloading().executor();
     }
 
     /**
@@ -629,7 +522,7 @@ public final class AsyncoreServer {
      * @param listener the listener; called on loop and executor threads
      */
     public void addOffloadListener(Offload.Listener listener) {
-        this.offloadListeners.add(listener);
+        this.settings.offloadListeners().add(listener);
     }
 
     /**
@@ -643,6 +536,6 @@ public final class AsyncoreServer {
 
     @Override
     public String toString() {
-        return "asyncore server '" + this.name + "' on " + SocketAddresses.describe(getAddress());
+        return "asyncore server '" + this.settings.name() + "' on " + SocketAddresses.describe(getAddress());
     }
 }

@@ -2,27 +2,32 @@ package dev.asyncore.boot.server;
 
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
 import dev.asyncore.Offload;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.TlsOptions;
 import dev.asyncore.handler.ConnectionListener;
 import dev.asyncore.handler.DatagramDispatcherFactory;
 import dev.asyncore.handler.DatagramHandler;
 import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.HandlerFactory;
-import dev.asyncore.handler.ServerDispatcher;
 import dev.asyncore.handler.SocketOptions;
 import dev.asyncore.net.AddressRules;
 
 /**
- * Mutable settings of one named server, from which {@link #getServer()} makes the {@link AsyncoreServer} that binds.
+ * The builder of one named server's {@link ServerSettings}, from which {@link #getServer()} makes the {@link AsyncoreServer}
+ * that binds.
  *
- * <p>Filled from {@code asyncore.servers.<name>.*} and then handed to every {@link AsyncoreServerCustomizer}. Not thread-safe:
- * use it only on the thread that refreshes the application context.
+ * <p>Filled from {@code asyncore.servers.<name>.*} and then handed to every {@link AsyncoreServerCustomizer}. Each setter
+ * replaces one group of the settings, which checks the value; {@link #getSettings()} freezes them. Not thread-safe: use it only
+ * on the thread that refreshes the application context.
  */
 public class AsyncoreServerFactory {
 
@@ -30,55 +35,23 @@ public class AsyncoreServerFactory {
 
     private SocketAddress address;
 
-    private int backlog = ServerDispatcher.DEFAULT_BACKLOG;
-
-    private boolean reuseAddress = true;
-
-    private boolean spread = true;
-
     private HandlerFactory handlerFactory;
 
-    private int maxConnections;
+    private ServerSettings.Listen listen = ServerSettings.Listen.DEFAULTS;
 
-    private Duration idleTimeout;
+    private ServerSettings.Limits limits = ServerSettings.Limits.NONE;
 
-    private SocketOptions socketOptions = SocketOptions.DEFAULTS;
-
-    private boolean proxyProtocol;
-
-    private final List<ConnectionListener> connectionListeners = new ArrayList<>();
-
-    private Duration proxyProtocolTimeout = ServerDispatcher.DEFAULT_PROXY_PROTOCOL_TIMEOUT;
-
-    private AddressRules addressRules = AddressRules.ALLOW_ALL;
-
-    private AddressRules proxyProtocolTrusted = AddressRules.ALLOW_ALL;
-
-    private int maxConnectionsPerAddress;
-
-    private int udpMaxRatePerSource;
-
-    private int udpBurstPerSource;
-
-    private ServerProtocol protocol = ServerProtocol.TCP;
-
-    private DatagramHandler datagramHandler;
-
-    private DatagramDispatcherFactory datagramDispatcherFactory;
-
-    private int readBudget = DatagramServer.DEFAULT_READ_BUDGET;
-
-    private int queueDatagrams = DatagramServer.DEFAULT_QUEUE_DATAGRAMS;
-
-    private int queueBytes = DatagramServer.DEFAULT_QUEUE_BYTES;
+    private ServerSettings.ProxyProtocol proxyProtocol = ServerSettings.ProxyProtocol.OFF;
 
     private TlsOptions tls;
 
-    private long maxQueuedBytes;
+    private SocketOptions socketOptions = SocketOptions.DEFAULTS;
 
-    private Offload offload;
+    private ServerSettings.Offloading offloading = ServerSettings.Offloading.DEFAULT;
 
-    private String offloadExecutor;
+    private ServerSettings.Datagram datagram = ServerSettings.Datagram.NONE;
+
+    private final List<ConnectionListener> connectionListeners = new ArrayList<>();
 
     private final OffloadListeners offloadListeners = new OffloadListeners();
 
@@ -104,8 +77,7 @@ public class AsyncoreServerFactory {
      */
     public AsyncoreServerFactory(String name, SocketAddress address, DatagramHandler handler) {
         this(name, address, AsyncoreServerFactory::noConnections);
-        this.protocol = ServerProtocol.UDP;
-        this.datagramHandler = Objects.requireNonNull(handler, "handler");
+        this.datagram = this.datagram.served(handler);
     }
 
     /**
@@ -118,13 +90,11 @@ public class AsyncoreServerFactory {
      */
     public AsyncoreServerFactory(String name, SocketAddress address, DatagramDispatcherFactory factory) {
         this(name, address, AsyncoreServerFactory::noConnections);
-        this.protocol = ServerProtocol.UDP;
-        this.datagramDispatcherFactory = Objects.requireNonNull(factory, "factory");
+        this.datagram = this.datagram.served(factory);
     }
 
     /** The handler factory of a UDP server, which accepts nothing: it is never called. */
-    private static dev.asyncore.Dispatcher noConnections(
-            java.nio.channels.SocketChannel channel, SocketAddress peer, dev.asyncore.DispatcherMap map) {
+    private static Dispatcher noConnections(SocketChannel channel, SocketAddress peer, DispatcherMap map) {
         throw new IllegalStateException("a UDP server accepts no connections");
     }
 
@@ -134,7 +104,7 @@ public class AsyncoreServerFactory {
      * @return {@code TCP}, or {@code UDP} for a server made with a datagram handler or factory
      */
     public ServerProtocol getProtocol() {
-        return this.protocol;
+        return this.datagram.isServed() ? ServerProtocol.UDP : ServerProtocol.TCP;
     }
 
     /**
@@ -143,7 +113,7 @@ public class AsyncoreServerFactory {
      * @return the handler, or null
      */
     public DatagramHandler getDatagramHandler() {
-        return this.datagramHandler;
+        return this.datagram.handler();
     }
 
     /**
@@ -152,7 +122,7 @@ public class AsyncoreServerFactory {
      * @return the factory, or null
      */
     public DatagramDispatcherFactory getDatagramDispatcherFactory() {
-        return this.datagramDispatcherFactory;
+        return this.datagram.factory();
     }
 
     /**
@@ -161,7 +131,7 @@ public class AsyncoreServerFactory {
      * @return the budget
      */
     public int getReadBudget() {
-        return this.readBudget;
+        return this.datagram.readBudget();
     }
 
     /**
@@ -170,10 +140,7 @@ public class AsyncoreServerFactory {
      * @param readBudget at least 1
      */
     public void setReadBudget(int readBudget) {
-        if (readBudget < 1) {
-            throw new IllegalArgumentException("readBudget must be at least 1, was " + readBudget);
-        }
-        this.readBudget = readBudget;
+        this.datagram = this.datagram.withReadBudget(readBudget);
     }
 
     /**
@@ -182,7 +149,7 @@ public class AsyncoreServerFactory {
      * @return the bound
      */
     public int getQueueDatagrams() {
-        return this.queueDatagrams;
+        return this.datagram.queueDatagrams();
     }
 
     /**
@@ -191,7 +158,7 @@ public class AsyncoreServerFactory {
      * @return the bound
      */
     public int getQueueBytes() {
-        return this.queueBytes;
+        return this.datagram.queueBytes();
     }
 
     /**
@@ -201,12 +168,7 @@ public class AsyncoreServerFactory {
      * @param bytes the most bytes it holds, at least 1
      */
     public void setQueueLimits(int datagrams, int bytes) {
-        if (datagrams < 1 || bytes < 1) {
-            throw new IllegalArgumentException(
-                    "queue limits must be at least 1, were " + datagrams + " datagrams and " + bytes + " bytes");
-        }
-        this.queueDatagrams = datagrams;
-        this.queueBytes = bytes;
+        this.datagram = this.datagram.withQueueLimits(datagrams, bytes);
     }
 
     /**
@@ -251,7 +213,7 @@ public class AsyncoreServerFactory {
      * @return the maximum length of the queue of pending connections
      */
     public int getBacklog() {
-        return this.backlog;
+        return this.listen.backlog();
     }
 
     /**
@@ -260,10 +222,7 @@ public class AsyncoreServerFactory {
      * @param backlog the maximum length of the queue of pending connections, at least 1
      */
     public void setBacklog(int backlog) {
-        if (backlog < 1) {
-            throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
-        }
-        this.backlog = backlog;
+        this.listen = this.listen.withBacklog(backlog);
     }
 
     /**
@@ -272,7 +231,7 @@ public class AsyncoreServerFactory {
      * @return whether the address is reused
      */
     public boolean isReuseAddress() {
-        return this.reuseAddress;
+        return this.listen.reuseAddress();
     }
 
     /**
@@ -281,7 +240,7 @@ public class AsyncoreServerFactory {
      * @param reuseAddress whether to reuse the address
      */
     public void setReuseAddress(boolean reuseAddress) {
-        this.reuseAddress = reuseAddress;
+        this.listen = this.listen.withReuseAddress(reuseAddress);
     }
 
     /**
@@ -290,7 +249,7 @@ public class AsyncoreServerFactory {
      * @return true to spread, false to keep them on the first loop
      */
     public boolean isSpread() {
-        return this.spread;
+        return this.listen.spread();
     }
 
     /**
@@ -299,7 +258,7 @@ public class AsyncoreServerFactory {
      * @param spread true to spread
      */
     public void setSpread(boolean spread) {
-        this.spread = spread;
+        this.listen = this.listen.withSpread(spread);
     }
 
     /**
@@ -326,7 +285,7 @@ public class AsyncoreServerFactory {
      * @return the limit, 0 for none
      */
     public int getMaxConnections() {
-        return this.maxConnections;
+        return this.limits.maxConnections();
     }
 
     /**
@@ -335,10 +294,7 @@ public class AsyncoreServerFactory {
      * @param maxConnections the limit, 0 for none
      */
     public void setMaxConnections(int maxConnections) {
-        if (maxConnections < 0) {
-            throw new IllegalArgumentException("maxConnections must be 0 (no limit) or more, was " + maxConnections);
-        }
-        this.maxConnections = maxConnections;
+        this.limits = this.limits.withMaxConnections(maxConnections);
     }
 
     /**
@@ -347,7 +303,7 @@ public class AsyncoreServerFactory {
      * @return the idle timeout, or null for none
      */
     public Duration getIdleTimeout() {
-        return this.idleTimeout;
+        return this.limits.idleTimeout();
     }
 
     /**
@@ -356,20 +312,17 @@ public class AsyncoreServerFactory {
      * @param idleTimeout a positive duration, or null for none
      */
     public void setIdleTimeout(Duration idleTimeout) {
-        if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
-            throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
-        }
-        this.idleTimeout = idleTimeout;
+        this.limits = this.limits.withIdleTimeout(idleTimeout);
     }
 
     /**
      * Returns the most bytes all accepted channels together may hold queued for output (see
-     * {@link dev.asyncore.OutputBudget}).
+     * {@link OutputBudget}).
      *
      * @return the budget in bytes, 0 for none
      */
     public long getMaxQueuedBytes() {
-        return this.maxQueuedBytes;
+        return this.limits.maxQueuedBytes();
     }
 
     /**
@@ -379,10 +332,7 @@ public class AsyncoreServerFactory {
      * @param maxQueuedBytes the budget in bytes, 0 for none
      */
     public void setMaxQueuedBytes(long maxQueuedBytes) {
-        if (maxQueuedBytes < 0) {
-            throw new IllegalArgumentException("maxQueuedBytes must be 0 (no budget) or more, was " + maxQueuedBytes);
-        }
-        this.maxQueuedBytes = maxQueuedBytes;
+        this.limits = this.limits.withMaxQueuedBytes(maxQueuedBytes);
     }
 
     /**
@@ -410,7 +360,7 @@ public class AsyncoreServerFactory {
      * @return true if the header is read before the handler is made
      */
     public boolean isProxyProtocol() {
-        return this.proxyProtocol;
+        return this.proxyProtocol.enabled();
     }
 
     /**
@@ -420,7 +370,7 @@ public class AsyncoreServerFactory {
      * @param proxyProtocol whether to read the header
      */
     public void setProxyProtocol(boolean proxyProtocol) {
-        this.proxyProtocol = proxyProtocol;
+        this.proxyProtocol = this.proxyProtocol.withEnabled(proxyProtocol);
     }
 
     /**
@@ -429,7 +379,7 @@ public class AsyncoreServerFactory {
      * @return the timeout
      */
     public Duration getProxyProtocolTimeout() {
-        return this.proxyProtocolTimeout;
+        return this.proxyProtocol.timeout();
     }
 
     /**
@@ -438,10 +388,7 @@ public class AsyncoreServerFactory {
      * @param proxyProtocolTimeout a positive duration
      */
     public void setProxyProtocolTimeout(Duration proxyProtocolTimeout) {
-        if (proxyProtocolTimeout == null || proxyProtocolTimeout.isNegative() || proxyProtocolTimeout.isZero()) {
-            throw new IllegalArgumentException("proxyProtocolTimeout must be positive, was " + proxyProtocolTimeout);
-        }
-        this.proxyProtocolTimeout = proxyProtocolTimeout;
+        this.proxyProtocol = this.proxyProtocol.withTimeout(proxyProtocolTimeout);
     }
 
     /**
@@ -450,7 +397,7 @@ public class AsyncoreServerFactory {
      * @return the rules
      */
     public AddressRules getAddressRules() {
-        return this.addressRules;
+        return this.limits.addressRules();
     }
 
     /**
@@ -459,7 +406,7 @@ public class AsyncoreServerFactory {
      * @param addressRules the rules; {@link AddressRules#ALLOW_ALL} for none
      */
     public void setAddressRules(AddressRules addressRules) {
-        this.addressRules = Objects.requireNonNull(addressRules, "addressRules");
+        this.limits = this.limits.withAddressRules(addressRules);
     }
 
     /**
@@ -486,7 +433,7 @@ public class AsyncoreServerFactory {
      * @return the offload, or null for asyncore's default one
      */
     public Offload getOffload() {
-        return this.offload;
+        return this.offloading.offload();
     }
 
     /**
@@ -498,8 +445,7 @@ public class AsyncoreServerFactory {
      * @param executor what runs its calls, as the endpoint names it (a bean name, or {@code asyncore})
      */
     public void setOffload(Offload offload, String executor) {
-        this.offload = offload;
-        this.offloadExecutor = executor;
+        this.offloading = new ServerSettings.Offloading(offload, executor);
     }
 
     /**
@@ -508,7 +454,7 @@ public class AsyncoreServerFactory {
      * @return a bean name, {@code asyncore}, or null
      */
     public String getOffloadExecutor() {
-        return this.offloadExecutor;
+        return this.offloading.executor();
     }
 
     /**
@@ -545,7 +491,7 @@ public class AsyncoreServerFactory {
      * @return the rules; empty when any peer may send one
      */
     public AddressRules getProxyProtocolTrusted() {
-        return this.proxyProtocolTrusted;
+        return this.proxyProtocol.trusted();
     }
 
     /**
@@ -555,7 +501,7 @@ public class AsyncoreServerFactory {
      * @param trusted the proxies' addresses as allow entries; {@link AddressRules#ALLOW_ALL} to trust any peer
      */
     public void setProxyProtocolTrusted(AddressRules trusted) {
-        this.proxyProtocolTrusted = Objects.requireNonNull(trusted, "trusted");
+        this.proxyProtocol = this.proxyProtocol.withTrusted(trusted);
     }
 
     /**
@@ -564,7 +510,7 @@ public class AsyncoreServerFactory {
      * @return the limit, 0 for none
      */
     public int getMaxConnectionsPerAddress() {
-        return this.maxConnectionsPerAddress;
+        return this.limits.maxConnectionsPerAddress();
     }
 
     /**
@@ -574,11 +520,7 @@ public class AsyncoreServerFactory {
      * @param maxConnectionsPerAddress the limit, 0 for none
      */
     public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
-        if (maxConnectionsPerAddress < 0) {
-            throw new IllegalArgumentException(
-                    "maxConnectionsPerAddress must be 0 (no limit) or more, was " + maxConnectionsPerAddress);
-        }
-        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        this.limits = this.limits.withMaxConnectionsPerAddress(maxConnectionsPerAddress);
     }
 
     /**
@@ -587,7 +529,7 @@ public class AsyncoreServerFactory {
      * @return the rate, 0 for no limit
      */
     public int getUdpMaxRatePerSource() {
-        return this.udpMaxRatePerSource;
+        return this.datagram.maxRatePerSource();
     }
 
     /**
@@ -596,7 +538,7 @@ public class AsyncoreServerFactory {
      * @return the burst
      */
     public int getUdpBurstPerSource() {
-        return this.udpBurstPerSource;
+        return this.datagram.burstPerSource();
     }
 
     /**
@@ -606,12 +548,28 @@ public class AsyncoreServerFactory {
      * @param burst datagrams at once above the rate, at least 1 when a rate is set
      */
     public void setUdpRateLimitPerSource(int perSecond, int burst) {
-        if (perSecond < 0 || burst < 0 || (perSecond > 0 && burst < 1)) {
-            throw new IllegalArgumentException("the rate per source must be 0 or more and the burst at least 1, were "
-                    + perSecond + " and " + burst);
-        }
-        this.udpMaxRatePerSource = perSecond;
-        this.udpBurstPerSource = burst;
+        this.datagram = this.datagram.withRateLimitPerSource(perSecond, burst);
+    }
+
+    /**
+     * Returns the settings as they stand now, frozen: later calls of the setters do not change them.
+     *
+     * @return the settings
+     */
+    public ServerSettings getSettings() {
+        return new ServerSettings(
+                this.name,
+                this.address,
+                this.handlerFactory,
+                this.listen,
+                this.limits,
+                this.proxyProtocol,
+                this.tls,
+                this.socketOptions,
+                this.offloading,
+                this.datagram,
+                this.connectionListeners,
+                this.offloadListeners);
     }
 
     /**
@@ -620,6 +578,6 @@ public class AsyncoreServerFactory {
      * @return a new, unbound server
      */
     public AsyncoreServer getServer() {
-        return new AsyncoreServer(this);
+        return new AsyncoreServer(getSettings());
     }
 }

@@ -1,5 +1,6 @@
 package dev.asyncore.boot.server;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 
@@ -57,7 +58,7 @@ public class AsyncoreSslBundles {
      *
      * @return the names
      */
-    public java.util.List<String> bundleNames() {
+    public List<String> bundleNames() {
         return this.bundles.getBundleNames();
     }
 }

@@ -192,6 +192,19 @@ class AsyncoreOffloadAutoConfigurationTests {
     }
 
     @Test
+    void aBadValueIsReportedBeforeAnyBeanIsLookedUp() {
+        // an unknown handler and an unknown executor, which only a bean lookup finds out, and a limit that cannot work:
+        // the values are checked first, so the report names the limit
+        this.runner
+                .withPropertyValues(
+                        "asyncore.offload.executor=nope",
+                        "asyncore.servers.other.port=0",
+                        "asyncore.servers.other.handler=nope",
+                        "asyncore.servers.other.offload.max-waiting=-1")
+                .run((context) -> assertInvalid(context, "asyncore.servers.other.offload.max-waiting", "'-1'"));
+    }
+
+    @Test
     void aBlankExecutorFailsStartup() {
         this.runner
                 .withPropertyValues("asyncore.offload.executor= ")

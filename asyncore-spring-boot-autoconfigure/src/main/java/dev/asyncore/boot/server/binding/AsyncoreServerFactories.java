@@ -1,10 +1,9 @@
-package dev.asyncore.boot.autoconfigure;
+package dev.asyncore.boot.server.binding;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import java.util.Map;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.TlsOptions;
 import dev.asyncore.Watermarks;
+import dev.asyncore.boot.autoconfigure.AsyncoreProperties;
 import dev.asyncore.boot.context.AsyncoreConnectionEventPublisher;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.AsyncoreSslBundles;
@@ -30,10 +30,11 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Turns {@code asyncore.servers.<name>.*} into {@link AsyncoreServerFactory} settings: validates the values and resolves the
- * handler. Used once, on the context-refresh thread.
+ * Turns {@code asyncore.servers.<name>.*} into {@link AsyncoreServerFactory} settings, resolving each server's handler, SSL
+ * bundle and offload among the application's beans. The auto-configuration has checked the values first; what is left to
+ * fail here is a name that no bean answers to. Used once, on the context-refresh thread.
  */
-final class AsyncoreServerFactories {
+public final class AsyncoreServerFactories {
 
     static final String ECHO = "echo";
 
@@ -45,7 +46,14 @@ final class AsyncoreServerFactories {
 
     private final AsyncoreOffloads offloads;
 
-    AsyncoreServerFactories(
+    /**
+     * Prepares the binding of the servers under {@code properties}, once their values have been checked.
+     *
+     * @param properties the bound {@code asyncore.*} properties
+     * @param beanFactory where handlers and executors are looked up by name
+     * @param context where SSL bundles are found and connection events are published
+     */
+    public AsyncoreServerFactories(
             AsyncoreProperties properties, ListableBeanFactory beanFactory, ApplicationContext context) {
         this.properties = properties;
         this.beanFactory = beanFactory;
@@ -53,7 +61,15 @@ final class AsyncoreServerFactories {
         this.offloads = new AsyncoreOffloads(properties, beanFactory);
     }
 
-    List<AsyncoreServerFactory> create() {
+    /**
+     * Makes the settings of every enabled server, in declaration order; customizers have not run yet.
+     *
+     * @return one factory per enabled server
+     * @throws UnknownHandlerException when a handler names no suitable bean
+     * @throws UnknownSslBundleException when an {@code ssl.bundle} names no bundle
+     * @throws InvalidAsyncorePropertyException when a bean cannot serve as what a property names it for
+     */
+    public List<AsyncoreServerFactory> create() {
         List<AsyncoreServerFactory> factories = new ArrayList<>();
         for (Map.Entry<String, AsyncoreProperties.Server> entry :
                 this.properties.getServers().entrySet()) {
@@ -69,7 +85,6 @@ final class AsyncoreServerFactories {
         if (server.getProtocol() == ServerProtocol.UDP) {
             return DatagramServerFactories.create(name, server, this.beanFactory);
         }
-        AsyncorePropertiesValidator.validateServer(name, server);
         AsyncoreServerFactory factory = new AsyncoreServerFactory(name, address(server), handler(name, server));
         factory.setBacklog(server.getBacklog());
         factory.setReuseAddress(server.isReuseAddress());
@@ -110,24 +125,18 @@ final class AsyncoreServerFactories {
         if (bundles == null || !bundles.bundleNames().contains(bundle)) {
             throw new UnknownSslBundleException(property, bundle, bundles == null ? List.of() : bundles.bundleNames());
         }
-        Duration timeout = ssl.getHandshakeTimeout();
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new InvalidAsyncorePropertyException(
-                    "asyncore.servers." + name + ".ssl.handshake-timeout",
-                    timeout,
-                    "a client that never finishes its handshake would hold its connection for ever",
-                    "Set asyncore.servers." + name + ".ssl.handshake-timeout to a positive duration such as 10s.");
-        }
         return bundles.options(bundle)
                 .withClientAuth(ssl.getClientAuth())
                 .withHandshakeTimeout(ssl.getHandshakeTimeout());
     }
 
-    private static int bytes(DataSize size) {
+    /** A size in bytes as a socket option takes it, 0 for the system's default. */
+    static int bytes(DataSize size) {
         return size == null ? 0 : (int) size.toBytes();
     }
 
-    private static SocketAddress address(AsyncoreProperties.Server server) {
+    /** Where the server binds: its UNIX-domain path, else its address (the wildcard when unset) and port. */
+    static SocketAddress address(AsyncoreProperties.Server server) {
         if (server.getPath() != null) {
             return UnixDomainSocketAddress.of(server.getPath());
         }

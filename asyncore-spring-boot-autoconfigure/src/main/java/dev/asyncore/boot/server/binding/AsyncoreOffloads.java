@@ -1,4 +1,4 @@
-package dev.asyncore.boot.autoconfigure;
+package dev.asyncore.boot.server.binding;
 
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -6,6 +6,9 @@ import java.util.stream.Stream;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Offload;
+import dev.asyncore.boot.autoconfigure.AsyncoreProperties;
+import dev.asyncore.boot.autoconfigure.OffloadProperties;
+import dev.asyncore.boot.autoconfigure.ServerOffloadProperties;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -45,21 +48,9 @@ final class AsyncoreOffloads {
     void configure(String name, AsyncoreProperties.Server server, AsyncoreServerFactory factory) {
         OffloadProperties defaults = this.properties.getOffload();
         ServerOffloadProperties own = server.getOffload();
-        String prefix = "asyncore.servers." + name + ".offload.";
-        int perConnection = AsyncorePropertiesValidator.offloadLimit(
-                own.getMaxInFlightPerConnection() != null
-                        ? prefix + "max-in-flight-per-connection"
-                        : "asyncore.offload.max-in-flight-per-connection",
-                orElse(own.getMaxInFlightPerConnection(), defaults.getMaxInFlightPerConnection()),
-                1);
-        int inFlight = AsyncorePropertiesValidator.offloadLimit(
-                own.getMaxInFlight() != null ? prefix + "max-in-flight" : "asyncore.offload.max-in-flight",
-                orElse(own.getMaxInFlight(), defaults.getMaxInFlight()),
-                1);
-        int waiting = AsyncorePropertiesValidator.offloadLimit(
-                own.getMaxWaiting() != null ? prefix + "max-waiting" : "asyncore.offload.max-waiting",
-                orElse(own.getMaxWaiting(), defaults.getMaxWaiting()),
-                0);
+        int perConnection = orElse(own.getMaxInFlightPerConnection(), defaults.getMaxInFlightPerConnection());
+        int inFlight = orElse(own.getMaxInFlight(), defaults.getMaxInFlight());
+        int waiting = orElse(own.getMaxWaiting(), defaults.getMaxWaiting());
         boolean interrupt =
                 own.getInterruptOnClose() != null ? own.getInterruptOnClose() : defaults.isInterruptOnClose();
         Executor shared = executor();
