@@ -56,14 +56,18 @@ public class DispatcherWithSend extends Dispatcher {
 
     /** Writes at most {@value #SEND_CHUNK} queued bytes, once (Python's {@code initiate_send}). */
     public void initiateSend() throws IOException {
-        outBuffer.flip();
-        int limit = outBuffer.limit();
-        outBuffer.limit(Math.min(limit, outBuffer.position() + SEND_CHUNK));
+        // A send that fails closes the channel (handleClose), and close() swaps in an empty buffer: restore the one
+        // sent
+        // from, not whatever the field holds by then.
+        ByteBuffer out = outBuffer;
+        out.flip();
+        int limit = out.limit();
+        out.limit(Math.min(limit, out.position() + SEND_CHUNK));
         try {
-            OutputBudget.charge(this, -super.send(outBuffer));
+            OutputBudget.charge(this, -super.send(out));
         } finally {
-            outBuffer.limit(limit);
-            outBuffer.compact();
+            out.limit(limit);
+            out.compact();
         }
     }
 

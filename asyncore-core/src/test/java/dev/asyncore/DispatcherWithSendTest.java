@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Python's test_asyncore {@code DispatcherWithSendTests}: sends queued before any loop pass reach the server. */
 class DispatcherWithSendTest {
@@ -119,6 +120,28 @@ class DispatcherWithSendTest {
         } finally {
             server.serv.close();
             server.join(5000);
+        }
+    }
+
+    @Test
+    void aSendThatMeetsAResetClosesTheChannelAndLeavesAnEmptyQueue() throws Exception {
+        try (ServerSocket serv = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            NoRead d = new NoRead(map);
+            d.createSocket();
+            d.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), serv.getLocalPort()));
+            try (Socket conn = serv.accept()) {
+                d.send(new byte[1]); // finishes the connect, which the server has accepted
+                // the server resets the connection (SO_LINGER 0): the client's next sends meet ECONNRESET or EPIPE
+                conn.setSoLinger(true, 0);
+            }
+            byte[] chunk = new byte[4096];
+            // send() queues and writes at once; the write that meets the reset closes the channel (handleClose) inside
+            // initiateSend, which must then leave the queue it started from in order, not the one close() put in place
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                d.send(chunk);
+                return d.fileno() == null;
+            });
+            assertThat(d.outBufferSize()).isZero();
         }
     }
 }
