@@ -15,7 +15,6 @@ import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.Offload;
-import dev.asyncore.OutputBudget;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.handler.DatagramServer;
