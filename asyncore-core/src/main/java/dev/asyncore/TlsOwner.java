@@ -75,7 +75,7 @@ final class TlsOwner {
     private String peer(SocketChannel channel) {
         try {
             SocketAddress a = owner.addr() != null ? owner.addr() : channel.getRemoteAddress();
-            return AbstractDispatcher.describe(a);
+            return SocketAddresses.repr(a);
         } catch (IOException e) {
             return "a closed peer";
         }

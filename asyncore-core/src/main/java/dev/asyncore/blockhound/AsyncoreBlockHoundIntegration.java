@@ -30,7 +30,7 @@ public final class AsyncoreBlockHoundIntegration implements BlockHoundIntegratio
     public void applyTo(BlockHound.Builder builder) {
         builder.nonBlockingThreadPredicate(current -> current.or(AsyncLoop::isLoopThread));
         // The back-off after a failing pass (an exhausted process, a broken selector) sleeps on purpose.
-        builder.allowBlockingCallsInside("dev.asyncore.AsyncLoop", "backOff");
+        builder.allowBlockingCallsInside("dev.asyncore.LoopPasses", "backOff");
         // The JDK's TLS engine draws its randoms (hello randoms, key shares, signatures, session tickets) from
         // SecureRandom, which reads /dev/urandom: a short read that never waits. No handler code runs inside these.
         builder.allowBlockingCallsInside("sun.security.ssl.SSLEngineImpl", "wrap");
