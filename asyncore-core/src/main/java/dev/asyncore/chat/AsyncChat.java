@@ -377,8 +377,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     private void updateReadPause() {
         long queued = queuedBytes;
-        boolean pause = queued > 0
-                && (queued + framer.frameLength() >= watermarks.high() || (readPaused && queued > watermarks.low()));
+        boolean pause = queued > 0 && watermarks.pausesReading(queued + framer.frameLength(), queued, readPaused);
         if (pause != readPaused) {
             readPaused = pause;
             interestChanged();

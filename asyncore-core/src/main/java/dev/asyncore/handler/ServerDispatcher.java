@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.NetworkChannel;
@@ -156,17 +155,10 @@ public class ServerDispatcher extends Dispatcher {
     }
 
     private void createListeningSocket(SocketAddress address) throws IOException {
-        if (address instanceof InetSocketAddress inet
-                && inet.getAddress() != null
-                && inet.getAddress().isAnyLocalAddress()) {
-            try {
-                createSocket(StandardProtocolFamily.INET6);
-                return;
-            } catch (UnsupportedOperationException | IOException noIpv6) {
-                // no IPv6 on this machine: all IPv4 interfaces
-            }
-        }
-        createSocket(familyOf(address));
+        ServerSockets.open(address, family -> {
+            createSocket(family);
+            return this;
+        });
     }
 
     /**
@@ -205,7 +197,7 @@ public class ServerDispatcher extends Dispatcher {
                 if (e instanceof ExitNow exit) {
                     throw exit;
                 }
-                connectionFailed(pair, e);
+                setupFailed(pair.channel(), e);
             }
         }
     }
@@ -230,14 +222,10 @@ public class ServerDispatcher extends Dispatcher {
 
     /**
      * One connection's setup failed (its options, its handler, a class that could not be loaded for want of descriptors):
-     * that connection is closed and the listener goes on.
+     * that connection is closed, counted as rejected and logged, and the listener goes on. Loop thread.
      */
-    private void connectionFailed(Accepted pair, Throwable e) {
-        try {
-            pair.channel().close();
-        } catch (IOException ignored) {
-            // closing is all that is left to do with it
-        }
+    void setupFailed(SocketChannel sock, Throwable e) {
+        closeQuietly(sock);
         stats.connectionRejected();
         map().logSink()
                 .log(
@@ -324,7 +312,29 @@ public class ServerDispatcher extends Dispatcher {
      * @return true to refuse the connection
      */
     protected boolean atConnectionLimit() {
-        return maxConnections > 0 && stats.connections() + stats.headersPending() >= maxConnections;
+        return maxConnections > 0 && connectionsInUse() >= maxConnections;
+    }
+
+    /**
+     * What the connection limit counts: this server's open connections and those still sending a PROXY protocol header.
+     * A server spread over several loops counts every loop's. Loop thread.
+     */
+    int connectionsInUse() {
+        return inUse(stats);
+    }
+
+    /** The connections one set of figures holds against the limit: open ones and pending PROXY headers. Any thread. */
+    static int inUse(ServerStats figures) {
+        return figures.connections() + figures.headersPending();
+    }
+
+    /** Closes a channel whose connection is given up; closing is all that is left to do with it. */
+    static void closeQuietly(SocketChannel sock) {
+        try {
+            sock.close();
+        } catch (IOException ignored) {
+            // closing is all that is left to do with it
+        }
     }
 
     /**
@@ -376,16 +386,13 @@ public class ServerDispatcher extends Dispatcher {
     }
 
     /**
-     * The address it listens on (with the real port when bound to port 0).
+     * The address it is bound to, with the real port when bound to port 0: the same contract as
+     * {@link DatagramServer#localAddress()} and {@link GroupServer#localAddress()}. Any thread.
      *
-     * @return the local address, or null if not listening
+     * @return the local address, or null before it is bound and once it is closed
      */
     public SocketAddress localAddress() {
-        try {
-            return socket() instanceof NetworkChannel nc && nc.isOpen() ? nc.getLocalAddress() : null;
-        } catch (IOException e) {
-            return null;
-        }
+        return ServerSockets.boundAddress(socket());
     }
 
     /**
