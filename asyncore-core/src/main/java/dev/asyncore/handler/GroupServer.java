@@ -332,7 +332,7 @@ public final class GroupServer {
         void serveHandedOff(SocketChannel sock, SocketAddress addr) {
             AsyncLoop loop = loop();
             if (loop != null && loop.isShuttingDown()) {
-                closeQuietly(sock);
+                ServerSockets.closeQuietly(sock);
                 return;
             }
             try {
@@ -371,7 +371,7 @@ public final class GroupServer {
             try {
                 target.execute(() -> target.serveHandedOff(sock, addr));
             } catch (RejectedExecutionException ended) {
-                closeQuietly(sock);
+                ServerSockets.closeQuietly(sock);
             }
         }
     }

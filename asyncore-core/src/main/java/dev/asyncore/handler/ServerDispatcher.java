@@ -18,6 +18,7 @@ import dev.asyncore.DispatcherMap;
 import dev.asyncore.Errno;
 import dev.asyncore.ExitNow;
 import dev.asyncore.Offload;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
@@ -57,7 +58,7 @@ import dev.asyncore.net.AddressRules;
  * the header timeout bounds how long each can wait. {@link #setTrustedProxies(AddressRules)} names the balancers: a
  * connection from any other address is refused before a byte of it is read, since whoever sends the header chooses the
  * client address the server believes. {@link #setMaxConnectionsPerAddress(int)} bounds what one client address (the
- * header's, when the protocol is on) may hold. An {@link dev.asyncore.OutputBudget} set on {@link #stats()} bounds
+ * header's, when the protocol is on) may hold. An {@link OutputBudget} set on {@link #stats()} bounds
  * the bytes all its connections hold queued for output together.
  */
 @TrackedInterest
@@ -214,7 +215,7 @@ public class ServerDispatcher extends Dispatcher {
         }
         if (atConnectionLimit()) {
             stats.connectionRejected();
-            reset(pair.channel());
+            ServerSockets.reset(pair.channel());
             return;
         }
         new ProxyHeaderReader(this, pair.channel(), proxyProtocolTimeout);
@@ -225,7 +226,7 @@ public class ServerDispatcher extends Dispatcher {
      * that connection is closed, counted as rejected and logged, and the listener goes on. Loop thread.
      */
     void setupFailed(SocketChannel sock, Throwable e) {
-        closeQuietly(sock);
+        ServerSockets.closeQuietly(sock);
         stats.connectionRejected();
         map().logSink()
                 .log(
@@ -263,13 +264,13 @@ public class ServerDispatcher extends Dispatcher {
         }
         if (atConnectionLimit()) {
             stats.connectionRejected();
-            reset(sock);
+            ServerSockets.reset(sock);
             return;
         }
         InetAddress key = maxConnectionsPerAddress > 0 ? ConnectionsPerAddress.keyOf(addr) : null;
         if (key != null && !perAddress.tryAcquire(key, maxConnectionsPerAddress)) {
             stats.connectionRejectedPerAddress();
-            reset(sock);
+            ServerSockets.reset(sock);
             return;
         }
         Runnable release = key == null ? null : () -> perAddress.release(key);
@@ -328,15 +329,6 @@ public class ServerDispatcher extends Dispatcher {
         return figures.connections() + figures.headersPending();
     }
 
-    /** Closes a channel whose connection is given up; closing is all that is left to do with it. */
-    static void closeQuietly(SocketChannel sock) {
-        try {
-            sock.close();
-        } catch (IOException ignored) {
-            // closing is all that is left to do with it
-        }
-    }
-
     /**
      * Sets {@code SO_REUSEPORT} on the listening socket made by {@link #open(SocketAddress, int, boolean)}, so that
      * several listeners (one per loop) share the address and the kernel balances connections over them. Call before
@@ -357,14 +349,7 @@ public class ServerDispatcher extends Dispatcher {
      * @return false for UNIX-domain addresses and where the JDK does not support the option
      */
     public static boolean supportsReusePort(SocketAddress address) {
-        if (!(address instanceof InetSocketAddress)) {
-            return false;
-        }
-        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
-            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
+        return ServerSockets.supportsReusePort(address);
     }
 
     /**
@@ -609,15 +594,5 @@ public class ServerDispatcher extends Dispatcher {
     public void setOffload(Offload offload) {
         super.setOffload(offload);
         this.handlerOffload = offload;
-    }
-
-    private static void reset(SocketChannel sock) throws IOException {
-        try {
-            if (sock.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
-                sock.setOption(StandardSocketOptions.SO_LINGER, 0);
-            }
-        } finally {
-            sock.close();
-        }
     }
 }

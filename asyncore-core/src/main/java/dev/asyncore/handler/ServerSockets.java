@@ -8,13 +8,15 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.Channel;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 import dev.asyncore.SocketAddresses;
 
 /**
- * Opens and sizes the sockets servers listen and receive on, one rule each: a wildcard address ({@code 0.0.0.0} or
- * {@code ::}) gets one dual-stack IPv6 socket where the machine has IPv6, every other address a socket of its own family;
- * a buffer size of 0 leaves the system's default. Any thread.
+ * The socket rules the servers share, each written once: which socket an address gets (a wildcard, {@code 0.0.0.0} or
+ * {@code ::}, one dual-stack IPv6 socket where the machine has IPv6; every other address a socket of its own family),
+ * buffer sizes (0 leaves the system's default), the bound address, and how a refused connection is closed. Any thread.
  */
 final class ServerSockets {
 
@@ -52,6 +54,38 @@ final class ServerSockets {
             return channel instanceof NetworkChannel nc && nc.isOpen() ? nc.getLocalAddress() : null;
         } catch (IOException closedMeanwhile) {
             return null;
+        }
+    }
+
+    /** Whether a TCP listening socket for this address can take {@code SO_REUSEPORT} on this platform. */
+    static boolean supportsReusePort(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress)) {
+            return false;
+        }
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Closes a refused connection with a reset ({@code SO_LINGER} 0), so that it holds no descriptor in TIME_WAIT. */
+    static void reset(SocketChannel sock) throws IOException {
+        try {
+            if (sock.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
+                sock.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } finally {
+            sock.close();
+        }
+    }
+
+    /** Closes a channel whose connection is given up; closing is all that is left to do with it. */
+    static void closeQuietly(SocketChannel sock) {
+        try {
+            sock.close();
+        } catch (IOException ignored) {
+            // closing is all that is left to do with it
         }
     }
 
