@@ -577,17 +577,4 @@ public class Dispatcher extends OffloadingDispatcher {
             loop.execute(task);
         }
     }
-
-    // ------------------------------------------------------------------------------------------------------------------
-    // package-private machinery for the loop
-
-    /**
-     * The protocol family an address belongs to: {@code UNIX}, {@code INET6} or {@code INET}. Any thread.
-     *
-     * @param address the address
-     * @return its family
-     */
-    protected static ProtocolFamily familyOf(SocketAddress address) {
-        return SocketAddresses.familyOf(address);
-    }
 }
