@@ -328,6 +328,13 @@ public final class GroupServer {
             return GroupServer.this.connectionsInUse();
         }
 
+        /** Named by the group's address in log lines: a worker fed by an acceptor listens on none of its own. */
+        @Override
+        SocketAddress logAddress() {
+            SocketAddress local = GroupServer.this.localAddress();
+            return local != null ? local : super.logAddress();
+        }
+
         /** Serves a channel the acceptor handed over. Loop thread of this worker. */
         void serveHandedOff(SocketChannel sock, SocketAddress addr) {
             AsyncLoop loop = loop();

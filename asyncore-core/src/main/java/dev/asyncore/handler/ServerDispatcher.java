@@ -228,12 +228,15 @@ public class ServerDispatcher extends Dispatcher {
     void setupFailed(SocketChannel sock, Throwable e) {
         ServerSockets.closeQuietly(sock);
         stats.connectionRejected();
+        String server = SocketAddresses.describe(logAddress());
         map().logSink()
-                .log(
-                        this,
-                        "error",
-                        "asyncore server " + AcceptBackoff.describe(this) + " closed a connection whose setup failed: "
-                                + e);
+                .log(this, "error", "asyncore server " + server + " closed a connection whose setup failed: " + e);
+    }
+
+    /** The address that names this server in its log lines: where it listens, else what it was bound to. */
+    SocketAddress logAddress() {
+        SocketAddress local = localAddress();
+        return local != null ? local : addr();
     }
 
     /**
@@ -316,10 +319,7 @@ public class ServerDispatcher extends Dispatcher {
         return maxConnections > 0 && connectionsInUse() >= maxConnections;
     }
 
-    /**
-     * What the connection limit counts: this server's open connections and those still sending a PROXY protocol header.
-     * A server spread over several loops counts every loop's. Loop thread.
-     */
+    /** What the connection limit counts: open connections and pending PROXY headers (of every loop, when spread). */
     int connectionsInUse() {
         return inUse(stats);
     }
