@@ -2,16 +2,13 @@ package dev.asyncore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channel;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
-import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The state half of a {@link Dispatcher}: asyncore's attributes ({@code connected}, {@code accepting}, {@code addr},
@@ -24,9 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop thread, unless a method says otherwise.
  */
 abstract class AbstractDispatcher {
-
-    private static final int FIRST_FILENO = 1024;
-    private static final AtomicInteger FILENOS = new AtomicInteger(FIRST_FILENO);
 
     private boolean debug;
     private boolean closing;
@@ -92,27 +86,14 @@ abstract class AbstractDispatcher {
     public void addChannel(DispatcherMap map) {
         DispatcherMap target = map != null ? map : this.map;
         if (fileno == null) {
-            fileno = nextFileno(target);
+            fileno = Filenos.next(target);
         }
         target.put(fileno, self());
     }
 
-    /**
-     * The next file number free in a map. The source counts up from 1024 and wraps back to 1024 after
-     * {@link Integer#MAX_VALUE}; a number the map holds or has handed out is skipped, so a key is never given twice while
-     * its dispatcher lives. Any thread.
-     */
-    private static int nextFileno(DispatcherMap target) {
-        int candidate;
-        do {
-            candidate = FILENOS.getAndUpdate(n -> n == Integer.MAX_VALUE ? FIRST_FILENO : n + 1);
-        } while (!target.reserve(candidate));
-        return candidate;
-    }
-
     /** Sets the next file number the source hands out, so that a test can start it near its wrap point. */
     static void startFilenosAt(int next) {
-        FILENOS.set(Math.max(FIRST_FILENO, next));
+        Filenos.startAt(next);
     }
 
     /**
@@ -126,7 +107,7 @@ abstract class AbstractDispatcher {
      * @param target the map to join
      */
     public void moveTo(DispatcherMap target) {
-        java.util.Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(target, "target");
         if (target == this.map) {
             return;
         }
@@ -223,18 +204,7 @@ abstract class AbstractDispatcher {
             }
         }
         closeCause = null;
-        Transport t = transport;
-        if (t != null) {
-            try {
-                t.close();
-            } catch (ClosedChannelException ignored) {
-                // already closed: Python ignores EBADF
-            } catch (IOException e) {
-                if (!Errno.isDisconnect(e)) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
+        Transport.close(transport);
     }
 
     // ------------------------------------------------------------------------------------------------------------------
@@ -450,7 +420,7 @@ abstract class AbstractDispatcher {
      *
      * @param idleTimeout the timeout; null or zero for none
      */
-    public void setIdleTimeout(java.time.Duration idleTimeout) {
+    public void setIdleTimeout(Duration idleTimeout) {
         this.idleTimeoutNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
         Registration r = registration;
         if (r != null) {
@@ -477,7 +447,7 @@ abstract class AbstractDispatcher {
             status.append(" connected");
         }
         if (addr != null) {
-            status.append(' ').append(describe(addr));
+            status.append(' ').append(SocketAddresses.repr(addr));
         }
         return status.append(" at 0x")
                 .append(Integer.toHexString(System.identityHashCode(this)))
@@ -566,20 +536,12 @@ abstract class AbstractDispatcher {
 
     /** Whether the caller may touch this dispatcher: no loop runs its map, or the caller is that loop's thread. */
     boolean onLoopThread() {
-        Registration r = registration;
-        AsyncLoop owner = r == null ? null : r.map.owner();
-        return owner == null || !owner.isRunning() || owner.inEventLoop();
+        return Registration.onLoopThread(registration);
     }
 
     /** Asks the loop to ask this channel's interest again before its next wait; ignored off the loop thread. */
     void markDirty() {
-        Registration r = registration;
-        if (r != null && !r.dirty) {
-            AsyncLoop owner = r.map.owner();
-            if (owner == null || owner.inEventLoop()) {
-                r.selection.markDirty(r);
-            }
-        }
+        Registration.markDirty(registration);
     }
 
     /** Whether a connect this dispatcher started waits for its completion. Loop thread. */
@@ -630,16 +592,5 @@ abstract class AbstractDispatcher {
             r.map.stateChanged(before, after);
         }
         markDirty();
-    }
-
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            return inet.getHostString() + ":" + inet.getPort();
-        }
-        if (address instanceof UnixDomainSocketAddress unix) {
-            Path path = unix.getPath();
-            return "'" + path + "'";
-        }
-        return String.valueOf(address);
     }
 }

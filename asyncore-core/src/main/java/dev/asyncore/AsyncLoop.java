@@ -1,17 +1,13 @@
 package dev.asyncore;
 
-import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One loop running on its own named thread over a {@link DispatcherMap}: the managed form of {@link Asyncore#loop()}.
@@ -86,20 +82,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     /** How long one handler call, task or timer may hold the loop before the watchdog warns, unless set: 100 ms. */
     public static final Duration DEFAULT_BLOCKED_WARNING = Duration.ofMillis(100);
 
-    private static final VarHandle PASSES;
-
-    static {
-        try {
-            PASSES = MethodHandles.lookup().findVarHandle(AsyncLoop.class, "passes", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** The loop each loop thread runs, for the checks that must never run on one. */
     private static final ThreadLocal<AsyncLoop> CURRENT = new ThreadLocal<>();
-
-    private static final long BACKOFF_MILLIS = 100;
 
     static {
         // A back-off timer is scheduled when the process may have no descriptor left to open a class file with.
@@ -113,7 +97,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final boolean usePoll;
     private final boolean daemon;
     private final LoopTasks tasks;
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final LoopListeners listeners;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final LoopGuard guard;
@@ -121,12 +104,9 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     private final BlockWatch watch;
     private volatile State state = State.NEW;
     private volatile Thread thread;
-    /** Written by the loop thread alone (release stores), read anywhere through {@link #passes()} (acquire). */
-    private long passes;
+    private final LoopPasses passes;
 
     private volatile Throwable failure;
-    private volatile boolean drained;
-    private volatile long shutdownDeadline;
 
     /**
      * Creates a loop over a map with the defaults of {@link #builder(DispatcherMap)}. Any thread.
@@ -148,6 +128,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         this.watch = new BlockWatch(threadName, blockedWarning, map, listeners::blocked);
         this.guard = new LoopGuard(map, watch);
         this.tasks = new LoopTasks(map);
+        this.passes = new LoopPasses(this, map, tasks, watch, guard);
     }
 
     /**
@@ -200,21 +181,17 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      * the channels. A task's exception is logged, an {@link Error} kills the loop.
      *
      * @param task the task
-     * @throws java.util.concurrent.RejectedExecutionException if the loop has terminated
+     * @throws RejectedExecutionException if the loop has terminated
      */
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
         if (state == State.TERMINATED) {
-            throw new java.util.concurrent.RejectedExecutionException(
-                    "asyncore loop " + threadName + " has terminated");
+            throw new RejectedExecutionException("asyncore loop " + threadName + " has terminated");
         }
         tasks.add(task);
-        if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
-            Selector s = map.selectorIfOpen();
-            if (s != null) {
-                s.wakeup();
-            }
+        if (!inEventLoop()) {
+            passes.wakeUp();
         }
     }
 
@@ -229,28 +206,30 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      * @param task the task
      * @param <T> the result type
      * @return a future completed with the task's result, or exceptionally with what it threw
-     * @throws java.util.concurrent.RejectedExecutionException if the loop has terminated
+     * @throws RejectedExecutionException if the loop has terminated
      */
     public <T> CompletableFuture<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
         CompletableFuture<T> result = new CompletableFuture<>();
         if (inEventLoop()) {
-            complete(task, result);
+            LoopTasks.complete(task, result);
         } else {
-            execute(() -> complete(task, result));
+            execute(() -> LoopTasks.complete(task, result));
         }
         return result;
     }
 
-    private static <T> void complete(Callable<T> task, CompletableFuture<T> result) {
-        try {
-            result.complete(task.call());
-        } catch (ExitNow | VirtualMachineError e) {
-            result.completeExceptionally(e);
-            throw e;
-        } catch (Throwable t) {
-            result.completeExceptionally(t);
-        }
+    /**
+     * Runs a task on the loop thread and waits for its result, the one way to do so: at once when the loop does not run
+     * (not started yet, or ended) or the caller is its thread, else through {@link #submit}. Any thread.
+     *
+     * @param task the task
+     * @param <T> the result type
+     * @return what the task returned
+     * @throws Exception what the task threw, as it threw it
+     */
+    public <T> T callAndWait(Callable<T> task) throws Exception {
+        return !isRunning() || inEventLoop() ? task.call() : LoopTasks.await(submit(task));
     }
 
     /**
@@ -292,10 +271,10 @@ public final class AsyncLoop implements Executor, AutoCloseable {
                     "shutdownGracefully would wait for its own thread: call it from another thread");
         }
         if (!requestShutdown(timeout)) {
-            return drained;
+            return passes.drained();
         }
         awaitTermination(timeout.plusSeconds(10));
-        return drained;
+        return passes.drained();
     }
 
     /**
@@ -307,10 +286,10 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      */
     boolean requestShutdown(Duration timeout) {
         if (state == State.RUNNING) {
-            shutdownDeadline = System.nanoTime() + timeout.toNanos();
+            passes.shutdownBy(System.nanoTime() + timeout.toNanos());
             try {
                 execute(this::beginShutdown);
-            } catch (java.util.concurrent.RejectedExecutionException alreadyEnded) {
+            } catch (RejectedExecutionException alreadyEnded) {
                 return false;
             }
         }
@@ -319,7 +298,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
 
     /** Whether the last shutdown found every channel closed in time. Any thread, once terminated. */
     boolean drained() {
-        return drained;
+        return passes.drained();
     }
 
     /**
@@ -396,7 +375,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
      * @return the count
      */
     public long passes() {
-        return (long) PASSES.getAcquire(this);
+        return passes.count();
     }
 
     /**
@@ -486,7 +465,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         Throwable cause = null;
         watch.start(Thread.currentThread());
         try {
-            runPasses();
+            passes.run();
         } catch (ExitNow e) {
             log(null, "info", "asyncore loop " + threadName + " ended by ExitNow");
         } catch (Throwable t) {
@@ -497,55 +476,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         } finally {
             terminate(cause);
         }
-    }
-
-    private void runPasses() throws IOException {
-        Engine engine = map.engine();
-        // Open the selector before the first pass: execute() from another thread wakes the loop through it, and a task
-        // queued while it was still unopened (after this thread found the queue empty) would wait a whole timeout.
-        engine.selection().selector();
-        long sweepNanos = Math.max(1, timeout.toNanos());
-        long lastSweep = System.nanoTime();
-        while (true) {
-            long start = System.nanoTime();
-            watch.busy(start);
-            tasks.runTasks(start);
-            long now = System.nanoTime();
-            tasks.runTimers(now, watch);
-            if (state == State.SHUTTING_DOWN && (map.isEmpty() || now - shutdownDeadline >= 0)) {
-                drained = map.isEmpty();
-                return;
-            }
-            boolean sweep = now - lastSweep >= sweepNanos;
-            if (sweep) {
-                lastSweep = now;
-                guard.closeIdle(now);
-            }
-            wakeupPending.set(false);
-            long wait = tasks.isEmpty() ? waitMillis(now) : 0;
-            try {
-                engine.incrementalPass(wait, usePoll, sweep, guard);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof ExitNow exit) {
-                    throw exit;
-                }
-                log(null, "warning", "asyncore loop " + threadName + " pass failed, retrying: " + e);
-                backOff();
-            }
-            PASSES.setRelease(this, passes + 1);
-        }
-    }
-
-    private long waitMillis(long now) {
-        long wait = timeout.toMillis();
-        LoopTimer next = tasks.nextTimer();
-        if (next != null) {
-            wait = Math.min(wait, Math.max(0, TimeUnit.NANOSECONDS.toMillis(next.deadline - now) + 1));
-        }
-        if (state == State.SHUTTING_DOWN) {
-            wait = Math.min(wait, Math.max(1, TimeUnit.NANOSECONDS.toMillis(shutdownDeadline - now) + 1));
-        }
-        return Math.max(1, wait);
     }
 
     private void beginShutdown() {
@@ -570,15 +500,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             watch.stop();
             listeners.terminated(cause);
             terminated.countDown();
-        }
-    }
-
-    private void backOff() {
-        watch.waiting();
-        try {
-            Thread.sleep(BACKOFF_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -661,15 +582,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
          * @return this builder
          */
         public Builder blockedWarning(Duration warning) {
-            this.blockedWarning = checkBlockedWarning(warning);
+            this.blockedWarning = BlockWatch.checkWarning(warning);
             return this;
-        }
-
-        static Duration checkBlockedWarning(Duration warning) {
-            if (warning == null || warning.isNegative()) {
-                throw new IllegalArgumentException("blockedWarning must be zero (off) or positive, was " + warning);
-            }
-            return warning;
         }
 
         /**

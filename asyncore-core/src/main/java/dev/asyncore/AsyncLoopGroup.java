@@ -257,7 +257,7 @@ public final class AsyncLoopGroup implements Iterable<AsyncLoop>, AutoCloseable 
          * @return this builder
          */
         public Builder blockedWarning(Duration warning) {
-            this.blockedWarning = AsyncLoop.Builder.checkBlockedWarning(warning);
+            this.blockedWarning = BlockWatch.checkWarning(warning);
             return this;
         }
 

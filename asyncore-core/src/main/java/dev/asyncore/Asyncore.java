@@ -178,7 +178,7 @@ public final class Asyncore {
             if (Errno.isDisconnect(e)) {
                 obj.handleClose();
             } else {
-                obj.handleErrorRecorded(e);
+                handleErrorRecorded(obj, e);
             }
         } catch (Throwable t) {
             rethrowOr(obj, t);
@@ -245,9 +245,13 @@ public final class Asyncore {
                 info.toString());
     }
 
+    /** OP_CONNECT fired for a channel that only wants to read: finish the connect now, announce it on the first read. */
     static void finishConnectOnly(Dispatcher obj) {
         try {
-            obj.finishConnectOnly();
+            Transport t = obj.transport();
+            if (t != null && t.isConnectionPending()) {
+                t.finishConnect();
+            }
         } catch (Throwable t) {
             rethrowOr(obj, t);
         }
@@ -285,7 +289,17 @@ public final class Asyncore {
         if (isReraised(t)) {
             sneakyThrow(t);
         }
-        obj.handleErrorRecorded(t);
+        handleErrorRecorded(obj, t);
+    }
+
+    /** Calls {@code handleError} with the error recorded as the cause of a close it makes. Loop thread. */
+    static void handleErrorRecorded(Dispatcher obj, Throwable t) {
+        obj.setCloseCause(t);
+        try {
+            obj.handleError(t);
+        } finally {
+            obj.setCloseCause(null);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -53,6 +53,14 @@ final class BlockWatch {
     /** The stamp last reported: each episode is reported once. Watchdog thread only. */
     private long reported;
 
+    /** Checks a warning threshold: zero (off) or positive. Any thread. */
+    static Duration checkWarning(Duration warning) {
+        if (warning == null || warning.isNegative()) {
+            throw new IllegalArgumentException("blockedWarning must be zero (off) or positive, was " + warning);
+        }
+        return warning;
+    }
+
     BlockWatch(String loopName, Duration warning, DispatcherMap map, Consumer<BlockedLoop> ended) {
         this.loopName = loopName;
         this.warningNanos = warning.toNanos();

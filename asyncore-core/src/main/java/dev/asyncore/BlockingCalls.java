@@ -117,7 +117,7 @@ final class BlockingCalls implements Runnable {
     /** As for a handler's exception: {@code handleError}, and if that throws too, the channel is closed. */
     private void handleError(Throwable t) {
         try {
-            dispatcher.handleErrorRecorded(t);
+            Asyncore.handleErrorRecorded(dispatcher, t);
         } catch (Throwable failed) {
             dispatcher.loop().guard().contain(dispatcher, failed);
         }

@@ -2,6 +2,8 @@ package dev.asyncore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.PortUnreachableException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -10,8 +12,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A thin wrapper around a non-blocking channel, driven by the loop (Python's {@code asyncore.dispatcher}).
@@ -45,8 +47,6 @@ import java.util.Objects;
  * sockets do not exist in Java.
  */
 public class Dispatcher extends OffloadingDispatcher {
-
-    private static final byte[] EMPTY = new byte[0];
 
     /** Creates a dispatcher with no socket, for the default map. Any thread. */
     public Dispatcher() {
@@ -101,15 +101,8 @@ public class Dispatcher extends OffloadingDispatcher {
     public void createSocket(ProtocolFamily family, SocketType type) throws IOException {
         if (Objects.requireNonNull(type, "type") == SocketType.SOCK_STREAM) {
             createSocket(family);
-            return;
-        }
-        DatagramChannel channel = DatagramTransport.open(family);
-        try {
-            setFamily(family);
-            setSocket(channel);
-        } catch (RuntimeException e) {
-            channel.close();
-            throw e;
+        } else {
+            SocketVerbs.adopt(this, family, DatagramTransport.open(family));
         }
     }
 
@@ -129,14 +122,7 @@ public class Dispatcher extends OffloadingDispatcher {
      * @throws IOException if the channel cannot be opened
      */
     public void createSocket(ProtocolFamily family) throws IOException {
-        SocketChannel channel = StreamTransport.open(family);
-        try {
-            setFamily(family);
-            setSocket(channel);
-        } catch (RuntimeException e) {
-            channel.close();
-            throw e;
-        }
+        SocketVerbs.adopt(this, family, StreamTransport.open(family));
     }
 
     /**
@@ -157,7 +143,7 @@ public class Dispatcher extends OffloadingDispatcher {
      * Binds the channel (Python's {@code bind}). {@link #addr()} is set first, even if binding fails.
      *
      * @param address the local address
-     * @throws IOException if binding fails (a {@link java.net.BindException} when the address is in use)
+     * @throws IOException if binding fails (a {@link BindException} when the address is in use)
      */
     public void bind(SocketAddress address) throws IOException {
         setAddr(address);
@@ -198,13 +184,7 @@ public class Dispatcher extends OffloadingDispatcher {
         setAddr(address);
         markDirty();
         if (done) {
-            try {
-                handleConnectEvent();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException("handleConnect failed", e);
-            }
+            SocketVerbs.connected(this);
         }
     }
 
@@ -231,7 +211,7 @@ public class Dispatcher extends OffloadingDispatcher {
      * @throws IllegalStateException if the channel is not a stream socket or speaks TLS already
      */
     public void startTlsServer(TlsOptions options) {
-        installTls(options, false, null);
+        SocketVerbs.installTls(this, options, false, null);
     }
 
     /**
@@ -248,7 +228,7 @@ public class Dispatcher extends OffloadingDispatcher {
      * @throws IllegalStateException if the channel is not a stream socket or speaks TLS already
      */
     public void startTlsClient(TlsOptions options, String serverName) {
-        installTls(options, true, serverName);
+        SocketVerbs.installTls(this, options, true, serverName);
     }
 
     /**
@@ -278,15 +258,6 @@ public class Dispatcher extends OffloadingDispatcher {
         t.shutdownOutput();
     }
 
-    private void installTls(TlsOptions options, boolean client, String serverName) {
-        Objects.requireNonNull(options, "options");
-        if (!(transport() instanceof StreamTransport stream)) {
-            throw new IllegalStateException(
-                    "TLS needs a stream socket that does not speak TLS yet, not " + transport());
-        }
-        replaceTransport(new TlsTransport(stream, this, options, client, serverName));
-    }
-
     /**
      * Sends what it can of the array (Python's {@code send}).
      *
@@ -308,21 +279,7 @@ public class Dispatcher extends OffloadingDispatcher {
     public int send(ByteBuffer data) throws IOException {
         assert onLoopThread() : "send called off the loop thread of " + this;
         markDirty();
-        return sendOnce(data);
-    }
-
-    /** {@link #send(ByteBuffer)} without virtual dispatch, so that a subclass's queueing {@code send} is not re-entered. */
-    private int sendOnce(ByteBuffer data) throws IOException {
-        int n = transport().send(data, isConnecting());
-        if (n < 0) {
-            handleClose();
-            return 0;
-        }
-        ServerStats s = trafficStats();
-        if (s != null) {
-            s.sent(n);
-        }
-        return n;
+        return SocketVerbs.send(this, data);
     }
 
     /**
@@ -335,28 +292,7 @@ public class Dispatcher extends OffloadingDispatcher {
      * @throws IOException on any other failure
      */
     public byte[] recv(int bufferSize) throws IOException {
-        if (bufferSize == 0) {
-            handleClose();
-            return EMPTY;
-        }
-        if (transport() instanceof DatagramTransport) {
-            Datagram datagram = recvfrom(bufferSize);
-            if (datagram == null) {
-                throw new BlockingIOException();
-            }
-            return datagram.data();
-        }
-        ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
-        int n = recv(buffer);
-        if (n == 0) {
-            throw new BlockingIOException();
-        }
-        if (n < 0) {
-            return EMPTY;
-        }
-        byte[] data = new byte[n];
-        System.arraycopy(buffer.array(), 0, data, 0, n);
-        return data;
+        return SocketVerbs.recvArray(this, bufferSize);
     }
 
     /**
@@ -373,21 +309,7 @@ public class Dispatcher extends OffloadingDispatcher {
     public int recv(ByteBuffer dst) throws IOException {
         assert onLoopThread() : "recv called off the loop thread of " + this;
         markDirty();
-        return recvOnce(dst);
-    }
-
-    /** {@link #recv(ByteBuffer)} without virtual dispatch, so that a subclass's {@code recv} is not re-entered. */
-    private int recvOnce(ByteBuffer dst) throws IOException {
-        int n = transport().recv(dst, isConnecting());
-        if (n < 0) {
-            handleClose();
-            return -1;
-        }
-        ServerStats s = trafficStats();
-        if (s != null) {
-            s.received(n);
-        }
-        return n;
+        return SocketVerbs.recv(this, dst);
     }
 
     /**
@@ -421,7 +343,7 @@ public class Dispatcher extends OffloadingDispatcher {
     public int sendto(ByteBuffer data, SocketAddress address) throws IOException {
         assert onLoopThread() : "sendto called off the loop thread of " + this;
         markDirty();
-        return datagramTransport("sendto").sendTo(data, address);
+        return SocketVerbs.datagram(this, "sendto").sendTo(data, address);
     }
 
     /**
@@ -431,13 +353,11 @@ public class Dispatcher extends OffloadingDispatcher {
      * @param bufferSize the most bytes to keep
      * @return the datagram, or null if none was waiting (Differs from Python: it raises {@code BlockingIOError})
      * @throws IllegalStateException if the socket is not a datagram socket
-     * @throws IOException if receiving fails (a {@link java.net.PortUnreachableException} on a connected socket whose
+     * @throws IOException if receiving fails (a {@link PortUnreachableException} on a connected socket whose
      *     peer has no socket)
      */
     public Datagram recvfrom(int bufferSize) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
-        SocketAddress from = recvfrom(buffer);
-        return from == null ? null : new Datagram(Arrays.copyOf(buffer.array(), buffer.position()), from);
+        return SocketVerbs.recvfromArray(this, bufferSize);
     }
 
     /**
@@ -452,14 +372,7 @@ public class Dispatcher extends OffloadingDispatcher {
     public SocketAddress recvfrom(ByteBuffer dst) throws IOException {
         assert onLoopThread() : "recvfrom called off the loop thread of " + this;
         markDirty();
-        return datagramTransport("recvfrom").receive(dst);
-    }
-
-    private DatagramTransport datagramTransport(String verb) {
-        if (transport() instanceof DatagramTransport t) {
-            return t;
-        }
-        throw new IllegalStateException(verb + " on a channel that is not a datagram socket: " + socket());
+        return SocketVerbs.datagram(this, "recvfrom").receive(dst);
     }
 
     // ------------------------------------------------------------------------------------------------------------------
@@ -495,27 +408,12 @@ public class Dispatcher extends OffloadingDispatcher {
             if (isConnecting()) {
                 handleConnectEvent();
             }
-            if (transportAdmits(true)) {
+            if (SocketVerbs.transportAdmits(this, true)) {
                 handleRead();
             }
-        } else if (transportAdmits(true)) {
+        } else if (SocketVerbs.transportAdmits(this, true)) {
             handleRead();
         }
-    }
-
-    /**
-     * Lets the transport do its own work for an event first (a TLS handshake step): false when the event was its own, and
-     * {@code handleClose} is called if the transport failed for good.
-     */
-    private boolean transportAdmits(boolean read) throws Exception {
-        Transport t = transport();
-        if (t == null || (read ? t.admitRead() : t.admitWrite())) {
-            return true;
-        }
-        if (t.isBroken() && fileno() != null) {
-            handleClose();
-        }
-        return false;
     }
 
     /**
@@ -546,7 +444,7 @@ public class Dispatcher extends OffloadingDispatcher {
         if (!isConnected() && isConnecting()) {
             handleConnectEvent();
         }
-        if (transportAdmits(false)) {
+        if (SocketVerbs.transportAdmits(this, false)) {
             handleWrite();
         }
     }
@@ -635,22 +533,7 @@ public class Dispatcher extends OffloadingDispatcher {
      * @param t the exception
      */
     public void handleError(Throwable t) {
-        String info;
-        try {
-            info = Asyncore.compactTraceback(t).info();
-        } catch (AssertionError e) {
-            info = "[]";
-        }
-        String self;
-        try {
-            self = toString();
-        } catch (RuntimeException e) {
-            self = "<toString() failed for object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
-        }
-        logInfo(
-                "uncaptured java exception, closing channel " + self + " ("
-                        + t.getClass().getName() + ":" + t.getMessage() + " " + info + ")",
-                "error");
+        logInfo(SocketVerbs.errorLine(this, t), "error");
         handleClose();
     }
 
@@ -684,7 +567,7 @@ public class Dispatcher extends OffloadingDispatcher {
      *
      * @param task the task; it should check that the channel is still open ({@code fileno() != null}), as it may have
      *     closed meanwhile
-     * @throws java.util.concurrent.RejectedExecutionException if its loop ends during the call and no longer takes tasks
+     * @throws RejectedExecutionException if its loop ends during the call and no longer takes tasks
      */
     public void execute(Runnable task) {
         AsyncLoop loop = loop();
@@ -693,36 +576,5 @@ public class Dispatcher extends OffloadingDispatcher {
         } else {
             loop.execute(task);
         }
-    }
-
-    // ------------------------------------------------------------------------------------------------------------------
-    // package-private machinery for the loop
-
-    /** Calls {@link #handleError(Throwable)} with the error recorded as the cause of a close it makes. Loop thread. */
-    void handleErrorRecorded(Throwable t) {
-        setCloseCause(t);
-        try {
-            handleError(t);
-        } finally {
-            setCloseCause(null);
-        }
-    }
-
-    /** OP_CONNECT fired for a channel that only wants to read: finish the connect now, announce it on the first read. */
-    void finishConnectOnly() throws IOException {
-        Transport t = transport();
-        if (t != null && t.isConnectionPending()) {
-            t.finishConnect();
-        }
-    }
-
-    /**
-     * The protocol family an address belongs to: {@code UNIX}, {@code INET6} or {@code INET}. Any thread.
-     *
-     * @param address the address
-     * @return its family
-     */
-    protected static ProtocolFamily familyOf(SocketAddress address) {
-        return StreamTransport.familyOf(address);
     }
 }

@@ -2,7 +2,9 @@ package dev.asyncore;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -248,7 +250,7 @@ public final class DispatcherMap implements AutoCloseable {
      *
      * @return the shared buffer
      */
-    public java.nio.ByteBuffer scratchBuffer() {
+    public ByteBuffer scratchBuffer() {
         return engine.selection().scratchBuffer();
     }
 
@@ -275,7 +277,7 @@ public final class DispatcherMap implements AutoCloseable {
     }
 
     /** The registrations of the members, in map order (the snapshot's source). Loop thread. */
-    java.util.Collection<Registration> registrations() {
+    Collection<Registration> registrations() {
         return entries.values();
     }
 

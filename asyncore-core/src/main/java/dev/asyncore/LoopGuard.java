@@ -79,7 +79,7 @@ final class LoopGuard implements Engine.Guard {
             contain(d, t);
         }
         try {
-            d.handleErrorRecorded(t);
+            Asyncore.handleErrorRecorded(d, t);
         } catch (Throwable failed) {
             contain(d, failed);
         }

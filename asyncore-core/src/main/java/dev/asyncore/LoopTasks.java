@@ -1,6 +1,9 @@
 package dev.asyncore;
 
 import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -24,6 +27,34 @@ final class LoopTasks {
     }
 
     /** Queues a task. Any thread. */
+    /** Completes a future with what a task gives or throws; an {@link ExitNow} or a VM error goes on to the loop. */
+    static <T> void complete(Callable<T> task, CompletableFuture<T> result) {
+        try {
+            result.complete(task.call());
+        } catch (ExitNow | VirtualMachineError e) {
+            result.completeExceptionally(e);
+            throw e;
+        } catch (Throwable t) {
+            result.completeExceptionally(t);
+        }
+    }
+
+    /** Waits for a future and gives its value, or throws what it completed with, unwrapped. */
+    static <T> T await(CompletableFuture<T> result) throws Exception {
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
     void add(Runnable task) {
         tasks.add(task);
     }

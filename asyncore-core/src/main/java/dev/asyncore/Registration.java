@@ -140,6 +140,22 @@ final class Registration {
         }
     }
 
+    /** Whether the caller may touch the dispatcher of {@code r}: no loop runs its map, or the caller is that loop's thread. */
+    static boolean onLoopThread(Registration r) {
+        AsyncLoop owner = r == null ? null : r.map.owner();
+        return owner == null || !owner.isRunning() || owner.inEventLoop();
+    }
+
+    /** Asks the loop to ask the interest of {@code r} again before its next wait; ignored off the loop thread. */
+    static void markDirty(Registration r) {
+        if (r != null && !r.dirty) {
+            AsyncLoop owner = r.map.owner();
+            if (owner == null || owner.inEventLoop()) {
+                r.selection.markDirty(r);
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "Registration[" + dispatcher.getClass().getName() + ", wanted=" + wanted + ", dirty=" + dirty + "]";

@@ -171,14 +171,14 @@ public final class ServerStats {
     }
 
     /** Counts a TLS handshake that finished. Loop thread. */
-    public void handshakeCompleted() {
+    void handshakeCompleted() {
         HANDSHAKES_COMPLETED.setRelease(this, (long) HANDSHAKES_COMPLETED.getOpaque(this) + 1);
     }
 
     /**
      * Counts a TLS handshake that failed: refused, timed out, not TLS at all, cut off, or a renegotiation. Loop thread.
      */
-    public void handshakeFailed() {
+    void handshakeFailed() {
         HANDSHAKES_FAILED.setRelease(this, (long) HANDSHAKES_FAILED.getOpaque(this) + 1);
     }
 

@@ -1,7 +1,10 @@
 package dev.asyncore;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 
 /** Formats socket addresses for logs, reports and {@code toString}, one way across the library. Any thread. */
@@ -27,6 +30,34 @@ public final class SocketAddresses {
                             ? "*"
                             : inet.getAddress().getHostAddress();
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    /**
+     * The protocol family an address belongs to: {@code UNIX} for a UNIX socket's path, {@code INET6} for an IPv6
+     * address, else {@code INET}.
+     *
+     * @param address the address
+     * @return its family
+     */
+    public static ProtocolFamily familyOf(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        if (address instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet6Address) {
+            return StandardProtocolFamily.INET6;
+        }
+        return StandardProtocolFamily.INET;
+    }
+
+    /** Formats an address as Python's {@code repr} in a dispatcher's {@code toString}: {@code host:port}, {@code 'path'}. */
+    static String repr(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return "'" + unix.getPath() + "'";
         }
         return String.valueOf(address);
     }

@@ -1,7 +1,6 @@
 package dev.asyncore;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -98,7 +97,7 @@ final class StreamTransport implements Transport {
     @Override
     public Transport listen(int backlog, ProtocolFamily family, boolean reuseAddr) throws IOException {
         SocketAddress local = channel.getLocalAddress();
-        ProtocolFamily fam = family != null ? family : familyOf(local);
+        ProtocolFamily fam = family != null ? family : SocketAddresses.familyOf(local);
         boolean reusePort = reusePort(channel);
         channel.close();
         ServerSocketChannel server = ServerSocketChannel.open(fam);
@@ -140,16 +139,5 @@ final class StreamTransport implements Transport {
     @Override
     public void close() throws IOException {
         channel.close();
-    }
-
-    /** The protocol family an address belongs to: {@code UNIX}, {@code INET6} or {@code INET}. Any thread. */
-    static ProtocolFamily familyOf(SocketAddress address) {
-        if (address instanceof UnixDomainSocketAddress) {
-            return StandardProtocolFamily.UNIX;
-        }
-        if (address instanceof InetSocketAddress inet && inet.getAddress() instanceof java.net.Inet6Address) {
-            return StandardProtocolFamily.INET6;
-        }
-        return StandardProtocolFamily.INET;
     }
 }

@@ -2,6 +2,7 @@ package dev.asyncore;
 
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -182,7 +183,7 @@ public final class TlsOptions {
             if (serverName != null) {
                 params.setEndpointIdentificationAlgorithm("HTTPS");
                 if (!isIpLiteral(serverName)) {
-                    params.setServerNames(java.util.List.of(new SNIHostName(serverName)));
+                    params.setServerNames(List.of(new SNIHostName(serverName)));
                 }
             }
         } else if (clientAuth == ClientAuth.NEED) {

@@ -2,6 +2,7 @@ package dev.asyncore;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.NotYetConnectedException;
@@ -29,32 +30,20 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Buffers: {@code netIn} holds records read and not yet decrypted, {@code appIn} plaintext not yet handed out,
  * {@code netOut} records not yet written. {@link #write} takes plaintext only while {@code netOut} is empty, so at most
- * one record waits here and the dispatcher's own watermarks bound the output as without TLS. A connection borrows its
- * loop thread's buffers ({@link Scratch}) for each step and keeps buffers of its own only once bytes are left over
- * (a partial record read or written, plaintext its handler did not read yet), and from then on: an idle connection
- * holds no buffer, a busy one allocates nothing per event.
+ * one record waits here and the dispatcher's own watermarks bound the output as without TLS. Where those bytes are held
+ * between steps is {@link TlsBuffers}' concern; what the transport needs from its dispatcher is {@link TlsOwner}'s.
  */
 final class TlsTransport implements Transport, TlsStatus {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final int RECORD_HEADER = 5;
 
     private final StreamTransport stream;
     private final SocketChannel channel;
-    private final Dispatcher owner;
+    private final TlsOwner owner;
     private final TlsOptions options;
     private final SSLEngine engine;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    private final int packetSize;
-    private final int appSize;
-    /** Records read and not yet decrypted (write mode), once a partial record was left over; else null. */
-    private ByteBuffer netIn;
-    /** Records not yet written (read mode), once one was left over; else null. */
-    private ByteBuffer netOut;
-    /** Plaintext not yet read (write mode), once some was left over when another connection needed the scratch. */
-    private ByteBuffer appIn;
-    /** During one step: {@link #netIn} or the scratch's. */
+    private final TlsBuffers buffers;
+    /** During one step: the records read ({@link TlsBuffers#beginIn()}). */
     private ByteBuffer in;
 
     private boolean handshaking = true;
@@ -70,34 +59,26 @@ final class TlsTransport implements Transport, TlsStatus {
     TlsTransport(StreamTransport stream, Dispatcher owner, TlsOptions options, boolean client, String serverName) {
         this.stream = stream;
         this.channel = stream.channel();
-        this.owner = owner;
+        this.owner = new TlsOwner(owner);
         this.options = options;
         this.engine = options.newEngine(client, serverName, serverName, peerPort(stream));
         SSLSession session = engine.getSession();
-        this.packetSize = session.getPacketBufferSize();
-        this.appSize = session.getApplicationBufferSize();
+        this.buffers =
+                new TlsBuffers(channel, engine, session.getPacketBufferSize(), session.getApplicationBufferSize());
         try {
             engine.beginHandshake();
         } catch (SSLException e) {
             throw new IllegalStateException("TLS cannot start: " + e.getMessage(), e);
         }
-        startTimer();
+        timer = this.owner.schedule(this::timedOut, options.handshakeTimeout());
     }
 
     private static int peerPort(StreamTransport stream) {
         try {
             SocketAddress a = stream.remoteAddress();
-            return a instanceof java.net.InetSocketAddress inet ? inet.getPort() : -1;
+            return a instanceof InetSocketAddress inet ? inet.getPort() : -1;
         } catch (IOException e) {
             return -1;
-        }
-    }
-
-    private void startTimer() {
-        Duration timeout = options.handshakeTimeout();
-        AsyncLoop loop = owner.map().owner();
-        if (!timeout.isZero() && loop != null && !loop.isTerminated()) {
-            timer = loop.schedule(this::timedOut, timeout);
         }
     }
 
@@ -138,16 +119,7 @@ final class TlsTransport implements Transport, TlsStatus {
         if (handshaking || failure != null) {
             return false;
         }
-        return appBuffered() > 0 || eof || wholeRecordBuffered(netIn);
-    }
-
-    private static boolean wholeRecordBuffered(ByteBuffer b) {
-        int n = b == null ? 0 : b.position();
-        if (n < RECORD_HEADER) {
-            return false;
-        }
-        int length = ((b.get(3) & 0xff) << 8) | (b.get(4) & 0xff);
-        return n >= RECORD_HEADER + length;
+        return buffers.appBuffered() > 0 || eof || buffers.wholeRecordHeld();
     }
 
     /** A record not yet written whole, a {@code close_notify} to send, or a handshake flight to send. */
@@ -186,12 +158,12 @@ final class TlsTransport implements Transport, TlsStatus {
         if (handshaking) {
             advance();
             // the handler reads at once what came with the last handshake record
-            return !handshaking && failure == null && appBuffered() > 0;
+            return !handshaking && failure == null && buffers.appBuffered() > 0;
         }
-        if (appBuffered() == 0 && !eof) {
+        if (buffers.appBuffered() == 0 && !eof) {
             fill();
         }
-        return appBuffered() > 0 || eof;
+        return buffers.appBuffered() > 0 || eof;
     }
 
     @Override
@@ -223,7 +195,7 @@ final class TlsTransport implements Transport, TlsStatus {
         if (channel.isConnectionPending()) {
             throw new NotYetConnectedException();
         }
-        if (appBuffered() == 0 && !eof && failure == null) {
+        if (buffers.appBuffered() == 0 && !eof && failure == null) {
             if (handshaking) {
                 advance();
             }
@@ -231,8 +203,8 @@ final class TlsTransport implements Transport, TlsStatus {
                 fill();
             }
         }
-        if (appBuffered() > 0) {
-            return drain(dst);
+        if (buffers.appBuffered() > 0) {
+            return buffers.drain(dst);
         }
         return eof || failure != null ? -1 : 0;
     }
@@ -253,8 +225,8 @@ final class TlsTransport implements Transport, TlsStatus {
         }
         int consumed = 0;
         try {
-            while (src.hasRemaining() && flushNet()) {
-                SSLEngineResult r = wrapAndWrite(src);
+            while (src.hasRemaining() && buffers.flush()) {
+                SSLEngineResult r = buffers.wrapAndWrite(src);
                 consumed += r.bytesConsumed();
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                     return consumed > 0 ? consumed : -1;
@@ -323,26 +295,18 @@ final class TlsTransport implements Transport, TlsStatus {
         } catch (IOException | RuntimeException ignored) {
             // the close_notify is a courtesy: the socket closes anyway
         }
-        releaseScratch();
+        buffers.releaseScratch();
         channel.close();
     }
 
     private boolean linger() throws IOException {
-        AsyncLoop loop = owner.map().owner();
+        AsyncLoop loop = owner.loop();
         if (loop == null || !loop.isRunning() || !loop.inEventLoop()) {
             return false;
         }
-        releaseScratch();
-        int pending = pendingOut() ? netOut.remaining() : 0;
-        ByteBuffer rest = ByteBuffer.allocate(pending + packetSize);
-        if (pending > 0) {
-            rest.put(netOut);
-        }
-        if (!closeNotifyQueued) {
-            closeNotifyQueued = true;
-            engine.wrap(EMPTY, rest);
-        }
-        rest.flip();
+        buffers.releaseScratch();
+        ByteBuffer rest = buffers.takeUnwritten(!closeNotifyQueued);
+        closeNotifyQueued = true;
         Duration timeout =
                 options.handshakeTimeout().isZero() ? TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT : options.handshakeTimeout();
         new TlsLinger(channel, loop, rest, timeout);
@@ -412,17 +376,17 @@ final class TlsTransport implements Transport, TlsStatus {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> runTasks();
                 case NEED_WRAP -> {
-                    if (!flushNet()) {
+                    if (!buffers.flush()) {
                         return;
                     }
-                    SSLEngineResult r = wrapAndWrite(EMPTY);
+                    SSLEngineResult r = buffers.wrapAndWrite(EMPTY);
                     if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-                        flushNet();
+                        buffers.flush();
                         throw new SSLException("the engine closed during the handshake");
                     }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    flushNet();
+                    buffers.flush();
                     if (!unwrapHandshake()) {
                         return;
                     }
@@ -430,40 +394,33 @@ final class TlsTransport implements Transport, TlsStatus {
                 default -> handshakeDone();
             }
         }
-        flushNet();
+        buffers.flush();
     }
 
     /** One unwrap step of the handshake, reading first when no whole record waits. */
     private boolean unwrapHandshake() throws IOException {
-        if (!wholeRecordBuffered(in) && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP_AGAIN) {
-            int n = readSocket();
+        if (!TlsBuffers.wholeRecordBuffered(in) && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP_AGAIN) {
+            int n = buffers.readSocket();
             if (n < 0) {
                 throw new EOFException("the peer closed the connection during the TLS handshake");
             }
-            if (n == 0 && !wholeRecordBuffered(in)) {
+            if (n == 0 && !TlsBuffers.wholeRecordBuffered(in)) {
                 return false;
             }
         }
         in.flip();
         SSLEngineResult r;
         try {
-            r = engine.unwrap(in, appTarget());
+            r = engine.unwrap(in, buffers.appTarget());
         } finally {
             in.compact();
         }
         return switch (r.getStatus()) {
             case OK -> true;
-            case BUFFER_UNDERFLOW -> readSocket() > 0;
+            case BUFFER_UNDERFLOW -> buffers.readSocket() > 0;
             case BUFFER_OVERFLOW -> false;
             case CLOSED -> throw new SSLException("the peer closed TLS during the handshake");
         };
-    }
-
-    private int readSocket() throws IOException {
-        if (!in.hasRemaining()) {
-            throw new SSLException("TLS record larger than " + in.capacity() + " bytes");
-        }
-        return channel.read(in);
     }
 
     private void runTasks() {
@@ -476,10 +433,7 @@ final class TlsTransport implements Transport, TlsStatus {
     private void handshakeDone() {
         handshaking = false;
         cancelTimer();
-        ServerStats s = owner.trafficStats();
-        if (s != null) {
-            s.handshakeCompleted();
-        }
+        owner.handshakeCompleted();
     }
 
     /** Decrypts what the socket has until there is plaintext, the socket has no more, or the stream ended. */
@@ -495,11 +449,11 @@ final class TlsTransport implements Transport, TlsStatus {
     }
 
     private void fillSteps() throws IOException {
-        while (appBuffered() == 0 && !eof) {
+        while (buffers.appBuffered() == 0 && !eof) {
             if (in.position() > 0 && unwrapData()) {
                 continue;
             }
-            int n = readSocket();
+            int n = buffers.readSocket();
             if (n < 0) {
                 endOfStream();
             } else if (n == 0) {
@@ -513,7 +467,7 @@ final class TlsTransport implements Transport, TlsStatus {
         in.flip();
         SSLEngineResult r;
         try {
-            r = engine.unwrap(in, appTarget());
+            r = engine.unwrap(in, buffers.appTarget());
         } finally {
             in.compact();
         }
@@ -549,8 +503,8 @@ final class TlsTransport implements Transport, TlsStatus {
         while ((hs = engine.getHandshakeStatus()) == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP) {
             if (hs == HandshakeStatus.NEED_TASK) {
                 runTasks();
-            } else if (flushNet()) {
-                wrapAndWrite(EMPTY);
+            } else if (buffers.flush()) {
+                buffers.wrapAndWrite(EMPTY);
             } else {
                 return;
             }
@@ -569,29 +523,14 @@ final class TlsTransport implements Transport, TlsStatus {
         }
     }
 
-    private int drain(ByteBuffer dst) {
-        ByteBuffer held = appHeld();
-        held.flip();
-        int n = Math.min(held.remaining(), dst.remaining());
-        int limit = held.limit();
-        held.limit(held.position() + n);
-        dst.put(held);
-        held.limit(limit);
-        held.compact();
-        if (held != appIn && held.position() == 0) {
-            SCRATCH.get().appOwner = null;
-        }
-        return n;
-    }
-
     /** Writes pending records, then the {@code close_notify} and the TCP shutdown once asked for. */
     private void flushOwn() throws IOException {
-        if (!flushNet() || !outputShut) {
+        if (!buffers.flush() || !outputShut) {
             return;
         }
         if (!closeNotifyQueued) {
             closeNotifyQueued = true;
-            wrapAndWrite(EMPTY);
+            buffers.wrapAndWrite(EMPTY);
             if (pendingOut()) {
                 return;
             }
@@ -602,159 +541,22 @@ final class TlsTransport implements Transport, TlsStatus {
         }
     }
 
-    /** Writes what the socket takes of the pending records; true once none is left. */
-    private boolean flushNet() throws IOException {
-        if (netOut == null) {
-            return true;
-        }
-        while (netOut.hasRemaining()) {
-            if (channel.write(netOut) == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private boolean pendingOut() {
-        return netOut != null && netOut.hasRemaining();
+        return buffers.pendingOut();
     }
 
-    /**
-     * Wraps plaintext (or a handshake or closing message for {@code EMPTY}) into one record and writes what the socket
-     * takes; a record the socket did not take whole is kept in {@link #netOut}. Call only when no record is pending.
-     */
-    private SSLEngineResult wrapAndWrite(ByteBuffer src) throws IOException {
-        ByteBuffer out = netOut != null ? netOut : SCRATCH.get().netOut(packetSize);
-        out.clear();
-        SSLEngineResult r;
-        try {
-            r = engine.wrap(src, out);
-        } finally {
-            out.flip();
-        }
-        try {
-            while (out.hasRemaining() && channel.write(out) > 0) {
-                // the socket takes more
-            }
-        } finally {
-            if (out != netOut) {
-                if (out.hasRemaining()) {
-                    netOut = ByteBuffer.allocate(packetSize);
-                    netOut.put(out).flip();
-                }
-                out.clear();
-            }
-        }
-        return r;
-    }
-
-    /** Starts a read step: {@link #in} is this connection's partial record, or the thread's empty scratch. */
     private void beginIn() {
-        in = netIn != null ? netIn : SCRATCH.get().netIn(packetSize);
+        in = buffers.beginIn();
     }
 
-    /** Ends a read step: a partial record left in the scratch moves to a buffer of this connection's own. */
     private void endIn() {
-        ByteBuffer b = in;
         in = null;
-        if (b != null && b != netIn) {
-            if (b.position() > 0) {
-                netIn = ByteBuffer.allocate(packetSize);
-                b.flip();
-                netIn.put(b);
-            }
-            b.clear();
-        }
-    }
-
-    /** Where this connection's undelivered plaintext is: its own buffer, the scratch it holds, or null. */
-    private ByteBuffer appHeld() {
-        if (appIn != null) {
-            return appIn;
-        }
-        Scratch s = SCRATCH.get();
-        return s.appOwner == this ? s.appIn : null;
-    }
-
-    private int appBuffered() {
-        ByteBuffer held = appHeld();
-        return held == null ? 0 : held.position();
-    }
-
-    /** Where to decrypt into: this connection's own buffer, or the scratch (whose other holder moves out first). */
-    private ByteBuffer appTarget() {
-        if (appIn != null) {
-            return appIn;
-        }
-        Scratch s = SCRATCH.get();
-        if (s.appOwner != this) {
-            s.evict();
-            s.appOwner = this;
-        }
-        return s.appIn(appSize);
-    }
-
-    /** Lets go of the scratch's plaintext on close. */
-    private void releaseScratch() {
-        Scratch s = SCRATCH.get();
-        if (s.appOwner == this) {
-            s.appIn.clear();
-            s.appOwner = null;
-        }
+        buffers.endIn();
     }
 
     /**
-     * The buffers one loop thread lends its TLS connections for one step. Plaintext decrypted into {@code appIn} stays
-     * there, held by its connection, until its handler reads it or another connection needs the buffer; then it moves
-     * to a buffer of its holder's own.
-     */
-    private static final class Scratch {
-        private ByteBuffer netIn;
-        private ByteBuffer netOut;
-        private ByteBuffer appIn;
-        private TlsTransport appOwner;
-
-        ByteBuffer netIn(int size) {
-            if (netIn == null || netIn.capacity() < size) {
-                netIn = ByteBuffer.allocate(size);
-            }
-            return netIn;
-        }
-
-        ByteBuffer netOut(int size) {
-            if (netOut == null || netOut.capacity() < size) {
-                netOut = ByteBuffer.allocate(size);
-            }
-            return netOut;
-        }
-
-        ByteBuffer appIn(int size) {
-            if (appIn == null || appIn.capacity() < size) {
-                evict();
-                appIn = ByteBuffer.allocate(size);
-            }
-            return appIn;
-        }
-
-        void evict() {
-            TlsTransport holder = appOwner;
-            if (holder != null && appIn != null && appIn.position() > 0) {
-                holder.appIn = ByteBuffer.allocate(holder.appSize);
-                appIn.flip();
-                holder.appIn.put(appIn);
-            }
-            if (appIn != null) {
-                appIn.clear();
-            }
-            appOwner = null;
-        }
-    }
-
-    /**
-     * Records a failure: the connection is over. A failure during the handshake (or a renegotiation) is counted as a
-     * failed handshake and logged in one line, without a stack trace: hostile or broken peers are expected on an open
-     * port. Past a few such lines a minute per server, the rest are counted only ({@link FailureLogLimit}). The engine's
-     * alert, if any, is sent if the socket takes it at once.
+     * Records a failure: the connection is over. It is reported ({@link TlsOwner#failed}), and the engine's alert, if any,
+     * is sent if the socket takes it at once.
      */
     private void fail(Throwable e) {
         if (failure != null) {
@@ -763,24 +565,11 @@ final class TlsTransport implements Transport, TlsStatus {
         failure = e;
         eof = true;
         cancelTimer();
-        if (handshaking) {
-            ServerStats s = owner.trafficStats();
-            if (s != null) {
-                s.handshakeFailed();
-            }
-            if (s == null
-                    || s.handshakeFailureLog.admit(
-                            System.nanoTime(),
-                            (type, line) -> owner.map().logSink().log(owner, type, line))) {
-                owner.logInfo("TLS handshake with " + peer() + " failed: " + describe(e), "info");
-            }
-        } else {
-            owner.logInfo("TLS connection with " + peer() + " failed: " + describe(e), "info");
-        }
+        owner.failed(handshaking, e, channel);
         try {
             engine.closeOutbound();
-            if (flushNet()) {
-                wrapAndWrite(EMPTY);
+            if (buffers.flush()) {
+                buffers.wrapAndWrite(EMPTY);
             }
         } catch (IOException | RuntimeException ignored) {
             // the alert is a courtesy
@@ -793,13 +582,7 @@ final class TlsTransport implements Transport, TlsStatus {
             return;
         }
         fail(new TimeoutException("TLS handshake not finished within " + options.handshakeTimeout()));
-        if (owner.fileno() != null) {
-            try {
-                owner.handleClose();
-            } catch (RuntimeException e) {
-                owner.close();
-            }
-        }
+        owner.close();
     }
 
     private void cancelTimer() {
@@ -808,19 +591,5 @@ final class TlsTransport implements Transport, TlsStatus {
             timer = null;
             t.cancel();
         }
-    }
-
-    private String peer() {
-        try {
-            SocketAddress a = owner.addr() != null ? owner.addr() : channel.getRemoteAddress();
-            return AbstractDispatcher.describe(a);
-        } catch (IOException e) {
-            return "a closed peer";
-        }
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 }

@@ -1,11 +1,13 @@
 package dev.asyncore;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.NotYetConnectedException;
@@ -292,4 +294,24 @@ interface Transport {
      * @throws IOException if closing fails
      */
     void close() throws IOException;
+
+    /**
+     * Closes a transport, if any, as Python's {@code close} does its socket: a channel closed already or a peer gone is
+     * no error. Loop thread.
+     *
+     * @throws UncheckedIOException if closing fails for another reason
+     */
+    static void close(Transport t) {
+        if (t != null) {
+            try {
+                t.close();
+            } catch (ClosedChannelException ignored) {
+                // already closed: Python ignores EBADF
+            } catch (IOException e) {
+                if (!Errno.isDisconnect(e)) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
 }

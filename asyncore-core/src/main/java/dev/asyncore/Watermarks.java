@@ -35,4 +35,18 @@ public record Watermarks(int low, int high) {
     public static Watermarks of(int low, int high) {
         return new Watermarks(low, high);
     }
+
+    /**
+     * The pause rule, the one place it is written: reading pauses once {@code counted} bytes reach {@code high}, and a
+     * paused reader stays paused until {@code queued} drains to {@code low}. A handler passes its queued bytes as both, or
+     * counts more against {@code high} (the frame it is collecting, which it will queue). Any thread.
+     *
+     * @param counted the bytes that count against {@code high}
+     * @param queued the bytes queued, which count against {@code low}
+     * @param paused whether reading is paused now
+     * @return whether reading is paused after this
+     */
+    public boolean pausesReading(long counted, long queued, boolean paused) {
+        return counted >= high || (paused && queued > low);
+    }
 }

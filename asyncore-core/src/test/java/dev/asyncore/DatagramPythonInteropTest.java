@@ -212,7 +212,7 @@ class DatagramPythonInteropTest {
             super(map);
             this.server = server;
             this.connected = connected;
-            createSocket(familyOf(server), SocketType.SOCK_DGRAM);
+            createSocket(SocketAddresses.familyOf(server), SocketType.SOCK_DGRAM);
             if (connected) {
                 connect(server);
             }

@@ -31,7 +31,7 @@ public final class AsyncoreBlockHoundIntegration implements BlockHoundIntegratio
     public void applyTo(BlockHound.Builder builder) {
         builder.nonBlockingThreadPredicate(current -> current.or(AsyncLoop::isLoopThread));
         // The back-off after a failing pass (an exhausted process, a broken selector) sleeps on purpose.
-        builder.allowBlockingCallsInside("dev.asyncore.AsyncLoop", "backOff");
+        builder.allowBlockingCallsInside("dev.asyncore.LoopPasses", "backOff");
         // Handing a blocking call to its executor takes the offload's and the executor queue's locks, held for a few
         // instructions by whichever thread holds them: the hand-off that keeps the call itself off the loop.
         builder.allowBlockingCallsInside("dev.asyncore.Offload", "submit");

@@ -2,18 +2,14 @@ package dev.asyncore.chat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
-import dev.asyncore.OutputBudget;
 import dev.asyncore.TrackedInterest;
 import dev.asyncore.Watermarks;
 
@@ -57,27 +53,14 @@ public abstract class AsyncChat extends Dispatcher {
     /** Default watermarks of the output queue: pause reading at 256 KiB queued, resume at 64 KiB. */
     public static final Watermarks DEFAULT_WATERMARKS = Watermarks.of(64 * 1024, 256 * 1024);
 
-    private static final Object CLOSE_MARKER = new Object();
-    private static final VarHandle QUEUED_BYTES;
-
-    static {
-        try {
-            QUEUED_BYTES = MethodHandles.lookup().findVarHandle(AsyncChat.class, "queuedBytes", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private static final byte[] EMPTY = new byte[0];
     private static final ThreadLocal<ReadBuffer> READ_BUFFERS = ThreadLocal.withInitial(ReadBuffer::new);
 
-    private final ArrayDeque<Object> producerFifo = new ArrayDeque<>();
+    private final ChatOutput output = new ChatOutput(this);
     private final TerminatorFramer framer = new TerminatorFramer(this);
     private int acInBufferSize = DEFAULT_BUFFER_SIZE;
     private int acOutBufferSize = DEFAULT_BUFFER_SIZE;
     private Watermarks watermarks = DEFAULT_WATERMARKS;
-    /** Written by the loop thread alone (release stores), read anywhere through {@link #queuedBytes()} (acquire). */
-    private long queuedBytes;
 
     private boolean readPaused;
     private boolean shuttingDown;
@@ -227,7 +210,7 @@ public abstract class AsyncChat extends Dispatcher {
     public void push(byte[] data) {
         Objects.requireNonNull(data, "data");
         if (data.length > 0) {
-            enqueue(ByteBuffer.wrap(data));
+            output.enqueue(ByteBuffer.wrap(data));
         }
         initiateSend();
     }
@@ -250,7 +233,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     public void pushWithProducer(Producer producer) {
         Objects.requireNonNull(producer, "producer");
-        enqueue(producer);
+        output.enqueue(producer);
         initiateSend();
     }
 
@@ -286,18 +269,7 @@ public abstract class AsyncChat extends Dispatcher {
 
     /** Closes the channel once everything queued before this call has been sent. Sends nothing itself. Loop thread. */
     public void closeWhenDone() {
-        enqueue(CLOSE_MARKER);
-    }
-
-    private void enqueue(Object item) {
-        boolean wasEmpty = producerFifo.isEmpty();
-        producerFifo.addLast(item);
-        if (item instanceof ByteBuffer buffer) {
-            addQueued(buffer.remaining());
-        }
-        if (wasEmpty) {
-            interestChanged();
-        }
+        output.enqueueClose();
     }
 
     /**
@@ -305,69 +277,7 @@ public abstract class AsyncChat extends Dispatcher {
      * there are bytes, closes on a {@link #closeWhenDone()} marker, sends nothing while not connected. Loop thread.
      */
     public void initiateSend() {
-        while (!producerFifo.isEmpty() && isConnected()) {
-            Object first = producerFifo.peekFirst();
-            if (first == CLOSE_MARKER) {
-                producerFifo.removeFirst();
-                handleClose();
-                return;
-            }
-            if (first instanceof Producer producer) {
-                if (!pullProducer(producer)) {
-                    return;
-                }
-                continue;
-            }
-            sendHead((ByteBuffer) first);
-            return;
-        }
-    }
-
-    private boolean pullProducer(Producer producer) {
-        byte[] data;
-        try {
-            data = producer.more();
-        } catch (Exception e) {
-            handleError(e);
-            return false;
-        }
-        if (data != null && data.length > 0) {
-            producerFifo.addFirst(ByteBuffer.wrap(data));
-            addQueued(data.length);
-        } else {
-            producerFifo.removeFirst();
-        }
-        return true;
-    }
-
-    private void sendHead(ByteBuffer head) {
-        int limit = head.limit();
-        head.limit(Math.min(limit, head.position() + acOutBufferSize));
-        int sent;
-        try {
-            sent = send(head);
-        } catch (IOException e) {
-            handleError(e);
-            return;
-        } finally {
-            head.limit(limit);
-        }
-        if (sent > 0) {
-            if (!head.hasRemaining() && producerFifo.peekFirst() == head) {
-                producerFifo.removeFirst();
-            }
-            addQueued(-sent);
-            if (producerFifo.isEmpty()) {
-                interestChanged();
-            }
-        }
-    }
-
-    /** Counts bytes queued or sent, for the watermarks and for the server's {@link OutputBudget}, which may close us. */
-    private void addQueued(long delta) {
-        QUEUED_BYTES.setRelease(this, queuedBytes + delta);
-        updateReadPause();
-        OutputBudget.charge(this, delta);
+        output.sendNext();
     }
 
     /**
@@ -375,10 +285,9 @@ public abstract class AsyncChat extends Dispatcher {
      * terminator arrives) reach the high watermark, and keeps it paused until the queue drains to the low watermark. An empty
      * queue never pauses, so a frame longer than the room between the watermarks cannot stall the channel.
      */
-    private void updateReadPause() {
-        long queued = queuedBytes;
-        boolean pause = queued > 0
-                && (queued + framer.frameLength() >= watermarks.high() || (readPaused && queued > watermarks.low()));
+    void updateReadPause() {
+        long queued = output.queuedBytesPlain();
+        boolean pause = queued > 0 && watermarks.pausesReading(queued + framer.frameLength(), queued, readPaused);
         if (pause != readPaused) {
             readPaused = pause;
             interestChanged();
@@ -394,8 +303,7 @@ public abstract class AsyncChat extends Dispatcher {
         if (incoming != null) {
             incoming.reset();
         }
-        producerFifo.clear();
-        addQueued(-queuedBytes);
+        output.discard();
         interestChanged();
     }
 
@@ -415,7 +323,7 @@ public abstract class AsyncChat extends Dispatcher {
     @Override
     public void close() {
         super.close();
-        if (producerFifo != null && !producerFifo.isEmpty()) {
+        if (output != null && !output.isEmpty()) {
             discardBuffers();
         }
     }
@@ -467,7 +375,7 @@ public abstract class AsyncChat extends Dispatcher {
      */
     @Override
     public boolean writable() {
-        return (producerFifo != null && !producerFifo.isEmpty()) || !isConnected();
+        return (output != null && !output.isEmpty()) || !isConnected();
     }
 
     // ---------------------------------------------------------------- settings
@@ -478,7 +386,7 @@ public abstract class AsyncChat extends Dispatcher {
      * @return the queued byte count
      */
     public long queuedBytes() {
-        return (long) QUEUED_BYTES.getAcquire(this);
+        return output.queuedBytes();
     }
 
     /**
@@ -591,7 +499,7 @@ public abstract class AsyncChat extends Dispatcher {
 
     /** The read size: no more than the room below the high watermark once the frame in progress is counted. */
     private int readSize() {
-        long room = watermarks.high() - queuedBytes - framer.frameLength();
+        long room = watermarks.high() - output.queuedBytesPlain() - framer.frameLength();
         return room >= 1 ? (int) Math.min(acInBufferSize, room) : acInBufferSize;
     }
 

@@ -1,7 +1,6 @@
 package dev.asyncore.handler;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.time.Duration;
 
 import dev.asyncore.AsyncLoop;
@@ -93,7 +92,6 @@ final class AcceptBackoff {
 
     /** The server's address for a log line: where it listens, else what it was bound to. */
     static String describe(ServerDispatcher server) {
-        SocketAddress local = server.localAddress();
-        return SocketAddresses.describe(local != null ? local : server.addr());
+        return SocketAddresses.describe(server.logAddress());
     }
 }

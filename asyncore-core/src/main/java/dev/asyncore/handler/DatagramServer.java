@@ -1,10 +1,7 @@
 package dev.asyncore.handler;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Objects;
@@ -110,12 +107,7 @@ public class DatagramServer extends Dispatcher {
     public void open(SocketAddress address) throws IOException {
         createDatagramSocket(address);
         try {
-            if (receiveBufferSize > 0) {
-                channel().setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
-            }
-            if (sendBufferSize > 0) {
-                channel().setOption(StandardSocketOptions.SO_SNDBUF, sendBufferSize);
-            }
+            ServerSockets.setBufferSizes(channel(), receiveBufferSize, sendBufferSize);
             bind(address);
             stats.attach(this);
             stats.setReceiveDroppedSource(ReceiveDrops.of(localAddress()));
@@ -128,17 +120,10 @@ public class DatagramServer extends Dispatcher {
     }
 
     private void createDatagramSocket(SocketAddress address) throws IOException {
-        if (address instanceof InetSocketAddress inet
-                && inet.getAddress() != null
-                && inet.getAddress().isAnyLocalAddress()) {
-            try {
-                createSocket(StandardProtocolFamily.INET6, SocketType.SOCK_DGRAM);
-                return;
-            } catch (UnsupportedOperationException | IOException noIpv6) {
-                // no IPv6 on this machine: all IPv4 interfaces
-            }
-        }
-        createSocket(familyOf(address), SocketType.SOCK_DGRAM);
+        ServerSockets.open(address, family -> {
+            createSocket(family, SocketType.SOCK_DGRAM);
+            return this;
+        });
     }
 
     private DatagramChannel channel() {
@@ -146,13 +131,14 @@ public class DatagramServer extends Dispatcher {
     }
 
     /**
-     * The bound address, with the port chosen when port 0 was asked for. Any thread once open.
+     * The bound address, with the port chosen when port 0 was asked for: the same contract as
+     * {@link ServerDispatcher#localAddress()}. Any thread.
      *
-     * @return the address
-     * @throws IOException if the socket is closed
+     * @return the local address, or null before {@link #open} and once closed
+     * @throws IOException never since the contract became {@code ServerDispatcher}'s; kept for source compatibility
      */
     public SocketAddress localAddress() throws IOException {
-        return channel().getLocalAddress();
+        return ServerSockets.boundAddress(socket());
     }
 
     /**

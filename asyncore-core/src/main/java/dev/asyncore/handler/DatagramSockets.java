@@ -1,10 +1,8 @@
 package dev.asyncore.handler;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.BindException;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 
 import dev.asyncore.DatagramStats;
@@ -23,41 +21,20 @@ public final class DatagramSockets {
      * @param receiveBufferSize {@code SO_RCVBUF}, or 0 for the system's default
      * @param sendBufferSize {@code SO_SNDBUF}, or 0 for the system's default
      * @return the bound channel
-     * @throws IOException if it cannot be bound ({@link java.net.BindException} when in use)
+     * @throws IOException if it cannot be bound ({@link BindException} when in use)
      */
     public static DatagramChannel open(SocketAddress address, int receiveBufferSize, int sendBufferSize)
             throws IOException {
-        DatagramChannel channel = openChannel(address);
+        DatagramChannel channel = ServerSockets.open(address, DatagramChannel::open);
         try {
             channel.configureBlocking(false);
-            if (receiveBufferSize > 0) {
-                channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
-            }
-            if (sendBufferSize > 0) {
-                channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferSize);
-            }
+            ServerSockets.setBufferSizes(channel, receiveBufferSize, sendBufferSize);
             channel.bind(address);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
         return channel;
-    }
-
-    private static DatagramChannel openChannel(SocketAddress address) throws IOException {
-        if (address instanceof InetSocketAddress inet
-                && inet.getAddress() != null
-                && inet.getAddress().isAnyLocalAddress()) {
-            try {
-                return DatagramChannel.open(StandardProtocolFamily.INET6);
-            } catch (UnsupportedOperationException | IOException noIpv6) {
-                // no IPv6 on this machine: all IPv4 interfaces
-            }
-        }
-        return DatagramChannel.open(
-                address instanceof InetSocketAddress inet && inet.getAddress() instanceof java.net.Inet6Address
-                        ? StandardProtocolFamily.INET6
-                        : StandardProtocolFamily.INET);
     }
 
     /**

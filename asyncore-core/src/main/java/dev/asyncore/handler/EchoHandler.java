@@ -39,8 +39,8 @@ public class EchoHandler extends Dispatcher {
         }
     }
 
+    private final Watermarks watermarks;
     private final int highWatermark;
-    private final int lowWatermark;
     private ByteBuffer pending;
     /** Bytes read and not yet echoed: written by the loop thread alone (release stores), read anywhere (acquire). */
     private int queued;
@@ -69,8 +69,8 @@ public class EchoHandler extends Dispatcher {
      */
     public EchoHandler(SocketChannel sock, DispatcherMap map, Watermarks watermarks) {
         super(sock, map);
+        this.watermarks = watermarks;
         this.highWatermark = watermarks.high();
-        this.lowWatermark = watermarks.low();
     }
 
     @Override
@@ -113,9 +113,6 @@ public class EchoHandler extends Dispatcher {
             pending.compact();
         }
         setQueued(pending.position());
-        if (paused && queued <= lowWatermark) {
-            paused = false;
-        }
         if (draining && queued == 0) {
             finish();
         }
@@ -169,13 +166,12 @@ public class EchoHandler extends Dispatcher {
         }
         pending.put(data);
         setQueued(pending.position());
-        if (queued >= highWatermark) {
-            paused = true;
-        }
     }
 
+    /** Counts bytes queued or sent, for the watermarks and for the server's {@link OutputBudget}, which may close us. */
     private void setQueued(int n) {
         OutputBudget.charge(this, n - queued);
         QUEUED.setRelease(this, n);
+        paused = watermarks.pausesReading(n, n, paused);
     }
 }

@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
@@ -196,27 +195,10 @@ public final class GroupServer {
         acceptor = a;
     }
 
-    /** Runs a step on a loop's thread, or at once when the loop is not running (not started yet) or this is its thread. */
-    private <T extends ServerDispatcher> T onLoop(AsyncLoop loop, Callable<T> step) throws IOException {
-        if (!loop.isRunning() || loop.inEventLoop()) {
-            return call(step);
-        }
+    /** Runs a step on a loop's thread and waits ({@link AsyncLoop#callAndWait}); its exceptions as {@code open}'s. */
+    private static <T extends ServerDispatcher> T onLoop(AsyncLoop loop, Callable<T> step) throws IOException {
         try {
-            return loop.submit(step).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
-    }
-
-    private static <T> T call(Callable<T> step) throws IOException {
-        try {
-            return step.call();
+            return loop.callAndWait(step);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -235,16 +217,13 @@ public final class GroupServer {
         }
     }
 
-    /** Whether a new connection would pass the limit: open connections and pending headers of every part. */
-    private boolean atLimit(int max) {
-        if (max <= 0) {
-            return false;
-        }
+    /** What the connection limit of every part counts: open connections and pending headers of every part. */
+    private int connectionsInUse() {
         int inUse = 0;
         for (ServerStats s : stats()) {
-            inUse += s.connections() + s.headersPending();
+            inUse += ServerDispatcher.inUse(s);
         }
-        return inUse >= max;
+        return inUse;
     }
 
     /**
@@ -345,15 +324,22 @@ public final class GroupServer {
         }
 
         @Override
-        protected boolean atConnectionLimit() {
-            return atLimit(maxConnections());
+        int connectionsInUse() {
+            return GroupServer.this.connectionsInUse();
+        }
+
+        /** Named by the group's address in log lines: a worker fed by an acceptor listens on none of its own. */
+        @Override
+        SocketAddress logAddress() {
+            SocketAddress local = GroupServer.this.localAddress();
+            return local != null ? local : super.logAddress();
         }
 
         /** Serves a channel the acceptor handed over. Loop thread of this worker. */
         void serveHandedOff(SocketChannel sock, SocketAddress addr) {
             AsyncLoop loop = loop();
             if (loop != null && loop.isShuttingDown()) {
-                closeQuietly(sock);
+                ServerSockets.closeQuietly(sock);
                 return;
             }
             try {
@@ -362,9 +348,7 @@ public final class GroupServer {
                 if (e instanceof ExitNow exit) {
                     throw exit;
                 }
-                closeQuietly(sock);
-                stats().connectionRejected();
-                logInfo("a handed-off connection's setup failed, connection closed: " + e, "error");
+                setupFailed(sock, e);
             }
         }
     }
@@ -382,8 +366,8 @@ public final class GroupServer {
 
         /** Holds connections that would read a PROXY header to the limit of the whole server. */
         @Override
-        protected boolean atConnectionLimit() {
-            return atLimit(maxConnections());
+        int connectionsInUse() {
+            return GroupServer.this.connectionsInUse();
         }
 
         /** Hands the channel to the next loop's worker, round-robin. Loop thread of the acceptor. */
@@ -394,16 +378,8 @@ public final class GroupServer {
             try {
                 target.execute(() -> target.serveHandedOff(sock, addr));
             } catch (RejectedExecutionException ended) {
-                closeQuietly(sock);
+                ServerSockets.closeQuietly(sock);
             }
-        }
-    }
-
-    private static void closeQuietly(SocketChannel sock) {
-        try {
-            sock.close();
-        } catch (IOException ignored) {
-            // closing is all that is left to do with it
         }
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.NetworkChannel;
@@ -19,6 +18,7 @@ import dev.asyncore.DispatcherMap;
 import dev.asyncore.Errno;
 import dev.asyncore.ExitNow;
 import dev.asyncore.Offload;
+import dev.asyncore.OutputBudget;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
@@ -58,7 +58,7 @@ import dev.asyncore.net.AddressRules;
  * the header timeout bounds how long each can wait. {@link #setTrustedProxies(AddressRules)} names the balancers: a
  * connection from any other address is refused before a byte of it is read, since whoever sends the header chooses the
  * client address the server believes. {@link #setMaxConnectionsPerAddress(int)} bounds what one client address (the
- * header's, when the protocol is on) may hold. An {@link dev.asyncore.OutputBudget} set on {@link #stats()} bounds
+ * header's, when the protocol is on) may hold. An {@link OutputBudget} set on {@link #stats()} bounds
  * the bytes all its connections hold queued for output together.
  */
 @TrackedInterest
@@ -156,17 +156,10 @@ public class ServerDispatcher extends Dispatcher {
     }
 
     private void createListeningSocket(SocketAddress address) throws IOException {
-        if (address instanceof InetSocketAddress inet
-                && inet.getAddress() != null
-                && inet.getAddress().isAnyLocalAddress()) {
-            try {
-                createSocket(StandardProtocolFamily.INET6);
-                return;
-            } catch (UnsupportedOperationException | IOException noIpv6) {
-                // no IPv6 on this machine: all IPv4 interfaces
-            }
-        }
-        createSocket(familyOf(address));
+        ServerSockets.open(address, family -> {
+            createSocket(family);
+            return this;
+        });
     }
 
     /**
@@ -205,7 +198,7 @@ public class ServerDispatcher extends Dispatcher {
                 if (e instanceof ExitNow exit) {
                     throw exit;
                 }
-                connectionFailed(pair, e);
+                setupFailed(pair.channel(), e);
             }
         }
     }
@@ -222,7 +215,7 @@ public class ServerDispatcher extends Dispatcher {
         }
         if (atConnectionLimit()) {
             stats.connectionRejected();
-            reset(pair.channel());
+            ServerSockets.reset(pair.channel());
             return;
         }
         new ProxyHeaderReader(this, pair.channel(), proxyProtocolTimeout);
@@ -230,21 +223,20 @@ public class ServerDispatcher extends Dispatcher {
 
     /**
      * One connection's setup failed (its options, its handler, a class that could not be loaded for want of descriptors):
-     * that connection is closed and the listener goes on.
+     * that connection is closed, counted as rejected and logged, and the listener goes on. Loop thread.
      */
-    private void connectionFailed(Accepted pair, Throwable e) {
-        try {
-            pair.channel().close();
-        } catch (IOException ignored) {
-            // closing is all that is left to do with it
-        }
+    void setupFailed(SocketChannel sock, Throwable e) {
+        ServerSockets.closeQuietly(sock);
         stats.connectionRejected();
+        String server = SocketAddresses.describe(logAddress());
         map().logSink()
-                .log(
-                        this,
-                        "error",
-                        "asyncore server " + AcceptBackoff.describe(this) + " closed a connection whose setup failed: "
-                                + e);
+                .log(this, "error", "asyncore server " + server + " closed a connection whose setup failed: " + e);
+    }
+
+    /** The address that names this server in its log lines: where it listens, else what it was bound to. */
+    SocketAddress logAddress() {
+        SocketAddress local = localAddress();
+        return local != null ? local : addr();
     }
 
     /**
@@ -275,13 +267,13 @@ public class ServerDispatcher extends Dispatcher {
         }
         if (atConnectionLimit()) {
             stats.connectionRejected();
-            reset(sock);
+            ServerSockets.reset(sock);
             return;
         }
         InetAddress key = maxConnectionsPerAddress > 0 ? ConnectionsPerAddress.keyOf(addr) : null;
         if (key != null && !perAddress.tryAcquire(key, maxConnectionsPerAddress)) {
             stats.connectionRejectedPerAddress();
-            reset(sock);
+            ServerSockets.reset(sock);
             return;
         }
         Runnable release = key == null ? null : () -> perAddress.release(key);
@@ -324,7 +316,17 @@ public class ServerDispatcher extends Dispatcher {
      * @return true to refuse the connection
      */
     protected boolean atConnectionLimit() {
-        return maxConnections > 0 && stats.connections() + stats.headersPending() >= maxConnections;
+        return maxConnections > 0 && connectionsInUse() >= maxConnections;
+    }
+
+    /** What the connection limit counts: open connections and pending PROXY headers (of every loop, when spread). */
+    int connectionsInUse() {
+        return inUse(stats);
+    }
+
+    /** The connections one set of figures holds against the limit: open ones and pending PROXY headers. Any thread. */
+    static int inUse(ServerStats figures) {
+        return figures.connections() + figures.headersPending();
     }
 
     /**
@@ -347,14 +349,7 @@ public class ServerDispatcher extends Dispatcher {
      * @return false for UNIX-domain addresses and where the JDK does not support the option
      */
     public static boolean supportsReusePort(SocketAddress address) {
-        if (!(address instanceof InetSocketAddress)) {
-            return false;
-        }
-        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
-            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
+        return ServerSockets.supportsReusePort(address);
     }
 
     /**
@@ -376,16 +371,13 @@ public class ServerDispatcher extends Dispatcher {
     }
 
     /**
-     * The address it listens on (with the real port when bound to port 0).
+     * The address it is bound to, with the real port when bound to port 0: the same contract as
+     * {@link DatagramServer#localAddress()} and {@link GroupServer#localAddress()}. Any thread.
      *
-     * @return the local address, or null if not listening
+     * @return the local address, or null before it is bound and once it is closed
      */
     public SocketAddress localAddress() {
-        try {
-            return socket() instanceof NetworkChannel nc && nc.isOpen() ? nc.getLocalAddress() : null;
-        } catch (IOException e) {
-            return null;
-        }
+        return ServerSockets.boundAddress(socket());
     }
 
     /**
@@ -602,15 +594,5 @@ public class ServerDispatcher extends Dispatcher {
     public void setOffload(Offload offload) {
         super.setOffload(offload);
         this.handlerOffload = offload;
-    }
-
-    private static void reset(SocketChannel sock) throws IOException {
-        try {
-            if (sock.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
-                sock.setOption(StandardSocketOptions.SO_LINGER, 0);
-            }
-        } finally {
-            sock.close();
-        }
     }
 }

@@ -30,11 +30,6 @@ public record SocketOptions(boolean tcpNoDelay, boolean keepAlive, int receiveBu
             channel.setOption(StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, keepAlive);
         }
-        if (receiveBufferSize > 0) {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferSize);
-        }
-        if (sendBufferSize > 0) {
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferSize);
-        }
+        ServerSockets.setBufferSizes(channel, receiveBufferSize, sendBufferSize);
     }
 }

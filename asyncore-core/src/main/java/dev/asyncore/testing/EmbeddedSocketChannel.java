@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
@@ -202,7 +203,7 @@ public final class EmbeddedSocketChannel extends SocketChannel {
 
     @Override
     public SocketChannel bind(SocketAddress address) throws IOException {
-        throw new java.nio.channels.AlreadyBoundException();
+        throw new AlreadyBoundException();
     }
 
     @Override
