@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.asyncore.internal.transport.Transport;
+
 /**
  * The state half of a {@link Dispatcher}: asyncore's attributes ({@code connected}, {@code accepting}, {@code addr},
  * {@code debug}, ...), the channel's membership of a map ({@code add_channel}, {@code del_channel}, {@code set_socket}),

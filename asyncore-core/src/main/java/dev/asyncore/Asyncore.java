@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.StringJoiner;
 
+import dev.asyncore.internal.transport.Transport;
+
 /**
  * The module functions of Python's {@code asyncore}: {@link #loop()}, the passes {@link #poll} and {@link #poll2}, the
  * dispatch wrappers {@link #read}, {@link #write}, {@link #readwrite}, and {@link #closeAll()}.

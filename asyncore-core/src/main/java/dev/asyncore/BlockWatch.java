@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.asyncore.internal.util.FailureLogLimit;
+
 /**
  * The stamps one {@link AsyncLoop} leaves for the {@link LoopWatchdog}, and the episodes the watchdog catches in them.
  *

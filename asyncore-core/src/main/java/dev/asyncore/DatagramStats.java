@@ -4,6 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.LongSupplier;
 
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.DatagramCounter;
+import dev.asyncore.internal.transport.DatagramTransport;
+
 /**
  * Traffic figures of one datagram socket: datagrams and bytes received and sent, and datagrams dropped, by reason. Written
  * by the loop thread, readable from any thread.
@@ -37,6 +41,7 @@ public final class DatagramStats {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        ApiAccess.install(stats -> stats.counter);
     }
 
     private long received;
@@ -48,6 +53,7 @@ public final class DatagramStats {
     private long droppedInvalidSource;
     private long droppedRateLimited;
     private volatile LongSupplier receiveDropped = () -> -1;
+    private final DatagramCounter counter = new Counter();
 
     /** Creates zeroed figures. Any thread. */
     public DatagramStats() {}
@@ -62,7 +68,7 @@ public final class DatagramStats {
         if (!(dispatcher.transport() instanceof DatagramTransport t)) {
             throw new IllegalStateException("not a datagram socket: " + dispatcher.socket());
         }
-        t.setStats(this);
+        t.setStats(counter);
     }
 
     /** Counts a datagram dropped because the output queue was full. Loop thread. */
@@ -186,5 +192,34 @@ public final class DatagramStats {
      */
     public long receiveDropped() {
         return receiveDropped.getAsLong();
+    }
+
+    /** The write side the machinery reaches through {@link ApiAccess}: the figures stay read-only to users. */
+    private final class Counter implements DatagramCounter {
+
+        @Override
+        public void received(int bytes) {
+            DatagramStats.this.received(bytes);
+        }
+
+        @Override
+        public void sent(int bytes) {
+            DatagramStats.this.sent(bytes);
+        }
+
+        @Override
+        public void droppedOwnSource() {
+            DatagramStats.this.droppedOwnSource();
+        }
+
+        @Override
+        public void droppedInvalidSource() {
+            DatagramStats.this.droppedInvalidSource();
+        }
+
+        @Override
+        public void droppedRateLimited() {
+            DatagramStats.this.droppedRateLimited();
+        }
     }
 }

@@ -15,6 +15,10 @@ import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 
+import dev.asyncore.internal.transport.DatagramTransport;
+import dev.asyncore.internal.transport.StreamTransport;
+import dev.asyncore.internal.transport.Transport;
+
 /**
  * A thin wrapper around a non-blocking channel, driven by the loop (Python's {@code asyncore.dispatcher}).
  *

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 
+import dev.asyncore.internal.util.FailureLogLimit;
+
 /**
  * A bound on the bytes that the connections of one server, all together, hold queued for output. Per-connection
  * watermarks bound each connection; this bounds their sum, so that many clients that never read cannot together run the

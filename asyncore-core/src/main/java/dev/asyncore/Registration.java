@@ -5,6 +5,8 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 
+import dev.asyncore.internal.transport.Transport;
+
 /**
  * One dispatcher's membership of one map: the loop's bookkeeping for its channel (selection key, interest, ready flags,
  * dirty mark, last activity, place in the polled list). Created by the map's {@link Selection} when the dispatcher joins

@@ -3,6 +3,8 @@ package dev.asyncore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import dev.asyncore.internal.util.FailureLogLimit;
+
 /**
  * Traffic and connection figures of one listening server, written by the loop thread and readable from any thread.
  *

@@ -8,6 +8,10 @@ import java.nio.channels.SelectableChannel;
 import java.util.Arrays;
 import java.util.Objects;
 
+import dev.asyncore.internal.transport.DatagramTransport;
+import dev.asyncore.internal.transport.StreamTransport;
+import dev.asyncore.internal.transport.Transport;
+
 /**
  * The machinery behind {@link Dispatcher}'s socket verbs, kept apart so that each verb there reads as a few lines
  * delegating to its transport, as Python's do to {@code self.socket}. Loop thread, as the dispatcher's verbs.
@@ -47,7 +51,7 @@ final class SocketVerbs {
             throw new IllegalStateException(
                     "TLS needs a stream socket that does not speak TLS yet, not " + d.transport());
         }
-        d.replaceTransport(new TlsTransport(stream, d, options, client, serverName));
+        d.replaceTransport(options.transport(stream, d, client, serverName));
     }
 
     /** Sends through the transport, counting the bytes; 0 after {@code handleClose} if the peer is gone. */

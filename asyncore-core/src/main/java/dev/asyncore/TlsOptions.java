@@ -11,6 +11,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
+import dev.asyncore.internal.tls.TlsTransport;
+import dev.asyncore.internal.transport.StreamTransport;
+import dev.asyncore.internal.transport.Transport;
+
 /**
  * How a channel speaks TLS: where its {@link SSLContext} comes from, client authentication, the handshake timeout, and
  * optionally the protocols and cipher suites. Immutable; any thread. Pass it to {@link Dispatcher#startTlsServer} or
@@ -164,7 +168,13 @@ public final class TlsOptions {
             return plain;
         }
         PENDING.remove();
-        return new TlsTransport(stream, owner, p.options, false, null);
+        return p.options.transport(stream, owner, false, null);
+    }
+
+    /** A TLS transport over {@code stream} for {@code owner}, with a new engine from these options. Loop thread. */
+    Transport transport(StreamTransport stream, Dispatcher owner, boolean client, String serverName) {
+        SSLEngine engine = newEngine(client, serverName, serverName, TlsTransport.peerPort(stream));
+        return new TlsTransport(stream, new TlsOwner(owner), engine, handshakeTimeout);
     }
 
     /** A new engine in client or server mode, configured from these options. Loop thread. */

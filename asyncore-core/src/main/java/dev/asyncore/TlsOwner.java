@@ -5,11 +5,14 @@ import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
+import dev.asyncore.internal.TransportOwner;
+import dev.asyncore.internal.util.FailureLogLimit;
+
 /**
  * What a TLS transport needs from the dispatcher that holds it: its loop, its server's figures, its log (rate-limited
  * for failed handshakes) and its close. Loop thread, as the transport.
  */
-final class TlsOwner {
+final class TlsOwner implements TransportOwner {
 
     private final Dispatcher owner;
 
@@ -18,12 +21,14 @@ final class TlsOwner {
     }
 
     /** The loop that runs the owner's map, or null. */
-    AsyncLoop loop() {
+    @Override
+    public AsyncLoop loop() {
         return owner.map().owner();
     }
 
     /** Runs {@code task} on the owner's loop after {@code timeout}; null for a zero timeout or when no loop runs. */
-    AsyncLoop.Cancellable schedule(Runnable task, Duration timeout) {
+    @Override
+    public AsyncLoop.Cancellable schedule(Runnable task, Duration timeout) {
         AsyncLoop loop = loop();
         if (timeout.isZero() || loop == null || loop.isTerminated()) {
             return null;
@@ -32,7 +37,8 @@ final class TlsOwner {
     }
 
     /** Counts a completed handshake in the server's figures, if any. */
-    void handshakeCompleted() {
+    @Override
+    public void handshakeCompleted() {
         ServerStats s = owner.trafficStats();
         if (s != null) {
             s.handshakeCompleted();
@@ -44,7 +50,8 @@ final class TlsOwner {
      * port. A failure during the handshake (or a renegotiation) is counted as a failed handshake; past a few such lines
      * a minute per server, the rest are counted only ({@link FailureLogLimit}).
      */
-    void failed(boolean handshaking, Throwable e, SocketChannel channel) {
+    @Override
+    public void failed(boolean handshaking, Throwable e, SocketChannel channel) {
         if (handshaking) {
             ServerStats s = owner.trafficStats();
             if (s != null) {
@@ -62,7 +69,8 @@ final class TlsOwner {
     }
 
     /** Closes the owner through its {@code handleClose()} (or plainly, should that throw), unless already closed. */
-    void close() {
+    @Override
+    public void close() {
         if (owner.fileno() != null) {
             try {
                 owner.handleClose();

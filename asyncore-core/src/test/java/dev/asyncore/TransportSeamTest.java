@@ -13,6 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.asyncore.internal.transport.ChannelTransport;
+import dev.asyncore.internal.transport.ListeningTransport;
+import dev.asyncore.internal.transport.StreamTransport;
+import dev.asyncore.internal.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -18,7 +18,7 @@ import dev.asyncore.AsyncLoop;
 import dev.asyncore.Asyncore;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.DispatcherMap;
-import dev.asyncore.FailureLogLimit;
+import dev.asyncore.internal.util.FailureLogLimit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

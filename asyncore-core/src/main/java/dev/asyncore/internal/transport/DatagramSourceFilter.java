@@ -1,10 +1,13 @@
-package dev.asyncore;
+package dev.asyncore.internal.transport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import dev.asyncore.DatagramStats;
+import dev.asyncore.internal.DatagramCounter;
 
 /**
  * Decides whether a UDP server may answer a datagram's source, and counts in the server's {@link DatagramStats} each
@@ -28,7 +31,7 @@ public final class DatagramSourceFilter {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final DatagramStats stats;
+    private final DatagramCounter stats;
     private final long nanosPerToken;
     private final long burstNanos;
     private final Map<InetAddress, long[]> buckets;
@@ -41,7 +44,7 @@ public final class DatagramSourceFilter {
      * @param burst datagrams one source may send at once above its rate (at least 1 when a rate is set)
      * @throws IllegalArgumentException if a value is negative, or a rate is set with a burst below 1
      */
-    public DatagramSourceFilter(DatagramStats stats, int ratePerSecond, int burst) {
+    public DatagramSourceFilter(DatagramCounter stats, int ratePerSecond, int burst) {
         checkRate(ratePerSecond, burst);
         this.stats = stats;
         this.nanosPerToken = ratePerSecond == 0 ? 0 : Math.max(1, NANOS_PER_SECOND / ratePerSecond);

@@ -1,8 +1,12 @@
-package dev.asyncore;
+package dev.asyncore.internal.tls;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.TrackedInterest;
 
 /**
  * Writes the last TLS records of a closed dispatcher (its final bytes and {@code close_notify}) that the socket did not
@@ -10,7 +14,7 @@ import java.time.Duration;
  * socket's kernel buffer loses nothing. Gives up after a timeout. Loop thread.
  */
 @TrackedInterest
-final class TlsLinger extends Dispatcher {
+public final class TlsLinger extends Dispatcher {
 
     private final ByteBuffer rest;
     private final AsyncLoop.Cancellable timer;

@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,12 +10,14 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.WritableByteChannel;
 
+import dev.asyncore.FileWrapper;
+
 /**
  * Any channel that is neither a stream nor a listening socket: a file ({@link FileWrapper}, which no selector can watch,
  * so the loop treats it as always ready, as select and poll report regular files) or a pipe end (selected like a socket).
  * Loop thread.
  */
-final class ChannelTransport implements Transport {
+public final class ChannelTransport implements Transport {
 
     private final Channel channel;
     private final SelectableChannel selectable;

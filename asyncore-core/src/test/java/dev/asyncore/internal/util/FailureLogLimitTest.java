@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.util;
 
 import java.util.ArrayList;
 import java.util.List;

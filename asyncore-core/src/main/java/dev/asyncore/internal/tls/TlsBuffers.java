@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.tls;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.util;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;

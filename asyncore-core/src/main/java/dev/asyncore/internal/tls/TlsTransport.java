@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.tls;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,6 +17,13 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsStatus;
+import dev.asyncore.internal.TransportOwner;
+import dev.asyncore.internal.transport.StreamTransport;
+import dev.asyncore.internal.transport.Transport;
+
 /**
  * TLS over a stream socket, through a {@link SSLEngine}: the dispatcher reads and writes plaintext, this transport moves
  * records. Loop thread, as the dispatcher that holds it.
@@ -31,16 +38,16 @@ import javax.net.ssl.SSLSession;
  * <p>Buffers: {@code netIn} holds records read and not yet decrypted, {@code appIn} plaintext not yet handed out,
  * {@code netOut} records not yet written. {@link #write} takes plaintext only while {@code netOut} is empty, so at most
  * one record waits here and the dispatcher's own watermarks bound the output as without TLS. Where those bytes are held
- * between steps is {@link TlsBuffers}' concern; what the transport needs from its dispatcher is {@link TlsOwner}'s.
+ * between steps is {@link TlsBuffers}' concern; what the transport needs from its dispatcher is {@link TransportOwner}'s.
  */
-final class TlsTransport implements Transport, TlsStatus {
+public final class TlsTransport implements Transport, TlsStatus {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final StreamTransport stream;
     private final SocketChannel channel;
-    private final TlsOwner owner;
-    private final TlsOptions options;
+    private final TransportOwner owner;
+    private final Duration handshakeTimeout;
     private final SSLEngine engine;
     private final TlsBuffers buffers;
     /** During one step: the records read ({@link TlsBuffers#beginIn()}). */
@@ -56,12 +63,20 @@ final class TlsTransport implements Transport, TlsStatus {
     private Throwable failure;
     private AsyncLoop.Cancellable timer;
 
-    TlsTransport(StreamTransport stream, Dispatcher owner, TlsOptions options, boolean client, String serverName) {
+    /**
+     * Starts a handshake over a stream socket. Loop thread.
+     *
+     * @param stream the plain socket the records travel on
+     * @param owner what the transport reports to: its loop, figures, log and close
+     * @param engine a fresh engine in client or server mode ({@code TlsOptions} configures it)
+     * @param handshakeTimeout how long the handshake may take; zero for no limit
+     */
+    public TlsTransport(StreamTransport stream, TransportOwner owner, SSLEngine engine, Duration handshakeTimeout) {
         this.stream = stream;
         this.channel = stream.channel();
-        this.owner = new TlsOwner(owner);
-        this.options = options;
-        this.engine = options.newEngine(client, serverName, serverName, peerPort(stream));
+        this.owner = owner;
+        this.handshakeTimeout = handshakeTimeout;
+        this.engine = engine;
         SSLSession session = engine.getSession();
         this.buffers =
                 new TlsBuffers(channel, engine, session.getPacketBufferSize(), session.getApplicationBufferSize());
@@ -70,10 +85,16 @@ final class TlsTransport implements Transport, TlsStatus {
         } catch (SSLException e) {
             throw new IllegalStateException("TLS cannot start: " + e.getMessage(), e);
         }
-        timer = this.owner.schedule(this::timedOut, options.handshakeTimeout());
+        timer = this.owner.schedule(this::timedOut, handshakeTimeout);
     }
 
-    private static int peerPort(StreamTransport stream) {
+    /**
+     * The peer's port, for an engine's session resumption, or -1 when unknown. Loop thread.
+     *
+     * @param stream the socket
+     * @return the port or -1
+     */
+    public static int peerPort(StreamTransport stream) {
         try {
             SocketAddress a = stream.remoteAddress();
             return a instanceof InetSocketAddress inet ? inet.getPort() : -1;
@@ -307,8 +328,7 @@ final class TlsTransport implements Transport, TlsStatus {
         buffers.releaseScratch();
         ByteBuffer rest = buffers.takeUnwritten(!closeNotifyQueued);
         closeNotifyQueued = true;
-        Duration timeout =
-                options.handshakeTimeout().isZero() ? TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT : options.handshakeTimeout();
+        Duration timeout = handshakeTimeout.isZero() ? TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT : handshakeTimeout;
         new TlsLinger(channel, loop, rest, timeout);
         return true;
     }
@@ -555,7 +575,7 @@ final class TlsTransport implements Transport, TlsStatus {
     }
 
     /**
-     * Records a failure: the connection is over. It is reported ({@link TlsOwner#failed}), and the engine's alert, if any,
+     * Records a failure: the connection is over. It is reported ({@link TransportOwner#failed}), and the engine's alert, if any,
      * is sent if the socket takes it at once.
      */
     private void fail(Throwable e) {
@@ -581,7 +601,7 @@ final class TlsTransport implements Transport, TlsStatus {
         if (!handshaking || failure != null || !channel.isOpen()) {
             return;
         }
-        fail(new TimeoutException("TLS handshake not finished within " + options.handshakeTimeout()));
+        fail(new TimeoutException("TLS handshake not finished within " + handshakeTimeout));
         owner.close();
     }
 

@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.transport;
 
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -13,11 +13,14 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 
+import dev.asyncore.Dispatcher;
+import dev.asyncore.SocketAddresses;
+
 /**
  * A stream socket ({@link SocketChannel}: TCP or UNIX-domain), as {@link Dispatcher#createSocket} opens it or as a
  * listener accepts it. Loop thread.
  */
-final class StreamTransport implements Transport {
+public final class StreamTransport implements Transport {
 
     private final SocketChannel channel;
 
@@ -30,7 +33,7 @@ final class StreamTransport implements Transport {
      *
      * @throws IOException if it cannot be opened; nothing is left open then
      */
-    static SocketChannel open(ProtocolFamily family) throws IOException {
+    public static SocketChannel open(ProtocolFamily family) throws IOException {
         SocketChannel channel = SocketChannel.open(family);
         try {
             channel.configureBlocking(false);

@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.transport;
 
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -14,6 +14,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.asyncore.Accepted;
+import dev.asyncore.Dispatcher;
+
 /**
  * A listening socket ({@link ServerSocketChannel}), as {@link Dispatcher#listen(int)} makes it or as a dispatcher is given
  * it. Loop thread.
@@ -21,7 +24,7 @@ import java.nio.file.Path;
  * <p>Closing it also removes its UNIX socket file, as Netty does, so that the same path can be bound again; Java leaves
  * the file in place.
  */
-final class ListeningTransport implements Transport {
+public final class ListeningTransport implements Transport {
 
     private final ServerSocketChannel channel;
 

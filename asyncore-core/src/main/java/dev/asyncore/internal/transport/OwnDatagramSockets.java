@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.transport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

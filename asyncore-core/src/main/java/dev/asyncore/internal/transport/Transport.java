@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.transport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +15,10 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
+import dev.asyncore.Accepted;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.Errno;
+
 /**
  * What Python calls a dispatcher's {@code socket}: the object that does the channel work a {@link Dispatcher} delegates to
  * (read, write, accept, connect and its completion, shutdown, close, addresses), and tells the loop which selector interest
@@ -30,7 +34,7 @@ import java.nio.channels.SocketChannel;
  * <p>A verb the channel cannot do throws an {@link IllegalStateException} naming it ({@code recv} on a listening
  * channel, {@code accept} on a stream).
  */
-interface Transport {
+public interface Transport {
 
     /**
      * Wraps a channel in the transport of its kind.

@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.transport;
 
 import java.io.IOException;
 import java.net.ProtocolFamily;
@@ -9,6 +9,11 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 
+import dev.asyncore.DatagramStats;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.Errno;
+import dev.asyncore.internal.DatagramCounter;
+
 /**
  * A datagram socket ({@link DatagramChannel}: UDP over IPv4 or IPv6), as
  * {@link Dispatcher#createSocket(ProtocolFamily, SocketType)} opens it. It is neither listening nor, until
@@ -16,10 +21,10 @@ import java.nio.channels.SelectionKey;
  * {@link DatagramStats} when they are attached. A bound socket is known to {@link OwnDatagramSockets} until it closes, so
  * that no server of the process answers it. Loop thread.
  */
-final class DatagramTransport implements Transport {
+public final class DatagramTransport implements Transport {
 
     private final DatagramChannel channel;
-    private DatagramStats stats;
+    private DatagramCounter stats;
     /** The address this socket is registered under in {@link OwnDatagramSockets}, or null. */
     private SocketAddress registered;
 
@@ -53,7 +58,7 @@ final class DatagramTransport implements Transport {
      * @throws UnsupportedOperationException for {@code UNIX}: Java has no UNIX-domain datagram channel
      * @throws IOException if it cannot be opened; nothing is left open then
      */
-    static DatagramChannel open(ProtocolFamily family) throws IOException {
+    public static DatagramChannel open(ProtocolFamily family) throws IOException {
         if (family == StandardProtocolFamily.UNIX) {
             throw new UnsupportedOperationException(
                     "SOCK_DGRAM needs INET or INET6: Java has no UNIX-domain datagrams");
@@ -68,7 +73,8 @@ final class DatagramTransport implements Transport {
         return channel;
     }
 
-    void setStats(DatagramStats stats) {
+    /** Counts this socket's traffic through {@code stats} (null: uncounted). Loop thread. */
+    public void setStats(DatagramCounter stats) {
         this.stats = stats;
     }
 
@@ -132,10 +138,10 @@ final class DatagramTransport implements Transport {
      *
      * @return its sender, or null if none was waiting
      */
-    SocketAddress receive(ByteBuffer dst) throws IOException {
+    public SocketAddress receive(ByteBuffer dst) throws IOException {
         int before = dst.position();
         SocketAddress from = channel.receive(dst);
-        DatagramStats s = stats;
+        DatagramCounter s = stats;
         if (from != null && s != null) {
             s.received(dst.position() - before);
         }
@@ -147,7 +153,7 @@ final class DatagramTransport implements Transport {
      *
      * @return the bytes sent: all of them, or 0 if the socket had no room
      */
-    int sendTo(ByteBuffer src, SocketAddress target) throws IOException {
+    public int sendTo(ByteBuffer src, SocketAddress target) throws IOException {
         boolean empty = !src.hasRemaining();
         int n = channel.send(src, target);
         count(n, empty);
@@ -156,7 +162,7 @@ final class DatagramTransport implements Transport {
 
     /** Counts a datagram sent: {@code n} bytes, or an empty datagram (which the channel reports as 0 bytes sent). */
     private void count(int n, boolean empty) {
-        DatagramStats s = stats;
+        DatagramCounter s = stats;
         if ((n > 0 || empty) && s != null) {
             s.sent(n);
         }
