@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.asyncore.internal.loop.Registration;
 import dev.asyncore.internal.transport.Transport;
 
 /**
@@ -167,7 +168,7 @@ abstract class AbstractDispatcher {
     public void setSocket(Channel sock, DispatcherMap map) {
         this.transport = sock == null ? null : TlsOptions.adoptPending(Transport.of(sock), self());
         if (registration != null) {
-            registration.key = null;
+            registration.forgetKey();
         }
         this.fileno = null;
         addChannel(map);
@@ -426,7 +427,7 @@ abstract class AbstractDispatcher {
         this.idleTimeoutNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
         Registration r = registration;
         if (r != null) {
-            r.lastActivity = System.nanoTime();
+            r.touch();
         }
     }
 
@@ -591,7 +592,7 @@ abstract class AbstractDispatcher {
         int after = stateKind();
         Registration r = registration;
         if (before != after && r != null) {
-            r.map.stateChanged(before, after);
+            r.map().stateChanged(before, after);
         }
         markDirty();
     }

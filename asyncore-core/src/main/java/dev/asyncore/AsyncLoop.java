@@ -9,6 +9,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.asyncore.internal.loop.BlockWatch;
+import dev.asyncore.internal.loop.LoopGuard;
+import dev.asyncore.internal.loop.LoopListeners;
+import dev.asyncore.internal.loop.LoopPasses;
+import dev.asyncore.internal.loop.LoopTasks;
+import dev.asyncore.internal.loop.LoopThread;
+import dev.asyncore.internal.loop.LoopTimer;
+
 /**
  * One loop running on its own named thread over a {@link DispatcherMap}: the managed form of {@link Asyncore#loop()}.
  *

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.asyncore.internal.loop.BlockWatch;
+
 /**
  * Several {@link AsyncLoop}s, each with its own {@link DispatcherMap} and thread, started and drained together: the way to
  * use more than one core while every channel keeps to one thread.

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.StringJoiner;
 
+import dev.asyncore.internal.loop.Engine;
 import dev.asyncore.internal.transport.Transport;
+import dev.asyncore.internal.util.Throwables;
 
 /**
  * The module functions of Python's {@code asyncore}: {@link #loop()}, the passes {@link #poll} and {@link #poll2}, the
@@ -29,9 +31,6 @@ public final class Asyncore {
     public static final int POLLHUP = 16;
     /** Invalid request: the channel is closed. */
     public static final int POLLNVAL = 32;
-
-    static final int CONNECT_READY = 1 << 11;
-    static final int FLUSH_READY = 1 << 12;
 
     /** Python's default loop timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -267,7 +266,6 @@ public final class Asyncore {
         }
     }
 
-    /** Whether an exception escapes the loop instead of reaching {@code handleError}. */
     static {
         preloadFailurePaths();
     }
@@ -283,13 +281,9 @@ public final class Asyncore {
         ExitNow.class.getName();
     }
 
-    static boolean isReraised(Throwable t) {
-        return t instanceof ExitNow || t instanceof VirtualMachineError;
-    }
-
     private static void rethrowOr(Dispatcher obj, Throwable t) {
-        if (isReraised(t)) {
-            sneakyThrow(t);
+        if (Throwables.isReraised(t)) {
+            Throwables.sneakyThrow(t);
         }
         handleErrorRecorded(obj, t);
     }
@@ -302,11 +296,6 @@ public final class Asyncore {
         } finally {
             obj.setCloseCause(null);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
-        throw (T) t;
     }
 
     private static void pass(Duration timeout, boolean usePoll, DispatcherMap map) {

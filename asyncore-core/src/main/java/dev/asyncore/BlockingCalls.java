@@ -2,6 +2,9 @@ package dev.asyncore;
 
 import java.util.concurrent.Callable;
 
+import dev.asyncore.internal.loop.Registration;
+import dev.asyncore.internal.util.Throwables;
+
 /**
  * One dispatcher's blocking calls, in the order it made them (its slot queue): the first
  * {@code maxInFlightPerDispatcher} are handed to their {@link Offload}, the rest are held until earlier ones are
@@ -79,7 +82,7 @@ final class BlockingCalls implements Runnable {
             Registration r = dispatcher.registration();
             if (r != null) {
                 // A channel waiting for its calls was not idle.
-                r.lastActivity = System.nanoTime();
+                r.touch();
             }
         }
     }
@@ -107,8 +110,8 @@ final class BlockingCalls implements Runnable {
                 c.onFailure().accept(failure);
             }
         } catch (Throwable t) {
-            if (Asyncore.isReraised(t)) {
-                Asyncore.sneakyThrow(t);
+            if (Throwables.isReraised(t)) {
+                Throwables.sneakyThrow(t);
             }
             handleError(t);
         }

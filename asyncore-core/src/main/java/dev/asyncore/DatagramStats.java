@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.LongSupplier;
 
-import dev.asyncore.internal.ApiAccess;
 import dev.asyncore.internal.DatagramCounter;
 import dev.asyncore.internal.transport.DatagramTransport;
 
@@ -41,7 +40,6 @@ public final class DatagramStats {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
-        ApiAccess.install(stats -> stats.counter);
     }
 
     private long received;
@@ -194,7 +192,7 @@ public final class DatagramStats {
         return receiveDropped.getAsLong();
     }
 
-    /** The write side the machinery reaches through {@link ApiAccess}: the figures stay read-only to users. */
+    /** The write side a datagram transport counts through: the figures stay read-only to users. */
     private final class Counter implements DatagramCounter {
 
         @Override
@@ -205,21 +203,6 @@ public final class DatagramStats {
         @Override
         public void sent(int bytes) {
             DatagramStats.this.sent(bytes);
-        }
-
-        @Override
-        public void droppedOwnSource() {
-            DatagramStats.this.droppedOwnSource();
-        }
-
-        @Override
-        public void droppedInvalidSource() {
-            DatagramStats.this.droppedInvalidSource();
-        }
-
-        @Override
-        public void droppedRateLimited() {
-            DatagramStats.this.droppedRateLimited();
         }
     }
 }

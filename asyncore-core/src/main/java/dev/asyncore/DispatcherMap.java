@@ -11,6 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.loop.Engine;
+import dev.asyncore.internal.loop.Registration;
+
 /**
  * The channel map: file number to {@link Dispatcher}, in insertion order (Python's {@code socket_map}).
  *
@@ -32,6 +36,7 @@ public final class DispatcherMap implements AutoCloseable {
     private static final VarHandle TOTAL;
 
     static {
+        ApiAccess.install(LoopChannels.INSTANCE);
         try {
             TOTAL = MethodHandles.lookup().findVarHandle(DispatcherMap.class, "total", int.class);
         } catch (ReflectiveOperationException e) {
@@ -65,7 +70,7 @@ public final class DispatcherMap implements AutoCloseable {
      */
     public Dispatcher get(int fileno) {
         Registration r = entries.get(fileno);
-        return r == null ? null : r.dispatcher;
+        return r == null ? null : r.dispatcher();
     }
 
     /**
@@ -92,9 +97,9 @@ public final class DispatcherMap implements AutoCloseable {
         }
         keys.add(fileno);
         Registration previous = entries.get(fileno);
-        if (previous != null && previous.dispatcher != dispatcher) {
+        if (previous != null && previous.dispatcher() != dispatcher) {
             throw new IllegalStateException("key " + fileno + " of " + describe(dispatcher) + " is held by "
-                    + describe(previous.dispatcher) + ": remove that dispatcher first");
+                    + describe(previous.dispatcher()) + ": remove that dispatcher first");
         }
         if (previous == null) {
             entries.put(fileno, engine.selection().join(dispatcher));
@@ -119,10 +124,10 @@ public final class DispatcherMap implements AutoCloseable {
         if (removed == null) {
             return null;
         }
-        stateChanged(removed.dispatcher.stateKind(), -1);
+        stateChanged(removed.dispatcher().stateKind(), -1);
         engine.selection().leave(removed);
         setTotal(entries.size());
-        return removed.dispatcher;
+        return removed.dispatcher();
     }
 
     /**
@@ -152,7 +157,7 @@ public final class DispatcherMap implements AutoCloseable {
         Dispatcher[] values = new Dispatcher[entries.size()];
         int i = 0;
         for (Registration r : entries.values()) {
-            values[i++] = r.dispatcher;
+            values[i++] = r.dispatcher();
         }
         return List.of(values);
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.handler.EchoHandler;
+import dev.asyncore.internal.loop.InterestPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
+import dev.asyncore.internal.loop.LoopWatchdog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -167,7 +167,7 @@ class OffloadTest {
 
     private boolean readInterest(Dispatcher d) {
         return onLoop(() -> {
-            SelectionKey key = d.registration().key;
+            SelectionKey key = d.registration().key();
             return key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0;
         });
     }

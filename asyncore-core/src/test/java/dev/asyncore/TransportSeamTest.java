@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.asyncore.internal.loop.Registration;
 import dev.asyncore.internal.transport.ChannelTransport;
 import dev.asyncore.internal.transport.ListeningTransport;
 import dev.asyncore.internal.transport.StreamTransport;
@@ -66,7 +67,7 @@ class TransportSeamTest {
         Registration first = d.registration();
         assertThat(first).isNotNull();
         assertThat(first.isMember()).isTrue();
-        assertThat(first.map).isSameAs(map);
+        assertThat(first.map()).isSameAs(map);
 
         d.delChannel();
         assertThat(d.registration()).isNull();

@@ -1,6 +1,8 @@
 package dev.asyncore.blockhound;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.Offload;
+import dev.asyncore.internal.loop.LoopPasses;
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
@@ -31,10 +33,10 @@ public final class AsyncoreBlockHoundIntegration implements BlockHoundIntegratio
     public void applyTo(BlockHound.Builder builder) {
         builder.nonBlockingThreadPredicate(current -> current.or(AsyncLoop::isLoopThread));
         // The back-off after a failing pass (an exhausted process, a broken selector) sleeps on purpose.
-        builder.allowBlockingCallsInside("dev.asyncore.LoopPasses", "backOff");
+        builder.allowBlockingCallsInside(LoopPasses.class.getName(), "backOff");
         // Handing a blocking call to its executor takes the offload's and the executor queue's locks, held for a few
         // instructions by whichever thread holds them: the hand-off that keeps the call itself off the loop.
-        builder.allowBlockingCallsInside("dev.asyncore.Offload", "submit");
+        builder.allowBlockingCallsInside(Offload.class.getName(), "submit");
         // The JDK's TLS engine draws its randoms (hello randoms, key shares, signatures, session tickets) from
         // SecureRandom, which reads /dev/urandom: a short read that never waits. No handler code runs inside these.
         builder.allowBlockingCallsInside("sun.security.ssl.SSLEngineImpl", "wrap");

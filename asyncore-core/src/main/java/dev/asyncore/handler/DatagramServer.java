@@ -6,14 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 
+import dev.asyncore.DatagramSourceFilter;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.ExitNow;
 import dev.asyncore.SocketType;
 import dev.asyncore.TrackedInterest;
-import dev.asyncore.internal.ApiAccess;
-import dev.asyncore.internal.transport.DatagramSourceFilter;
 import dev.asyncore.internal.util.FailureLogLimit;
 
 /**
@@ -117,7 +116,7 @@ public class DatagramServer extends Dispatcher {
             throw e;
         }
         queue = new DatagramQueue(queueDatagrams, queueBytes);
-        sources = new DatagramSourceFilter(ApiAccess.counter(stats), ratePerSource, burstPerSource);
+        sources = new DatagramSourceFilter(stats, ratePerSource, burstPerSource);
     }
 
     private void createDatagramSocket(SocketAddress address) throws IOException {

@@ -2,47 +2,41 @@ package dev.asyncore.internal;
 
 import java.util.Objects;
 
-import dev.asyncore.DatagramStats;
-
 /**
- * Hands the machinery the write side of API objects without making it public API (the JDK's {@code SharedSecrets}):
- * each API class installs its accessor here as it initializes. Any thread.
+ * Hands the machinery what the API opens to it without making it public API (the JDK's {@code SharedSecrets}):
+ * {@code DispatcherMap} installs the loop's {@link ChannelAccess} here as it initializes. Any thread.
  */
 public final class ApiAccess {
 
-    /** What the API's figures open to the machinery. */
-    public interface Figures {
-
-        /**
-         * The counter a datagram transport or source filter writes these figures through. Any thread.
-         *
-         * @param stats the figures
-         * @return their counter
-         */
-        DatagramCounter counter(DatagramStats stats);
-    }
-
-    private static volatile Figures figures;
+    private static volatile ChannelAccess channels;
 
     private ApiAccess() {}
 
     /**
-     * Installs the figures' accessor; called once, by {@code DatagramStats} as it initializes.
+     * Installs the loop's access to channels and maps; called once, by {@code DispatcherMap} as it initializes.
      *
-     * @param accessor the accessor
+     * @param access the accessor
      */
-    public static void install(Figures accessor) {
-        figures = Objects.requireNonNull(accessor, "accessor");
+    public static void install(ChannelAccess access) {
+        channels = Objects.requireNonNull(access, "access");
     }
 
     /**
-     * The counter that writes these figures. Any thread.
+     * What the loop calls on a channel and its map. Any thread.
      *
-     * @param stats the figures
-     * @return their counter
+     * @return the accessor
      */
-    public static DatagramCounter counter(DatagramStats stats) {
-        // an instance exists, so its class has initialized and installed the accessor
-        return figures.counter(stats);
+    public static ChannelAccess channels() {
+        ChannelAccess c = channels;
+        if (c == null) {
+            // no map exists yet: initialize the class that installs the accessor
+            try {
+                Class.forName("dev.asyncore.DispatcherMap", true, ApiAccess.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            c = channels;
+        }
+        return c;
     }
 }

@@ -1,8 +1,9 @@
 package dev.asyncore.internal;
 
 /**
- * Where a datagram transport and a server's source filter count what they carry and refuse: the write side of the
- * read-only {@code DatagramStats}. Called on the loop thread that reads and writes the socket.
+ * Where a datagram transport counts what it carries: the write side of the read-only {@code DatagramStats}, which
+ * implements it privately and hands it over in {@code DatagramStats.attach}. Called on the loop thread that reads and
+ * writes the socket.
  */
 public interface DatagramCounter {
 
@@ -19,13 +20,4 @@ public interface DatagramCounter {
      * @param bytes its size
      */
     void sent(int bytes);
-
-    /** Counts an incoming datagram refused because a socket of this process sent it. Source filter, loop thread. */
-    void droppedOwnSource();
-
-    /** Counts an incoming datagram refused for its source (port 0, broadcast, multicast). Source filter, loop thread. */
-    void droppedInvalidSource();
-
-    /** Counts an incoming datagram refused because its source passed its rate. Source filter, loop thread. */
-    void droppedRateLimited();
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * interface as they were when the last socket registered). Looking up a port that no socket of the process holds reads one
  * array element and allocates nothing.
  */
-final class OwnDatagramSockets {
+public final class OwnDatagramSockets {
 
     private static final AtomicIntegerArray PORTS = new AtomicIntegerArray(65536);
     private static final CopyOnWriteArrayList<InetSocketAddress> BOUND = new CopyOnWriteArrayList<>();
@@ -53,7 +53,7 @@ final class OwnDatagramSockets {
      * @param source the sender
      * @return true if a socket of this process is bound where the source says it is
      */
-    static boolean isOwn(InetSocketAddress source) {
+    public static boolean isOwn(InetSocketAddress source) {
         if (PORTS.get(source.getPort()) == 0) {
             return false;
         }
@@ -77,7 +77,7 @@ final class OwnDatagramSockets {
      * @param address the address
      * @return true if a datagram to it would reach every host of a network
      */
-    static boolean isBroadcast(InetAddress address) {
+    public static boolean isBroadcast(InetAddress address) {
         byte[] raw = address.getAddress();
         if (raw.length == 4 && (raw[0] & raw[1] & raw[2] & raw[3]) == (byte) 0xff) {
             return true;

@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
  * loop whose blocked warning is not zero, every half of the shortest warning (10 ms at least). Started when the first
  * such loop starts, it ends when none is left running. A daemon thread. Any thread.
  */
-final class LoopWatchdog {
+public final class LoopWatchdog {
 
     /** The watchdog thread's name. */
-    static final String THREAD_NAME = "asyncore-watchdog";
+    public static final String THREAD_NAME = "asyncore-watchdog";
 
     private static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final CopyOnWriteArrayList<BlockWatch> WATCHED = new CopyOnWriteArrayList<>();
@@ -39,7 +39,7 @@ final class LoopWatchdog {
     }
 
     /** How many loops are sampled now. Any thread. */
-    static int watched() {
+    public static int watched() {
         return WATCHED.size();
     }
 

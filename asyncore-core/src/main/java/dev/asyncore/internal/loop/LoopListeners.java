@@ -1,22 +1,28 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.BlockedLoop;
+import dev.asyncore.DispatcherMap;
 
 /**
  * The listeners of one {@link AsyncLoop}, told in the order they were added; a listener that throws is logged and the
  * others are still told. {@link #add} from any thread; the events on the loop thread.
  */
-final class LoopListeners implements AsyncLoop.Listener {
+public final class LoopListeners implements AsyncLoop.Listener {
 
     private final CopyOnWriteArrayList<AsyncLoop.Listener> listeners = new CopyOnWriteArrayList<>();
     private final DispatcherMap map;
 
-    LoopListeners(DispatcherMap map) {
+    /** Creates the loop's listeners; a listener's failure is logged through {@code map}. Any thread. */
+    public LoopListeners(DispatcherMap map) {
         this.map = map;
     }
 
-    void add(AsyncLoop.Listener listener) {
+    /** Adds a listener. Any thread. */
+    public void add(AsyncLoop.Listener listener) {
         listeners.add(listener);
     }
 

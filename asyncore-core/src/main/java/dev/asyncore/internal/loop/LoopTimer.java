@@ -1,4 +1,6 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
+
+import dev.asyncore.AsyncLoop;
 
 /**
  * A task an {@link AsyncLoop} runs after a delay: ordered by deadline, then by the order it was scheduled in. Built on any
@@ -8,14 +10,15 @@ package dev.asyncore;
  * dispatcher) can be collected as soon as the caller lets go of it, not at the deadline; the empty timer itself leaves the
  * queue at its deadline, or earlier when the queue has doubled ({@link TimerQueue} then purges the cancelled ones).
  */
-final class LoopTimer implements Comparable<LoopTimer>, AsyncLoop.Cancellable {
+public final class LoopTimer implements Comparable<LoopTimer>, AsyncLoop.Cancellable {
 
     private volatile Runnable task;
     final long deadline;
     /** The order of scheduling among equal deadlines; set on the loop thread as the timer is queued. */
     long sequence;
 
-    LoopTimer(Runnable task, long deadline) {
+    /** A timer that runs {@code task} at {@code deadline} ({@link System#nanoTime()}). Any thread. */
+    public LoopTimer(Runnable task, long deadline) {
         this.task = task;
         this.deadline = deadline;
     }

@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -7,12 +7,20 @@ import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.ExitNow;
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.ChannelAccess;
+
 /**
  * Runs an {@link AsyncLoop}'s passes on its thread, each as named steps: tasks, timers, the shutdown check, the idle
  * sweep, then one selector pass. A failed pass is logged and retried after a short back-off against a hot spin (Netty's
  * {@code handleLoopException}). Loop thread, but for the wake-up, the shutdown deadline and the figures (any thread).
  */
-final class LoopPasses {
+public final class LoopPasses {
+
+    private static final ChannelAccess CHANNELS = ApiAccess.channels();
 
     private static final long BACKOFF_MILLIS = 100;
     private static final VarHandle COUNT;
@@ -37,7 +45,8 @@ final class LoopPasses {
     private volatile boolean drained;
     private volatile long shutdownDeadline;
 
-    LoopPasses(AsyncLoop loop, DispatcherMap map, LoopTasks tasks, BlockWatch watch, LoopGuard guard) {
+    /** Creates the pass loop of {@code loop} over {@code map}, with the loop's tasks, watch and guard. Any thread. */
+    public LoopPasses(AsyncLoop loop, DispatcherMap map, LoopTasks tasks, BlockWatch watch, LoopGuard guard) {
         this.loop = loop;
         this.map = map;
         this.tasks = tasks;
@@ -46,9 +55,9 @@ final class LoopPasses {
     }
 
     /** Wakes the selector for a task handed over from another thread, once until the next pass. Any thread. */
-    void wakeUp() {
+    public void wakeUp() {
         if (wakeupPending.compareAndSet(false, true)) {
-            Selector s = map.selectorIfOpen();
+            Selector s = CHANNELS.selectorIfOpen(map);
             if (s != null) {
                 s.wakeup();
             }
@@ -56,23 +65,23 @@ final class LoopPasses {
     }
 
     /** Sets when a graceful shutdown closes what is left, in {@link System#nanoTime()}. Any thread. */
-    void shutdownBy(long deadline) {
+    public void shutdownBy(long deadline) {
         shutdownDeadline = deadline;
     }
 
     /** Whether the last shutdown found every channel closed in time. Any thread. */
-    boolean drained() {
+    public boolean drained() {
         return drained;
     }
 
     /** The number of passes so far. Any thread. */
-    long count() {
+    public long count() {
         return (long) COUNT.getAcquire(this);
     }
 
     /** Runs passes until a graceful shutdown ends them; an {@link ExitNow} or an {@link Error} ends them too. */
-    void run() throws IOException {
-        Engine engine = map.engine();
+    public void run() throws IOException {
+        Engine engine = CHANNELS.engine(map);
         // Open the selector before the first pass: execute() from another thread wakes the loop through it, and a task
         // queued while it was still unopened (after this thread found the queue empty) would wait a whole timeout.
         engine.selection().selector();

@@ -1,19 +1,31 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.Asyncore;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.ExitNow;
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.ChannelAccess;
+import dev.asyncore.internal.util.Throwables;
 
 /**
  * How an {@link AsyncLoop} dispatches: as Python's wrappers ({@link Asyncore#read} and the others), but a failing
  * {@code handleError} closes that channel only, and the loop goes on. It also closes the channels idle past their
  * timeout. Loop thread only.
  */
-final class LoopGuard implements Engine.Guard {
+public final class LoopGuard implements Engine.Guard {
+
+    private static final ChannelAccess CHANNELS = ApiAccess.channels();
 
     private final DispatcherMap map;
     private final BlockWatch watch;
 
-    LoopGuard(DispatcherMap map, BlockWatch watch) {
+    /** Guards the passes over {@code map}, telling {@code watch} when handler code runs. Any thread. */
+    public LoopGuard(DispatcherMap map, BlockWatch watch) {
         this.map = map;
         this.watch = watch;
     }
@@ -58,7 +70,7 @@ final class LoopGuard implements Engine.Guard {
     @Override
     public void connectOnly(Dispatcher d) {
         try {
-            Asyncore.finishConnectOnly(d);
+            CHANNELS.finishConnectOnly(d);
         } catch (Throwable t) {
             contain(d, t);
         }
@@ -67,7 +79,7 @@ final class LoopGuard implements Engine.Guard {
     @Override
     public void flush(Dispatcher d) {
         try {
-            Asyncore.flushTransport(d);
+            CHANNELS.flushTransport(d);
         } catch (Throwable t) {
             contain(d, t);
         }
@@ -75,16 +87,16 @@ final class LoopGuard implements Engine.Guard {
 
     @Override
     public void interestFailed(Dispatcher d, Throwable t) {
-        if (Asyncore.isReraised(t)) {
+        if (Throwables.isReraised(t)) {
             contain(d, t);
         }
         try {
-            Asyncore.handleErrorRecorded(d, t);
+            CHANNELS.handleErrorRecorded(d, t);
         } catch (Throwable failed) {
             contain(d, failed);
         }
         if (isMember(d)) {
-            d.setCloseCause(t);
+            CHANNELS.setCloseCause(d, t);
             // handleError did not close it: a channel whose interest cannot be read cannot be served.
             closeQuietly(d);
         }
@@ -97,18 +109,19 @@ final class LoopGuard implements Engine.Guard {
      * @param now the time of this sweep ({@link System#nanoTime()})
      */
     void closeIdle(long now) {
-        Selection selection = map.engine().selection();
+        Selection selection = CHANNELS.engine(map).selection();
         Registration[] snapshot = selection.snapshot();
         int n = selection.snapshotSize();
         for (int i = 0; i < n; i++) {
             Registration r = snapshot[i];
-            long timeout = r.dispatcher.idleTimeoutNanos();
+            long timeout = CHANNELS.idleTimeoutNanos(r.dispatcher);
             // A channel waiting for its blocking calls is not idle.
             if (timeout > 0
                     && r.isMember()
                     && now - r.lastActivity > timeout
                     && r.dispatcher.blockingCallsInFlight() == 0) {
-                r.dispatcher.setCloseCause(new TimeoutException("no traffic for " + Duration.ofNanos(timeout)));
+                CHANNELS.setCloseCause(
+                        r.dispatcher, new TimeoutException("no traffic for " + Duration.ofNanos(timeout)));
                 closeQuietly(r.dispatcher);
             }
         }
@@ -118,7 +131,7 @@ final class LoopGuard implements Engine.Guard {
      * Starts a graceful shutdown of the map: listening channels close at once, every other dispatcher is told through
      * {@code handleShutdown()}; one whose {@code handleShutdown()} throws is closed.
      */
-    void beginShutdown() {
+    public void beginShutdown() {
         for (Dispatcher d : map.values()) {
             if (d.isAccepting()) {
                 closeQuietly(d);
@@ -126,7 +139,7 @@ final class LoopGuard implements Engine.Guard {
         }
         for (Dispatcher d : map.values()) {
             try {
-                d.handleShutdown();
+                CHANNELS.handleShutdown(d);
             } catch (ExitNow | VirtualMachineError e) {
                 throw e;
             } catch (Throwable t) {
@@ -150,13 +163,13 @@ final class LoopGuard implements Engine.Guard {
     }
 
     private boolean isMember(Dispatcher d) {
-        Registration r = d.registration();
+        Registration r = CHANNELS.registration(d);
         return r != null && r.map == map;
     }
 
     /** A handler's {@code handleError} failed too: the channel is closed, the loop goes on. */
-    void contain(Dispatcher d, Throwable t) {
-        if (Asyncore.isReraised(t)) {
+    public void contain(Dispatcher d, Throwable t) {
+        if (Throwables.isReraised(t)) {
             if (t instanceof ExitNow exit) {
                 throw exit;
             }
@@ -164,7 +177,7 @@ final class LoopGuard implements Engine.Guard {
         }
         map.logSink()
                 .log(d, "error", "handleError of " + d.getClass().getName() + " failed, closing its channel: " + t);
-        d.setCloseCause(t);
+        CHANNELS.setCloseCause(d, t);
         closeQuietly(d);
     }
 }

@@ -1,4 +1,4 @@
-package dev.asyncore.internal.transport;
+package dev.asyncore;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -6,8 +6,7 @@ import java.net.SocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.asyncore.DatagramStats;
-import dev.asyncore.internal.DatagramCounter;
+import dev.asyncore.internal.transport.OwnDatagramSockets;
 
 /**
  * Decides whether a UDP server may answer a datagram's source, and counts in the server's {@link DatagramStats} each
@@ -31,7 +30,7 @@ public final class DatagramSourceFilter {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final DatagramCounter stats;
+    private final DatagramStats stats;
     private final long nanosPerToken;
     private final long burstNanos;
     private final Map<InetAddress, long[]> buckets;
@@ -44,7 +43,7 @@ public final class DatagramSourceFilter {
      * @param burst datagrams one source may send at once above its rate (at least 1 when a rate is set)
      * @throws IllegalArgumentException if a value is negative, or a rate is set with a burst below 1
      */
-    public DatagramSourceFilter(DatagramCounter stats, int ratePerSecond, int burst) {
+    public DatagramSourceFilter(DatagramStats stats, int ratePerSecond, int burst) {
         checkRate(ratePerSecond, burst);
         this.stats = stats;
         this.nanosPerToken = ratePerSecond == 0 ? 0 : Math.max(1, NANOS_PER_SECOND / ratePerSecond);

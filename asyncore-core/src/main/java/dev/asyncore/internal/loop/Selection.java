@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +7,13 @@ import java.nio.channels.Selector;
 import java.util.Arrays;
 import java.util.Collection;
 
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.TrackedInterest;
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.ChannelAccess;
+
 /**
  * The selector side of one map, owned by its {@link Engine}: the {@link Selector}, the {@link Registration} of each
  * member, the dirty list, the polled list and the snapshot of the members in map order. Loop thread, except
@@ -14,7 +21,9 @@ import java.util.Collection;
  *
  * <p>Nothing here allocates per event: a registration is made per channel joining the map, and the arrays only grow.
  */
-final class Selection {
+public final class Selection {
+
+    private static final ChannelAccess CHANNELS = ApiAccess.channels();
 
     private static final Registration[] EMPTY = new Registration[0];
 
@@ -40,11 +49,13 @@ final class Selection {
         return selector;
     }
 
-    synchronized Selector selectorIfOpen() {
+    /** The selector if it is open, else null. Any thread. */
+    public synchronized Selector selectorIfOpen() {
         return selector;
     }
 
-    synchronized void close() {
+    /** Closes the selector, if open. Loop thread, or after the loop ends. */
+    public synchronized void close() {
         if (selector != null) {
             try {
                 selector.close();
@@ -56,7 +67,7 @@ final class Selection {
     }
 
     /** The map's shared 64 KiB direct read buffer, made on first use. */
-    ByteBuffer scratchBuffer() {
+    public ByteBuffer scratchBuffer() {
         if (scratch == null) {
             scratch = ByteBuffer.allocateDirect(64 * 1024);
         }
@@ -68,11 +79,11 @@ final class Selection {
      * under another key), is listed for asking every pass if its class needs it, and is asked for its interest before the
      * next select.
      */
-    Registration join(Dispatcher d) {
-        Registration r = d.registration();
+    public Registration join(Dispatcher d) {
+        Registration r = CHANNELS.registration(d);
         if (r == null || r.map != map) {
             r = new Registration(d, map, this);
-            d.setRegistration(r);
+            CHANNELS.setRegistration(d, r);
         }
         addPolled(r);
         snapshotStale = true;
@@ -81,19 +92,19 @@ final class Selection {
     }
 
     /** A registration leaves the map: the dispatcher drops it, unless it has joined another map since. */
-    void leave(Registration r) {
+    public void leave(Registration r) {
         if (r.isMember()) {
-            r.dispatcher.setRegistration(null);
+            CHANNELS.setRegistration(r.dispatcher, null);
         }
         removePolled(r);
         snapshotStale = true;
     }
 
     /** Every member leaves at once ({@link DispatcherMap#clear()}). */
-    void leaveAll(Collection<Registration> members) {
+    public void leaveAll(Collection<Registration> members) {
         for (Registration r : members) {
             if (r.isMember()) {
-                r.dispatcher.setRegistration(null);
+                CHANNELS.setRegistration(r.dispatcher, null);
             }
             r.polledIndex = -1;
         }
@@ -106,7 +117,7 @@ final class Selection {
     Registration[] snapshot() {
         if (snapshotStale) {
             int previous = snapshotSize;
-            Collection<Registration> members = map.registrations();
+            Collection<Registration> members = CHANNELS.registrations(map);
             snapshotSize = members.size();
             if (snapshot.length < snapshotSize) {
                 snapshot = new Registration[Math.max(16, snapshotSize * 2)];

@@ -1,13 +1,15 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.util.PriorityQueue;
+
+import dev.asyncore.AsyncLoop;
 
 /**
  * The timers of an {@link AsyncLoop}, ordered by deadline and then by the order they were queued in. When the queue has
  * doubled since the last purge, the cancelled timers are dropped before the next is queued, so that a server that cancels
  * most of its timeouts (handshakes and PROXY headers that finish) keeps a queue the size of its live timers. Loop thread.
  */
-final class TimerQueue {
+public final class TimerQueue {
 
     /** The smallest queue that is purged of cancelled timers. */
     private static final int MIN_PURGE = 1024;

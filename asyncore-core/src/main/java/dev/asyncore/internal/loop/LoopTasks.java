@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.util.Queue;
 import java.util.concurrent.Callable;
@@ -6,11 +6,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.ExitNow;
+
 /**
  * The tasks and timers of one {@link AsyncLoop}: the queue other threads hand work to, and the timers ordered by deadline.
  * {@link #add(Runnable)} and {@link #isEmpty()} from any thread; the rest on the loop thread.
  */
-final class LoopTasks {
+public final class LoopTasks {
 
     /** The most tasks one pass runs. */
     static final int MAX_TASKS_PER_PASS = 4096;
@@ -22,13 +26,14 @@ final class LoopTasks {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final TimerQueue timers = new TimerQueue();
 
-    LoopTasks(DispatcherMap map) {
+    /** Creates the loop's task queue; a task's failure is logged through {@code map}. Any thread. */
+    public LoopTasks(DispatcherMap map) {
         this.map = map;
     }
 
     /** Queues a task. Any thread. */
     /** Completes a future with what a task gives or throws; an {@link ExitNow} or a VM error goes on to the loop. */
-    static <T> void complete(Callable<T> task, CompletableFuture<T> result) {
+    public static <T> void complete(Callable<T> task, CompletableFuture<T> result) {
         try {
             result.complete(task.call());
         } catch (ExitNow | VirtualMachineError e) {
@@ -40,7 +45,7 @@ final class LoopTasks {
     }
 
     /** Waits for a future and gives its value, or throws what it completed with, unwrapped. */
-    static <T> T await(CompletableFuture<T> result) throws Exception {
+    public static <T> T await(CompletableFuture<T> result) throws Exception {
         try {
             return result.join();
         } catch (CompletionException e) {
@@ -55,7 +60,8 @@ final class LoopTasks {
         }
     }
 
-    void add(Runnable task) {
+    /** Queues a task for the next pass. Any thread. */
+    public void add(Runnable task) {
         tasks.add(task);
     }
 
@@ -65,12 +71,12 @@ final class LoopTasks {
     }
 
     /** Drops the tasks left when the loop ends. */
-    void clear() {
+    public void clear() {
         tasks.clear();
     }
 
     /** Adds a timer; timers of the same deadline run in the order they were added. Loop thread. */
-    void addTimer(LoopTimer timer) {
+    public void addTimer(LoopTimer timer) {
         timers.add(timer);
     }
 

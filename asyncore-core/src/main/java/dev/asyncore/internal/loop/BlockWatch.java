@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -7,6 +7,10 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.BlockedLoop;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.LogSink;
 import dev.asyncore.internal.util.FailureLogLimit;
 
 /**
@@ -20,7 +24,7 @@ import dev.asyncore.internal.util.FailureLogLimit;
  * the episode's whole duration and tells its listeners. Loop thread for {@code busy}/{@code waiting}, the watchdog
  * thread for {@code sample}; the figures any thread.
  */
-final class BlockWatch {
+public final class BlockWatch {
 
     private static final VarHandle SINCE;
     private static final VarHandle CAUGHT;
@@ -56,14 +60,15 @@ final class BlockWatch {
     private long reported;
 
     /** Checks a warning threshold: zero (off) or positive. Any thread. */
-    static Duration checkWarning(Duration warning) {
+    public static Duration checkWarning(Duration warning) {
         if (warning == null || warning.isNegative()) {
             throw new IllegalArgumentException("blockedWarning must be zero (off) or positive, was " + warning);
         }
         return warning;
     }
 
-    BlockWatch(String loopName, Duration warning, DispatcherMap map, Consumer<BlockedLoop> ended) {
+    /** Watches the loop named {@code loopName}: past {@code warning} in one handler, it reports to {@code ended}. Any thread. */
+    public BlockWatch(String loopName, Duration warning, DispatcherMap map, Consumer<BlockedLoop> ended) {
         this.loopName = loopName;
         this.warningNanos = warning.toNanos();
         this.map = map;
@@ -80,7 +85,7 @@ final class BlockWatch {
     }
 
     /** The loop thread begins; the watchdog starts sampling it when enabled. Loop thread. */
-    void start(Thread loopThread) {
+    public void start(Thread loopThread) {
         thread = loopThread;
         if (enabled()) {
             LoopWatchdog.watch(this);
@@ -88,7 +93,7 @@ final class BlockWatch {
     }
 
     /** The loop thread ends. Loop thread. */
-    void stop() {
+    public void stop() {
         waiting();
         if (enabled()) {
             LoopWatchdog.unwatch(this);
@@ -178,12 +183,12 @@ final class BlockWatch {
     }
 
     /** The last episode, or null. Any thread. */
-    BlockedLoop last() {
+    public BlockedLoop last() {
         return last;
     }
 
     /** The episodes so far. Any thread. */
-    long count() {
+    public long count() {
         return count;
     }
 }

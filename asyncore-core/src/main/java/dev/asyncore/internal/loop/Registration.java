@@ -1,10 +1,17 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.Asyncore;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.TrackedInterest;
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.ChannelAccess;
 import dev.asyncore.internal.transport.Transport;
 
 /**
@@ -17,7 +24,9 @@ import dev.asyncore.internal.transport.Transport;
  * <p>The key's attachment is the registration, never the dispatcher: a key left behind by a registration that was dropped
  * (its interest is cleared as the channel leaves) can thus never dispatch to a dispatcher that joined again.
  */
-final class Registration {
+public final class Registration {
+
+    private static final ChannelAccess CHANNELS = ApiAccess.channels();
 
     final Dispatcher dispatcher;
     final DispatcherMap map;
@@ -50,8 +59,8 @@ final class Registration {
     }
 
     /** Whether this is still the dispatcher's registration: false once it left the map (or joined another one). */
-    boolean isMember() {
-        return dispatcher.registration() == this;
+    public boolean isMember() {
+        return CHANNELS.registration(dispatcher) == this;
     }
 
     /**
@@ -64,11 +73,11 @@ final class Registration {
     boolean updateInterest(Selector selector) throws IOException {
         Dispatcher d = dispatcher;
         // readable() is asked even while blocking calls pause reading: an override may count on being asked.
-        boolean r = d.readable() && !d.blockingCallsFull();
+        boolean r = d.readable() && !CHANNELS.blockingCallsFull(d);
         boolean w = d.writable();
         boolean accepting = d.isAccepting();
         int flags = (r ? Asyncore.POLLIN : 0) | (w && !accepting ? Asyncore.POLLOUT : 0);
-        Transport t = d.transport();
+        Transport t = CHANNELS.transport(d);
         SelectableChannel ch = t == null ? null : t.selectable();
         if (ch == null) {
             wanted = t == null ? 0 : flags;
@@ -86,7 +95,7 @@ final class Registration {
             ops |= SelectionKey.OP_WRITE & ch.validOps();
         }
         setInterestOps(ch, selector, ops);
-        wanted = ops == 0 ? 0 : flags | (flush ? Asyncore.FLUSH_READY : 0);
+        wanted = ops == 0 ? 0 : flags | (flush ? Engine.FLUSH_READY : 0);
         // Bytes the transport holds already (decrypted TLS) are read now: the socket may never signal them.
         readyNow = r && t.hasBufferedInput() ? Asyncore.POLLIN : 0;
         return readyNow != 0;
@@ -117,16 +126,53 @@ final class Registration {
         }
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
             // Write interest the dispatcher did not ask for is its transport's own: flush it, no write event.
-            flags |= (wanted & Asyncore.POLLOUT) != 0 ? Asyncore.POLLOUT : Asyncore.FLUSH_READY;
+            flags |= (wanted & Asyncore.POLLOUT) != 0 ? Asyncore.POLLOUT : Engine.FLUSH_READY;
         }
         if ((readyOps & SelectionKey.OP_CONNECT) != 0) {
-            flags |= (wanted & Asyncore.POLLOUT) != 0 ? Asyncore.POLLOUT : Asyncore.CONNECT_READY;
+            flags |= (wanted & Asyncore.POLLOUT) != 0 ? Asyncore.POLLOUT : Engine.CONNECT_READY;
         }
         return flags;
     }
 
+    /**
+     * The dispatcher this registration serves. Any thread.
+     *
+     * @return the dispatcher
+     */
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /**
+     * The map the dispatcher is a member of through this registration. Any thread.
+     *
+     * @return the map
+     */
+    public DispatcherMap map() {
+        return map;
+    }
+
+    /**
+     * The selection key of the dispatcher's socket, or null before it is registered. Loop thread.
+     *
+     * @return the key or null
+     */
+    public SelectionKey key() {
+        return key;
+    }
+
+    /** Records activity now, for the idle timeout. Called by the dispatcher as it reads, writes or waits; loop thread. */
+    public void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** Forgets the selection key of a socket the dispatcher replaced; the next pass registers the new one. Loop thread. */
+    public void forgetKey() {
+        key = null;
+    }
+
     /** Stops selecting the channel, keeping its key for a later registration of the same channel. */
-    void clearInterest() {
+    public void clearInterest() {
         SelectionKey k = key;
         if (k != null && k.isValid()) {
             k.interestOps(0);
@@ -134,7 +180,7 @@ final class Registration {
     }
 
     /** Cancels the key: the channel changed, or it moves to another map's selector. */
-    void cancelKey() {
+    public void cancelKey() {
         SelectionKey k = key;
         if (k != null) {
             k.cancel();
@@ -143,13 +189,13 @@ final class Registration {
     }
 
     /** Whether the caller may touch the dispatcher of {@code r}: no loop runs its map, or the caller is that loop's thread. */
-    static boolean onLoopThread(Registration r) {
+    public static boolean onLoopThread(Registration r) {
         AsyncLoop owner = r == null ? null : r.map.owner();
         return owner == null || !owner.isRunning() || owner.inEventLoop();
     }
 
     /** Asks the loop to ask the interest of {@code r} again before its next wait; ignored off the loop thread. */
-    static void markDirty(Registration r) {
+    public static void markDirty(Registration r) {
         if (r != null && !r.dirty) {
             AsyncLoop owner = r.map.owner();
             if (owner == null || owner.inEventLoop()) {

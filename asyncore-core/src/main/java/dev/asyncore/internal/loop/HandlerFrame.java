@@ -1,14 +1,16 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.security.CodeSource;
 import java.util.Objects;
+
+import dev.asyncore.AsyncLoop;
 
 /**
  * Names the handler method in a blocked loop thread's stack: walking from the thread's start inwards, past the loop's
  * own machinery (the classes of this library's jar) and the JDK, the first frame of other code is the handler the loop
  * called into ({@code com.example.Slow.handleRead} for a {@code Thread.sleep} inside it). Any thread; not on the hot path.
  */
-final class HandlerFrame {
+public final class HandlerFrame {
 
     private static final String CORE = location(AsyncLoop.class);
 

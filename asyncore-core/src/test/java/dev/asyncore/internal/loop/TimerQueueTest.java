@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
@@ -6,6 +6,15 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Consumer;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.Asyncore;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.TrackedInterest;
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.ChannelAccess;
+import dev.asyncore.internal.util.Throwables;
 
 /**
  * One pass of the loop over a map: ask for interest, wait on the selector, dispatch. Loop thread only; allocation-free
@@ -41,16 +50,27 @@ import java.util.function.Consumer;
  * in the same pass), so both are kept exactly, in map order for {@link #fullPass} and in selector order for
  * {@link #incrementalPass}, which has no map order to keep.
  */
-final class Engine implements Consumer<SelectionKey> {
+public final class Engine implements Consumer<SelectionKey> {
 
-    /** How a dispatch step is run: the faithful wrappers, or the loop's guarded ones. */
-    interface Guard {
+    private static final ChannelAccess CHANNELS = ApiAccess.channels();
+
+    /** Poll flag of a pending connect whose dispatcher asked for no write: finish it, announce nothing. */
+    static final int CONNECT_READY = 1 << 11;
+    /** Poll flag of write readiness the transport asked for itself (TLS records to flush): no write event. */
+    static final int FLUSH_READY = 1 << 12;
+
+    /** How a dispatch step is run: the faithful wrappers, or the loop's guarded ones. Loop thread. */
+    public interface Guard {
+        /** Runs the dispatcher's read event ({@code Asyncore.read}). */
         void read(Dispatcher d);
 
+        /** Runs the dispatcher's write event ({@code Asyncore.write}). */
         void write(Dispatcher d);
 
+        /** Runs the dispatcher's events for these poll flags ({@code Asyncore.readwrite}). */
         void readwrite(Dispatcher d, int flags);
 
+        /** Finishes a connect the dispatcher asked no write for; announced on its first read. */
         void connectOnly(Dispatcher d);
 
         /** The channel can take more of the bytes its transport holds of its own: write them, no event. */
@@ -73,7 +93,8 @@ final class Engine implements Consumer<SelectionKey> {
         default void dispatching(long now) {}
     }
 
-    static final Guard FAITHFUL = new Guard() {
+    /** Python's wrappers as they are: a failure that escapes {@code handleError} leaves the pass. */
+    public static final Guard FAITHFUL = new Guard() {
         @Override
         public void read(Dispatcher d) {
             Asyncore.read(d);
@@ -91,17 +112,17 @@ final class Engine implements Consumer<SelectionKey> {
 
         @Override
         public void connectOnly(Dispatcher d) {
-            Asyncore.finishConnectOnly(d);
+            CHANNELS.finishConnectOnly(d);
         }
 
         @Override
         public void flush(Dispatcher d) {
-            Asyncore.flushTransport(d);
+            CHANNELS.flushTransport(d);
         }
 
         @Override
         public void interestFailed(Dispatcher d, Throwable t) {
-            Asyncore.sneakyThrow(t);
+            Throwables.sneakyThrow(t);
         }
     };
 
@@ -113,18 +134,19 @@ final class Engine implements Consumer<SelectionKey> {
     /** Numbers the passes, so that a registration the selector reported in this pass is known without a list search. */
     private int pass;
 
-    Engine(DispatcherMap map) {
+    /** Creates the engine of {@code map}; its selector opens on the first pass. Any thread. */
+    public Engine(DispatcherMap map) {
         this.map = map;
         this.selection = new Selection(map);
     }
 
     /** The selector, the registrations and the lists of the map. */
-    Selection selection() {
+    public Selection selection() {
         return selection;
     }
 
     /** Python's pass: every channel's readable()/writable() once, then select, then dispatch in map order. */
-    void fullPass(Duration timeout, boolean pollMode, Guard guard) throws IOException {
+    public void fullPass(Duration timeout, boolean pollMode, Guard guard) throws IOException {
         if (map.isEmpty()) {
             return;
         }
@@ -342,7 +364,7 @@ final class Engine implements Consumer<SelectionKey> {
                 guard.readwrite(r.dispatcher, Asyncore.POLLNVAL);
             } else if ((r.ready & Asyncore.POLLIN) != 0) {
                 guard.read(r.dispatcher);
-            } else if ((r.ready & Asyncore.CONNECT_READY) != 0) {
+            } else if ((r.ready & CONNECT_READY) != 0) {
                 guard.connectOnly(r.dispatcher);
             }
         }
@@ -351,7 +373,7 @@ final class Engine implements Consumer<SelectionKey> {
             Registration r = list[i];
             if (r.isMember() && (r.ready & Asyncore.POLLOUT) != 0) {
                 guard.write(r.dispatcher);
-            } else if (r.isMember() && (r.ready & Asyncore.FLUSH_READY) != 0) {
+            } else if (r.isMember() && (r.ready & FLUSH_READY) != 0) {
                 guard.flush(r.dispatcher);
             }
         }
@@ -363,12 +385,12 @@ final class Engine implements Consumer<SelectionKey> {
         if (flags == 0 || !r.isMember()) {
             return;
         }
-        if ((flags & Asyncore.CONNECT_READY) != 0) {
+        if ((flags & CONNECT_READY) != 0) {
             guard.connectOnly(r.dispatcher);
-            flags &= ~Asyncore.CONNECT_READY;
+            flags &= ~CONNECT_READY;
         }
-        int flush = flags & Asyncore.FLUSH_READY;
-        flags &= ~Asyncore.FLUSH_READY;
+        int flush = flags & FLUSH_READY;
+        flags &= ~FLUSH_READY;
         if (flags != 0) {
             guard.readwrite(r.dispatcher, flags);
         }

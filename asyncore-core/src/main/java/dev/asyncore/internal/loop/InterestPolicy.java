@@ -1,12 +1,16 @@
-package dev.asyncore;
+package dev.asyncore.internal.loop;
 
 import java.lang.reflect.Method;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.TrackedInterest;
 
 /**
  * Decides once per class whether an {@link AsyncLoop} may ask a dispatcher's {@code readable()}/{@code writable()} only
  * when something it watches happened, or must ask them on every pass (see {@link TrackedInterest}). Any thread.
  */
-final class InterestPolicy {
+public final class InterestPolicy {
 
     private static final ClassValue<Boolean> ASK_EVERY_PASS = new ClassValue<>() {
         @Override
@@ -18,7 +22,7 @@ final class InterestPolicy {
     private InterestPolicy() {}
 
     /** Whether dispatchers of this class must be asked {@code readable()}/{@code writable()} on every pass. */
-    static boolean askEveryPass(Class<? extends Dispatcher> type) {
+    public static boolean askEveryPass(Class<? extends Dispatcher> type) {
         return ASK_EVERY_PASS.get(type);
     }
 
