@@ -286,11 +286,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Begins the graceful shutdown of a running loop without waiting for it, so that a group drains its loops together.
-     * Any thread but the loop's own.
-     *
-     * @param timeout how long open channels may take to finish
-     * @return false if the loop had already ended
+     * Begins the graceful shutdown of a running loop without waiting for it, so that a group drains its loops together;
+     * false if the loop had already ended. Any thread but the loop's own.
      */
     boolean requestShutdown(Duration timeout) {
         if (state == State.RUNNING) {
@@ -460,8 +457,8 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         return guard;
     }
 
-    // ------------------------------------------------------------------------------------------------------------------
     // the loop thread
+    // ----------------------------------------------------------------------------------------------------
 
     /** Whether the caller is the thread of any running {@code AsyncLoop}. Any thread. */
     static boolean onAnyLoopThread() {
@@ -475,7 +472,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         try {
             passes.run();
         } catch (ExitNow e) {
-            log(null, "info", "asyncore loop " + threadName + " ended by ExitNow");
+            map.logSink().log(null, "info", "asyncore loop " + threadName + " ended by ExitNow");
         } catch (Throwable t) {
             cause = t;
             failure = t;
@@ -499,7 +496,7 @@ public final class AsyncLoop implements Executor, AutoCloseable {
         try {
             Asyncore.closeAll(map, true);
         } catch (RuntimeException e) {
-            log(null, "error", "asyncore loop " + threadName + " could not close every channel: " + e);
+            map.logSink().log(null, "error", "asyncore loop " + threadName + " could not close every channel: " + e);
         } finally {
             map.release(this);
             map.close();
@@ -509,10 +506,6 @@ public final class AsyncLoop implements Executor, AutoCloseable {
             listeners.terminated(cause);
             terminated.countDown();
         }
-    }
-
-    private void log(Dispatcher source, String type, String message) {
-        map.logSink().log(source, type, message);
     }
 
     /** Cancels a scheduled task. */

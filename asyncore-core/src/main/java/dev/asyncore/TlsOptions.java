@@ -1,5 +1,8 @@
 package dev.asyncore;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
@@ -173,8 +176,17 @@ public final class TlsOptions {
 
     /** A TLS transport over {@code stream} for {@code owner}, with a new engine from these options. Loop thread. */
     Transport transport(StreamTransport stream, Dispatcher owner, boolean client, String serverName) {
-        SSLEngine engine = newEngine(client, serverName, serverName, TlsTransport.peerPort(stream));
+        SSLEngine engine = newEngine(client, serverName, serverName, peerPort(stream));
         return new TlsTransport(stream, new TlsOwner(owner), engine, handshakeTimeout);
+    }
+
+    private static int peerPort(StreamTransport stream) {
+        try {
+            SocketAddress a = stream.remoteAddress();
+            return a instanceof InetSocketAddress inet ? inet.getPort() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** A new engine in client or server mode, configured from these options. Loop thread. */

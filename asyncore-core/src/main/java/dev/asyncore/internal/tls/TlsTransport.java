@@ -2,7 +2,6 @@ package dev.asyncore.internal.tls;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.NotYetConnectedException;
@@ -63,14 +62,7 @@ public final class TlsTransport implements Transport, TlsStatus {
     private Throwable failure;
     private AsyncLoop.Cancellable timer;
 
-    /**
-     * Starts a handshake over a stream socket. Loop thread.
-     *
-     * @param stream the plain socket the records travel on
-     * @param owner what the transport reports to: its loop, figures, log and close
-     * @param engine a fresh engine in client or server mode ({@code TlsOptions} configures it)
-     * @param handshakeTimeout how long the handshake may take; zero for no limit
-     */
+    /** Starts a handshake with a fresh engine over a stream socket, reporting to its owner; zero: no timeout. Loop thread. */
     public TlsTransport(StreamTransport stream, TransportOwner owner, SSLEngine engine, Duration handshakeTimeout) {
         this.stream = stream;
         this.channel = stream.channel();
@@ -86,21 +78,6 @@ public final class TlsTransport implements Transport, TlsStatus {
             throw new IllegalStateException("TLS cannot start: " + e.getMessage(), e);
         }
         timer = this.owner.schedule(this::timedOut, handshakeTimeout);
-    }
-
-    /**
-     * The peer's port, for an engine's session resumption, or -1 when unknown. Loop thread.
-     *
-     * @param stream the socket
-     * @return the port or -1
-     */
-    public static int peerPort(StreamTransport stream) {
-        try {
-            SocketAddress a = stream.remoteAddress();
-            return a instanceof InetSocketAddress inet ? inet.getPort() : -1;
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     // ------------------------------------------------------------------------------------------------------------------
