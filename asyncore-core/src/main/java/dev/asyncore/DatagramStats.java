@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.LongSupplier;
 
+import dev.asyncore.internal.ApiAccess;
 import dev.asyncore.internal.DatagramCounter;
 import dev.asyncore.internal.transport.DatagramTransport;
 
@@ -40,6 +41,7 @@ public final class DatagramStats {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        ApiAccess.installDatagram(stats -> stats.counter);
     }
 
     private long received;
@@ -70,7 +72,7 @@ public final class DatagramStats {
     }
 
     /** Counts a datagram dropped because the output queue was full. Loop thread. */
-    public void datagramDropped() {
+    void datagramDropped() {
         DROPPED.setRelease(this, (long) DROPPED.getOpaque(this) + 1);
     }
 
@@ -192,7 +194,7 @@ public final class DatagramStats {
         return receiveDropped.getAsLong();
     }
 
-    /** The write side a datagram transport counts through: the figures stay read-only to users. */
+    /** The write side a datagram transport and server count through ({@link ApiAccess}): read-only to users. */
     private final class Counter implements DatagramCounter {
 
         @Override
@@ -203,6 +205,11 @@ public final class DatagramStats {
         @Override
         public void sent(int bytes) {
             DatagramStats.this.sent(bytes);
+        }
+
+        @Override
+        public void dropped() {
+            datagramDropped();
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.asyncore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.ServerCounter;
 import dev.asyncore.internal.util.FailureLogLimit;
 
 /**
@@ -51,6 +53,7 @@ public final class ServerStats {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        ApiAccess.installServer(stats -> stats.counter);
     }
 
     private int connections;
@@ -74,6 +77,8 @@ public final class ServerStats {
 
     /** The output budget of the server's connections, or null; set before the server accepts connections. */
     private volatile OutputBudget outputBudget;
+
+    private final ServerCounter counter = new Counter();
 
     /** Creates zeroed figures. Any thread. */
     public ServerStats() {}
@@ -99,13 +104,13 @@ public final class ServerStats {
     }
 
     /** Counts a connection accepted and now open. Loop thread. */
-    public void connectionOpened() {
+    void connectionOpened() {
         ACCEPTED.setRelease(this, (long) ACCEPTED.getOpaque(this) + 1);
         CONNECTIONS.setRelease(this, (int) CONNECTIONS.getOpaque(this) + 1);
     }
 
     /** Counts an accepted connection that closed. Loop thread. */
-    public void connectionClosed() {
+    void connectionClosed() {
         CONNECTIONS.setRelease(this, (int) CONNECTIONS.getOpaque(this) - 1);
     }
 
@@ -119,42 +124,42 @@ public final class ServerStats {
     }
 
     /** Counts a connection refused at once (over the connection limit, or its handler failed). Loop thread. */
-    public void connectionRejected() {
+    void connectionRejected() {
         REJECTED.setRelease(this, (long) REJECTED.getOpaque(this) + 1);
     }
 
     /** Counts a connection closed because its PROXY protocol header was missing or invalid. Loop thread. */
-    public void connectionHeaderRefused() {
+    void connectionHeaderRefused() {
         HEADER_REFUSED.setRelease(this, (long) HEADER_REFUSED.getOpaque(this) + 1);
     }
 
     /** Counts a connection closed because its PROXY protocol header did not arrive in time. Loop thread. */
-    public void connectionHeaderTimedOut() {
+    void connectionHeaderTimedOut() {
         HEADER_TIMED_OUT.setRelease(this, (long) HEADER_TIMED_OUT.getOpaque(this) + 1);
     }
 
     /** Counts a connection that began sending its PROXY protocol header. Loop thread. */
-    public void headerStarted() {
+    void headerStarted() {
         HEADERS_PENDING.setRelease(this, (int) HEADERS_PENDING.getOpaque(this) + 1);
     }
 
     /** Counts a connection whose PROXY protocol header ended: read, refused, timed out or closed. Loop thread. */
-    public void headerEnded() {
+    void headerEnded() {
         HEADERS_PENDING.setRelease(this, (int) HEADERS_PENDING.getOpaque(this) - 1);
     }
 
     /** Counts a connection refused before its PROXY protocol header because it came from no trusted proxy. Loop thread. */
-    public void connectionUntrustedProxy() {
+    void connectionUntrustedProxy() {
         UNTRUSTED_PROXY.setRelease(this, (long) UNTRUSTED_PROXY.getOpaque(this) + 1);
     }
 
     /** Counts a connection refused because its client address had its most connections open. Loop thread. */
-    public void connectionRejectedPerAddress() {
+    void connectionRejectedPerAddress() {
         REJECTED_PER_ADDRESS.setRelease(this, (long) REJECTED_PER_ADDRESS.getOpaque(this) + 1);
     }
 
     /** Counts a connection closed because an address rule refused its client. Loop thread. */
-    public void connectionDenied() {
+    void connectionDenied() {
         DENIED.setRelease(this, (long) DENIED.getOpaque(this) + 1);
     }
 
@@ -162,13 +167,13 @@ public final class ServerStats {
      * Counts an accept that failed (too many open files, no buffer space, ...) and marks the server as backing off. Loop
      * thread.
      */
-    public void acceptFailed() {
+    void acceptFailed() {
         ACCEPT_ERRORS.setRelease(this, (long) ACCEPT_ERRORS.getOpaque(this) + 1);
         BACKING_OFF.setRelease(this, true);
     }
 
     /** Marks the server as accepting again after failed accepts. Loop thread. */
-    public void acceptResumed() {
+    void acceptResumed() {
         BACKING_OFF.setRelease(this, false);
     }
 
@@ -369,5 +374,69 @@ public final class ServerStats {
     public long slowConsumerDrops() {
         OutputBudget budget = outputBudget;
         return budget == null ? 0 : budget.slowConsumerDrops();
+    }
+
+    /** The write side the server machinery counts through ({@link ApiAccess}): the figures stay read-only to users. */
+    private final class Counter implements ServerCounter {
+
+        @Override
+        public void connectionOpened() {
+            ServerStats.this.connectionOpened();
+        }
+
+        @Override
+        public void connectionClosed() {
+            ServerStats.this.connectionClosed();
+        }
+
+        @Override
+        public void connectionRejected() {
+            ServerStats.this.connectionRejected();
+        }
+
+        @Override
+        public void connectionHeaderRefused() {
+            ServerStats.this.connectionHeaderRefused();
+        }
+
+        @Override
+        public void connectionHeaderTimedOut() {
+            ServerStats.this.connectionHeaderTimedOut();
+        }
+
+        @Override
+        public void headerStarted() {
+            ServerStats.this.headerStarted();
+        }
+
+        @Override
+        public void headerEnded() {
+            ServerStats.this.headerEnded();
+        }
+
+        @Override
+        public void connectionUntrustedProxy() {
+            ServerStats.this.connectionUntrustedProxy();
+        }
+
+        @Override
+        public void connectionRejectedPerAddress() {
+            ServerStats.this.connectionRejectedPerAddress();
+        }
+
+        @Override
+        public void connectionDenied() {
+            ServerStats.this.connectionDenied();
+        }
+
+        @Override
+        public void acceptFailed() {
+            ServerStats.this.acceptFailed();
+        }
+
+        @Override
+        public void acceptResumed() {
+            ServerStats.this.acceptResumed();
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.SocketAddresses;
+import dev.asyncore.internal.ApiAccess;
 
 /**
  * The back-off of a {@link ServerDispatcher} whose accepts fail for want of descriptors, buffers or memory: it stops
@@ -40,7 +41,7 @@ final class AcceptBackoff {
 
     /** An accept failed for want of resources: starts or lengthens the back-off. */
     void failed(IOException e) {
-        server.stats().acceptFailed();
+        ApiAccess.counter(server.stats()).acceptFailed();
         long now = System.nanoTime();
         if (episodeFailures++ == 0) {
             episodeStart = now;
@@ -77,7 +78,7 @@ final class AcceptBackoff {
                         + " failed accepts in " + millis + " ms");
         episodeFailures = 0;
         backoffMillis = 0;
-        server.stats().acceptResumed();
+        ApiAccess.counter(server.stats()).acceptResumed();
     }
 
     private void resume() {

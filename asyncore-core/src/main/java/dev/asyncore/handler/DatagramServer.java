@@ -13,6 +13,7 @@ import dev.asyncore.DispatcherMap;
 import dev.asyncore.ExitNow;
 import dev.asyncore.SocketType;
 import dev.asyncore.TrackedInterest;
+import dev.asyncore.internal.ApiAccess;
 import dev.asyncore.internal.util.FailureLogLimit;
 
 /**
@@ -231,7 +232,7 @@ public class DatagramServer extends Dispatcher {
             return true;
         }
         data.position(data.limit());
-        stats.datagramDropped();
+        ApiAccess.counter(stats).dropped();
         return false;
     }
 
@@ -318,7 +319,7 @@ public class DatagramServer extends Dispatcher {
                     logInfo("datagram reply failed: " + e, "error");
                 }
                 queue.dropHead();
-                stats.datagramDropped();
+                ApiAccess.counter(stats).dropped();
             }
         }
         if (shuttingDown && queue.isEmpty()) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.TrackedInterest;
+import dev.asyncore.internal.ApiAccess;
 import dev.asyncore.proxy.ProxyHeader;
 import dev.asyncore.proxy.ProxyHeaderException;
 import dev.asyncore.proxy.ProxyHeaderParser;
@@ -36,7 +37,7 @@ final class ProxyHeaderReader extends Dispatcher {
         super(channel, server.map());
         this.server = server;
         this.channel = channel;
-        server.stats().headerStarted();
+        ApiAccess.counter(server.stats()).headerStarted();
         AsyncLoop loop = server.map().owner();
         if (loop != null && timeout != null) {
             timer = loop.schedule(this::timedOut, timeout);
@@ -101,14 +102,14 @@ final class ProxyHeaderReader extends Dispatcher {
 
     private void refuse() {
         finish();
-        server.stats().connectionHeaderRefused();
+        ApiAccess.counter(server.stats()).connectionHeaderRefused();
         close();
     }
 
     private void timedOut() {
         if (!finished) {
             finish();
-            server.stats().connectionHeaderTimedOut();
+            ApiAccess.counter(server.stats()).connectionHeaderTimedOut();
             close();
         }
     }
@@ -124,7 +125,7 @@ final class ProxyHeaderReader extends Dispatcher {
         if (finished) {
             return;
         }
-        server.stats().headerEnded();
+        ApiAccess.counter(server.stats()).headerEnded();
         finished = true;
         if (timer != null) {
             timer.cancel();

@@ -23,6 +23,8 @@ import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
 import dev.asyncore.TrackedInterest;
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.ServerCounter;
 import dev.asyncore.net.AddressRules;
 
 /**
@@ -83,6 +85,7 @@ public class ServerDispatcher extends Dispatcher {
 
     private final HandlerFactory factory;
     private final ServerStats stats = new ServerStats();
+    private final ServerCounter counter = ApiAccess.counter(stats);
     private int maxConnections;
     private Duration idleTimeout;
     private SocketOptions socketOptions = SocketOptions.DEFAULTS;
@@ -203,18 +206,15 @@ public class ServerDispatcher extends Dispatcher {
         }
     }
 
-    /**
-     * Starts reading a connection's PROXY protocol header, unless it comes from no trusted proxy or the connection limit is
-     * reached: it then holds a descriptor as an open connection does.
-     */
+    /** Reads a connection's PROXY header, unless no trusted proxy sent it or the connection limit is reached. */
     private void readHeader(Accepted pair) throws IOException {
         if (!trustedProxies.allows(pair.address())) {
-            stats.connectionUntrustedProxy();
+            counter.connectionUntrustedProxy();
             pair.channel().close();
             return;
         }
         if (atConnectionLimit()) {
-            stats.connectionRejected();
+            counter.connectionRejected();
             ServerSockets.reset(pair.channel());
             return;
         }
@@ -227,7 +227,7 @@ public class ServerDispatcher extends Dispatcher {
      */
     void setupFailed(SocketChannel sock, Throwable e) {
         ServerSockets.closeQuietly(sock);
-        stats.connectionRejected();
+        counter.connectionRejected();
         String server = SocketAddresses.describe(logAddress());
         map().logSink()
                 .log(this, "error", "asyncore server " + server + " closed a connection whose setup failed: " + e);
@@ -261,18 +261,18 @@ public class ServerDispatcher extends Dispatcher {
     @Override
     public void handleAccepted(SocketChannel sock, SocketAddress addr) throws Exception {
         if (!addressRules.allows(addr)) {
-            stats.connectionDenied();
+            counter.connectionDenied();
             sock.close();
             return;
         }
         if (atConnectionLimit()) {
-            stats.connectionRejected();
+            counter.connectionRejected();
             ServerSockets.reset(sock);
             return;
         }
         InetAddress key = maxConnectionsPerAddress > 0 ? ConnectionsPerAddress.keyOf(addr) : null;
         if (key != null && !perAddress.tryAcquire(key, maxConnectionsPerAddress)) {
-            stats.connectionRejectedPerAddress();
+            counter.connectionRejectedPerAddress();
             ServerSockets.reset(sock);
             return;
         }
@@ -285,7 +285,7 @@ public class ServerDispatcher extends Dispatcher {
                     : tls.acceptWith(sock, () -> factory.create(sock, addr, map()));
         } catch (Exception e) {
             perAddress.release(key);
-            stats.connectionRejected();
+            counter.connectionRejected();
             sock.close();
             logInfo("handler for " + getClass().getSimpleName() + " failed, connection closed: " + e, "error");
             return;
@@ -293,9 +293,9 @@ public class ServerDispatcher extends Dispatcher {
         if (handlerOffload != null) {
             handler.setOffload(handlerOffload);
         }
-        stats.connectionOpened();
+        counter.connectionOpened();
         if (!sock.isOpen() || handler.fileno() == null) {
-            stats.connectionClosed();
+            counter.connectionClosed();
             perAddress.release(key);
             return;
         }

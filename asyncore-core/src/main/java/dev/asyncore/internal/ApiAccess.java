@@ -1,14 +1,21 @@
 package dev.asyncore.internal;
 
 import java.util.Objects;
+import java.util.function.Function;
+
+import dev.asyncore.DatagramStats;
+import dev.asyncore.ServerStats;
 
 /**
  * Hands the machinery what the API opens to it without making it public API (the JDK's {@code SharedSecrets}):
- * {@code DispatcherMap} installs the loop's {@link ChannelAccess} here as it initializes. Any thread.
+ * {@code DispatcherMap} installs the loop's {@link ChannelAccess} here as it initializes, {@code ServerStats} and
+ * {@code DatagramStats} the write side of their figures ({@link ServerCounter}, {@link DatagramCounter}). Any thread.
  */
 public final class ApiAccess {
 
     private static volatile ChannelAccess channels;
+    private static volatile Function<ServerStats, ServerCounter> serverCounters;
+    private static volatile Function<DatagramStats, DatagramCounter> datagramCounters;
 
     private ApiAccess() {}
 
@@ -38,5 +45,43 @@ public final class ApiAccess {
             c = channels;
         }
         return c;
+    }
+
+    /**
+     * Installs how a server's figures are written; called once, by {@code ServerStats} as it initializes.
+     *
+     * @param counters gives the counter of given figures
+     */
+    public static void installServer(Function<ServerStats, ServerCounter> counters) {
+        serverCounters = Objects.requireNonNull(counters, "counters");
+    }
+
+    /**
+     * Installs how a datagram socket's figures are written; called once, by {@code DatagramStats} as it initializes.
+     *
+     * @param counters gives the counter of given figures
+     */
+    public static void installDatagram(Function<DatagramStats, DatagramCounter> counters) {
+        datagramCounters = Objects.requireNonNull(counters, "counters");
+    }
+
+    /**
+     * The counter that writes a server's figures. Loop thread, as the counting.
+     *
+     * @param stats the figures (their class has initialized, and installed the accessor, as they were made)
+     * @return their counter
+     */
+    public static ServerCounter counter(ServerStats stats) {
+        return serverCounters.apply(stats);
+    }
+
+    /**
+     * The counter that writes a datagram socket's figures. Loop thread, as the counting.
+     *
+     * @param stats the figures (their class has initialized, and installed the accessor, as they were made)
+     * @return their counter
+     */
+    public static DatagramCounter counter(DatagramStats stats) {
+        return datagramCounters.apply(stats);
     }
 }

@@ -2,7 +2,8 @@ package dev.asyncore.internal;
 
 /**
  * Where a datagram transport counts what it carries: the write side of the read-only {@code DatagramStats}, which
- * implements it privately and hands it over in {@code DatagramStats.attach}. Called on the loop thread that reads and
+ * implements it privately and hands it over in {@code DatagramStats.attach} and through
+ * {@link ApiAccess#counter(dev.asyncore.DatagramStats)}. Called on the loop thread that reads and
  * writes the socket.
  */
 public interface DatagramCounter {
@@ -20,4 +21,7 @@ public interface DatagramCounter {
      * @param bytes its size
      */
     void sent(int bytes);
+
+    /** Counts a datagram dropped because the output queue was full. Called by {@code DatagramServer}, loop thread. */
+    void dropped();
 }
