@@ -6,7 +6,7 @@ import dev.asyncore.LogSink;
  * Carries a blocked loop thread's stack, as the watchdog took it, to the {@link LogSink}: a sink backed by a logging
  * framework prints it as the warning's stack trace. Not thrown. Any thread.
  */
-public final class BlockedLoopTrace extends Exception {
+final class BlockedLoopTrace extends Exception {
 
     private static final long serialVersionUID = 1L;
 

@@ -10,7 +10,7 @@ import dev.asyncore.AsyncLoop;
  * own machinery (the classes of this library's jar) and the JDK, the first frame of other code is the handler the loop
  * called into ({@code com.example.Slow.handleRead} for a {@code Thread.sleep} inside it). Any thread; not on the hot path.
  */
-public final class HandlerFrame {
+final class HandlerFrame {
 
     private static final String CORE = location(AsyncLoop.class);
 

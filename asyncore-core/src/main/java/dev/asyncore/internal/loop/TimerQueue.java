@@ -9,7 +9,7 @@ import dev.asyncore.AsyncLoop;
  * doubled since the last purge, the cancelled timers are dropped before the next is queued, so that a server that cancels
  * most of its timeouts (handshakes and PROXY headers that finish) keeps a queue the size of its live timers. Loop thread.
  */
-public final class TimerQueue {
+final class TimerQueue {
 
     /** The smallest queue that is purged of cancelled timers. */
     private static final int MIN_PURGE = 1024;
