@@ -19,8 +19,40 @@ import java.util.function.IntFunction;
 final class NativeLoad {
     private NativeLoad() {}
 
-    /** What the client processes measured together: sums of their counters, the longest interval, the worst p50/p99. */
-    record Result(Map<String, Double> sums, double seconds, double p50Micros, double p99Micros) {
+    /**
+     * What the client processes measured together: sums of their counters, the longest interval, the worst p50/p99, and
+     * the change of the server's {@link LoadGen.Probe} counters (index 0 its CPU nanoseconds, index 1 its allocated bytes;
+     * null without a probe) over the wall time from the end of the clients' warm-up to their end.
+     */
+    record Result(
+            Map<String, Double> sums,
+            double seconds,
+            double p50Micros,
+            double p99Micros,
+            long[] serverDelta,
+            long serverWallNanos) {
+        /** The server's CPU nanoseconds while the clients measured, -1 without a probe. */
+        long serverCpuNanos() {
+            return serverDelta == null ? -1 : serverDelta[0];
+        }
+
+        /** The server's CPU in percent of one core while the clients measured (100 = one core busy). */
+        double serverCpuPercent() {
+            return serverDelta == null ? Double.NaN : ProcStat.percent(serverDelta[0], serverWallNanos);
+        }
+
+        /** The server's CPU nanoseconds per unit of the counter {@code key} (msgs, dgrams, bytes, handshakes). */
+        double serverCpuPer(String key) {
+            return serverDelta == null ? Double.NaN : serverDelta[0] / Math.max(1.0, total(key));
+        }
+
+        /** Bytes the server allocated per unit of the counter {@code key}, NaN where it cannot tell. */
+        double serverAllocationPer(String key) {
+            return serverDelta == null || serverDelta.length < 2 || serverDelta[1] < 0
+                    ? Double.NaN
+                    : serverDelta[1] / Math.max(1.0, total(key));
+        }
+
         /** A counter summed over the processes, per second of the measured interval. */
         double perSecond(String key) {
             return sums.getOrDefault(key, 0.0) / seconds;
@@ -60,12 +92,21 @@ final class NativeLoad {
      * @param cores where each process runs
      * @param processes how many processes
      * @param args the arguments of the {@code i}-th process
+     * @param warmupMillis the warm-up the arguments give the clients: the server's CPU is read after it
+     * @param probe the server's counters (CPU nanoseconds, allocated bytes or -1), or null
      * @param timeoutSeconds how long to wait for each
      * @return the summed result
      * @throws IOException when a process fails or prints no result
      * @throws InterruptedException when interrupted while waiting
      */
-    static Result run(Path program, Cores cores, int processes, IntFunction<List<String>> args, long timeoutSeconds)
+    static Result run(
+            Path program,
+            Cores cores,
+            int processes,
+            IntFunction<List<String>> args,
+            long warmupMillis,
+            LoadGen.Probe probe,
+            long timeoutSeconds)
             throws IOException, InterruptedException {
         List<Process> started = new ArrayList<>();
         try {
@@ -77,6 +118,21 @@ final class NativeLoad {
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start());
             }
+            Thread.sleep(warmupMillis);
+            long[] before = probe == null ? null : probe.read();
+            long wallBefore = System.nanoTime();
+            for (Process p : started) {
+                p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            }
+            long[] delta = null;
+            if (probe != null) {
+                long[] after = probe.read();
+                delta = new long[after.length];
+                for (int i = 0; i < after.length; i++) {
+                    delta[i] = after[i] < 0 || before[i] < 0 ? -1 : after[i] - before[i];
+                }
+            }
+            long wall = System.nanoTime() - wallBefore;
             Map<String, Double> sums = new HashMap<>();
             double seconds = 0;
             double p50 = Double.NaN;
@@ -93,7 +149,7 @@ final class NativeLoad {
                 p99 = worst(p99, fields.get("p99_us"));
                 fields.forEach((k, v) -> sums.merge(k, v, Double::sum));
             }
-            return new Result(sums, seconds, p50, p99);
+            return new Result(sums, seconds, p50, p99, delta, wall);
         } finally {
             for (Process p : started) {
                 p.destroyForcibly();
