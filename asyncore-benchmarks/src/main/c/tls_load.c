@@ -6,7 +6,7 @@
  * Usage: tls_load MODE HOST PORT CA_FILE WARMUP_MS DURATION_MS
  *   bulk       one connection; 64 KiB writes while at most 256 KiB are unanswered, every echoed byte read and checked
  *   pingpong   one connection; 64-byte messages one at a time, round trips in a histogram (100 ns buckets) for p50/p99
- *   handshake  connect, full handshake (no session is ever reused), one 1-byte echo, close with RST; repeated
+ *   handshake  connect, full handshake (no session is ever reused), one 1-byte echo, close_notify and close; repeated
  * Prints one line after the measured interval:
  *   RESULT bytes=<n> handshakes=<n> seconds=<s> cpu_ns=<client CPU in the interval> p50_us=<x> p99_us=<x>
  * A wrong echoed byte exits with status 3. Built at run time by run.sh: gcc -O2 -o tls_load tls_load.c -lssl -lcrypto
@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +74,9 @@ static SSL *open_tls(int *fd_out) {
     if (fd < 0 || connect(fd, (struct sockaddr *) &addr, sizeof addr) < 0) fail("connect");
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct timeval limit = {10, 0}; /* a server that stops answering fails the run instead of hanging it */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
     SSL *ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd);
     if (SSL_connect(ssl) != 1) fail("handshake");
@@ -80,9 +84,9 @@ static SSL *open_tls(int *fd_out) {
     return ssl;
 }
 
+/* As openssl s_time does: close_notify, then an orderly close (the server sees a clean end, not a reset). */
 static void close_tls(SSL *ssl, int fd) {
-    struct linger l = {1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    SSL_shutdown(ssl);
     SSL_free(ssl);
     close(fd);
 }

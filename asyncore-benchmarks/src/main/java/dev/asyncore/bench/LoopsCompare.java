@@ -142,6 +142,7 @@ public final class LoopsCompare {
         if (line == null || !line.startsWith("PORT ")) {
             throw new IOException("server did not print its port; first line: " + line);
         }
+        ProcStat.drain(out, "drain-" + p.pid());
         return Integer.parseInt(line.substring(5).trim());
     }
 

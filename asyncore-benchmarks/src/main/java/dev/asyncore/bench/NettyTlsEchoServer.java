@@ -101,6 +101,7 @@ public final class NettyTlsEchoServer implements ServerMain.RunningServer {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            System.err.println("netty-tls: closing " + ctx.channel() + ": " + cause);
             ctx.close();
         }
     }

@@ -1,5 +1,6 @@
 package dev.asyncore.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,29 @@ final class ProcStat {
      */
     static double percent(long cpuNanos, long elapsedNanos) {
         return elapsedNanos <= 0 ? Double.NaN : cpuNanos * 100.0 / elapsedNanos;
+    }
+
+    /**
+     * Reads and drops the rest of a server's standard output on a daemon thread, so that a server that logs (asyncore
+     * reports a reset connection on stdout, as Python's {@code log_info} does) never blocks on a full pipe.
+     *
+     * @param out the server's standard output, after its {@code PORT} line
+     * @param name the thread's name
+     */
+    static void drain(BufferedReader out, String name) {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (out.readLine() != null) {
+                            // dropped
+                        }
+                    } catch (IOException ended) {
+                        // the process is gone
+                    }
+                },
+                name);
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The load average of the machine, for the header of every table. */

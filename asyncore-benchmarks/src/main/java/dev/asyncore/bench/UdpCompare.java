@@ -177,6 +177,7 @@ public final class UdpCompare {
                 throw new IOException(server + " server did not start: " + line);
             }
             int port = Integer.parseInt(line.substring(5).trim());
+            ProcStat.drain(out, "drain-" + server);
             if (loadClient != null) {
                 return nativeLoad(port, process.pid());
             }
