@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * and to Netty. Each server is started as its own process (pinned to another core with {@code taskset} when available),
  * warmed up, measured, and stopped again in every round. Everything runs on the main thread.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.asyncore.bench.Compare [--servers c,nio,netty,asyncore,starter] [--rounds 3]
+ * <p>Usage: {@code java -cp benchmarks.jar dev.asyncore.bench.Compare [--servers c,nio,netty,netty-epoll,asyncore,starter] [--rounds 3]
  * [--warmup 2] [--duration 3] [--idle 10000] ...}; see {@code run.sh} and the README.
  */
 public final class Compare {
@@ -76,8 +76,8 @@ public final class Compare {
     private void run() throws Exception {
         int rounds = options.integer("rounds", 3);
         List<String> kinds = new ArrayList<>();
-        for (String k :
-                options.string("servers", "c,nio,netty,asyncore,starter").split(",")) {
+        for (String k : options.string("servers", "c,nio,netty,netty-epoll,asyncore,starter")
+                .split(",")) {
             String kind = k.trim();
             String why = unavailable(kind);
             if (why == null) {

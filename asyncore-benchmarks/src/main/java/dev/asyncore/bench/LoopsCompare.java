@@ -177,7 +177,9 @@ public final class LoopsCompare {
     private List<String> servers() {
         String loops = options.string("loops", null);
         if (loops == null) {
-            return Arrays.asList(options.string("servers", "asyncore:1,asyncore:2,asyncore-handoff:2,netty:1,netty:2")
+            return Arrays.asList(options.string(
+                            "servers",
+                            "asyncore:1,asyncore:2,asyncore-handoff:2,netty:1,netty:2,netty-epoll:1,netty-epoll:2")
                     .split(","));
         }
         List<String> servers = new ArrayList<>();
