@@ -18,6 +18,7 @@ import dev.asyncore.Dispatcher;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsStatus;
 import dev.asyncore.chat.AsyncChat;
 
 /**
@@ -288,11 +289,14 @@ public final class ClientConnector {
         scheduleRetry();
     }
 
-    private void handlerClosed(Dispatcher d, Throwable cause) {
+    private void handlerClosed(Dispatcher d, Throwable closeCause) {
         if (d != handler) {
             return;
         }
         handler = null;
+        TlsStatus tlsStatus = d.tlsStatus();
+        // A failed handshake ends the stream as end of file: its failure is the reason the connection closed.
+        Throwable cause = closeCause == null && tlsStatus != null ? tlsStatus.failure() : closeCause;
         LOG.log(
                 System.Logger.Level.INFO,
                 "asyncore client ''{0}'' disconnected from {1}{2}",
