@@ -48,6 +48,7 @@ public final class ClientConnector {
     private final ReconnectPolicy reconnect;
     private final TlsOptions tls;
     private final String serverName;
+    private final boolean nameFromAddress;
     private final Duration idleTimeout;
     private final List<ClientConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private final ServerStats stats = new ServerStats();
@@ -72,6 +73,7 @@ public final class ClientConnector {
         this.reconnect = b.reconnect;
         this.tls = b.tls;
         this.serverName = b.serverName;
+        this.nameFromAddress = b.nameFromAddress;
         this.idleTimeout = b.idleTimeout;
     }
 
@@ -235,7 +237,7 @@ public final class ClientConnector {
                 d.setIdleTimeout(idleTimeout);
             }
             if (tls != null) {
-                d.startTlsClient(tls, serverName);
+                d.startTlsClient(tls, nameFromAddress ? a.target().getHostString() : serverName);
             }
         } catch (Exception e) {
             if (d != null) {

@@ -24,6 +24,7 @@ public final class ClientConnectorBuilder {
     ReconnectPolicy reconnect = ReconnectPolicy.of(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0.2);
     TlsOptions tls;
     String serverName;
+    boolean nameFromAddress;
     Duration idleTimeout;
 
     ClientConnectorBuilder(String name, AsyncLoop loop) {
@@ -111,6 +112,22 @@ public final class ClientConnectorBuilder {
     public ClientConnectorBuilder tls(TlsOptions options, String serverName) {
         this.tls = Objects.requireNonNull(options, "options");
         this.serverName = serverName;
+        this.nameFromAddress = false;
+        return this;
+    }
+
+    /**
+     * Speaks TLS on each connection, checking the server's certificate against the host name of the address connected to
+     * (as configured, before resolution), which is also sent as SNI: with several addresses, each host presents its own
+     * name.
+     *
+     * @param options the context and handshake timeout
+     * @return this builder
+     */
+    public ClientConnectorBuilder tls(TlsOptions options) {
+        this.tls = Objects.requireNonNull(options, "options");
+        this.serverName = null;
+        this.nameFromAddress = true;
         return this;
     }
 
