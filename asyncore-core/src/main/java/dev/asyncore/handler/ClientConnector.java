@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
@@ -41,7 +42,8 @@ public final class ClientConnector {
 
     private final String name;
     private final AsyncLoop loop;
-    private final List<InetSocketAddress> addresses;
+    private final Supplier<List<InetSocketAddress>> addressSource;
+    private volatile List<InetSocketAddress> addresses;
     private final boolean roundRobin;
     private final ClientHandlerFactory factory;
     private final Duration connectTimeout;
@@ -67,6 +69,7 @@ public final class ClientConnector {
         this.name = b.name;
         this.loop = b.loop;
         this.addresses = List.copyOf(b.addresses);
+        this.addressSource = b.addressSource;
         this.roundRobin = b.roundRobin;
         this.factory = b.factory;
         this.connectTimeout = b.connectTimeout;
@@ -131,7 +134,7 @@ public final class ClientConnector {
         return loop;
     }
 
-    /** The addresses it tries, in order. Any thread. */
+    /** The addresses it tries, in order (read again at each start when built with an address source). Any thread. */
     public List<InetSocketAddress> addresses() {
         return addresses;
     }
@@ -176,7 +179,23 @@ public final class ClientConnector {
         }
         running = true;
         failedRounds = 0;
+        nextIndex = 0;
+        readAddresses();
         beginRound();
+    }
+
+    private void readAddresses() {
+        if (addressSource == null) {
+            return;
+        }
+        try {
+            List<InetSocketAddress> fresh = List.copyOf(addressSource.get());
+            if (!fresh.isEmpty()) {
+                addresses = fresh;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "asyncore client '" + name + "' keeps " + addresses, e);
+        }
     }
 
     private void doStop() {

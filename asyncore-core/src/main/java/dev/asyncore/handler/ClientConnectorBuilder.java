@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.TlsOptions;
@@ -18,6 +19,7 @@ public final class ClientConnectorBuilder {
     final String name;
     final AsyncLoop loop;
     final List<InetSocketAddress> addresses = new ArrayList<>();
+    Supplier<List<InetSocketAddress>> addressSource;
     boolean roundRobin;
     ClientHandlerFactory factory;
     Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -52,6 +54,20 @@ public final class ClientConnectorBuilder {
      */
     public ClientConnectorBuilder address(String host, int port) {
         return address(InetSocketAddress.createUnresolved(host, port));
+    }
+
+    /**
+     * Reads the addresses at each {@link ClientConnector#start()} instead of fixing them now, for settings known only once
+     * other parts of the application have started (a port a server of the same application bound). Replaces the
+     * addresses added with {@link #address}. Called on the loop thread.
+     *
+     * @param source gives the addresses to try, in order, at least one; an exception it throws is logged and the last
+     *     addresses are kept
+     * @return this builder
+     */
+    public ClientConnectorBuilder addresses(Supplier<List<InetSocketAddress>> source) {
+        this.addressSource = Objects.requireNonNull(source, "source");
+        return this;
     }
 
     /**
@@ -149,6 +165,10 @@ public final class ClientConnectorBuilder {
      * @throws IllegalStateException without an address or a handler
      */
     public ClientConnector build() {
+        if (addressSource != null) {
+            addresses.clear();
+            addresses.addAll(addressSource.get());
+        }
         if (addresses.isEmpty()) {
             throw new IllegalStateException("client '" + name + "' has no address to connect to");
         }

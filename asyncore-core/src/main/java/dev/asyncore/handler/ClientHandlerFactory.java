@@ -15,9 +15,10 @@ public interface ClientHandlerFactory {
 
     /**
      * Makes a dispatcher for a connected channel; it must register itself in {@code map}, as
-     * {@code new Dispatcher(channel, map)} does. Over TLS the connector starts TLS on it as soon as this returns, so its
-     * constructor must not send (a buffering dispatcher may queue bytes: they leave once the handshake is done). If it
-     * throws, the connection is closed and counted as a failed attempt.
+     * {@code new Dispatcher(channel, map)} does. The connector then attaches its figures, the idle timeout and, over TLS,
+     * the TLS transport, so a dispatcher that speaks first sends from a task it queues on the loop
+     * ({@code loop().execute(...)} in its constructor), not from the constructor itself: then its greeting is counted
+     * and encrypted. If it throws, the connection is closed and counted as a failed attempt.
      *
      * @param channel the connected channel
      * @param address the server's address

@@ -305,6 +305,24 @@ class ClientConnectorTest {
     }
 
     @Test
+    void addressesFromASourceAreReadAgainAtStart() throws IOException {
+        LoopbackServer upstream = LoopbackServer.start((ch, peer, map) -> new EchoHandler(ch, map));
+        closeables.add(upstream);
+        List<InetSocketAddress> current =
+                new CopyOnWriteArrayList<>(List.of(new InetSocketAddress(LOOPBACK, freePort())));
+        ClientConnector connector = builder()
+                .addresses(() -> List.copyOf(current))
+                .reconnect(backOff(50, 1))
+                .build();
+        current.set(0, upstream.address());
+
+        connector.start();
+
+        await().until(() -> connector.state() == ClientState.CONNECTED);
+        assertThat(connector.addresses()).containsExactly(upstream.address());
+    }
+
+    @Test
     void aStatusIsReadableBeforeStart() throws IOException {
         ClientConnector connector = builder().address("localhost", freePort()).build();
         assertThat(connector.state()).isEqualTo(ClientState.STOPPED);

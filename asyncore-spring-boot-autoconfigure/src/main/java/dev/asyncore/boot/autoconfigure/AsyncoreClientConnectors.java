@@ -16,19 +16,24 @@ import dev.asyncore.handler.ClientConnectorBuilder;
 import dev.asyncore.handler.ClientHandlerFactory;
 import dev.asyncore.handler.ReconnectPolicy;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 
 /**
  * Turns {@code asyncore.clients.<name>.*} into {@link ClientConnector}s on the managed loop, resolving each client's
- * handler bean and SSL bundle. Runs once on the context-refresh thread, after {@link ClientPropertiesValidator}.
+ * handler bean and SSL bundle. Runs once on the context-refresh thread, after {@link ClientPropertiesValidator}; the
+ * host settings are bound again on the loop thread each time a client starts.
  */
 final class AsyncoreClientConnectors {
 
     private final ListableBeanFactory beanFactory;
     private final AsyncoreSslBundles sslBundles;
+    private final Environment environment;
 
-    AsyncoreClientConnectors(ListableBeanFactory beanFactory, AsyncoreSslBundles sslBundles) {
+    AsyncoreClientConnectors(ListableBeanFactory beanFactory, AsyncoreSslBundles sslBundles, Environment environment) {
         this.beanFactory = beanFactory;
         this.sslBundles = sslBundles;
+        this.environment = environment;
     }
 
     List<AsyncoreClient> create(Map<String, ClientProperties> clients, AsyncLoop loop) {
@@ -53,6 +58,10 @@ final class AsyncoreClientConnectors {
         for (InetSocketAddress address : ClientPropertiesValidator.addresses(prefix, client)) {
             builder.address(address);
         }
+        // Read again as the client starts, after the servers bound: a port such as
+        // ${local.asyncore.servers.echo.port:7007} then names the port the server of this application got.
+        builder.addresses(() -> ClientPropertiesValidator.addresses(
+                prefix, Binder.get(this.environment).bindOrCreate("asyncore.clients." + name, ClientProperties.class)));
         String bundle = client.getSsl().getBundle();
         if (bundle != null) {
             String property = prefix + "ssl.bundle";

@@ -18,6 +18,7 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of the clients declared under {@code asyncore.clients.<name>.*}: a {@link AsyncoreClients} of
@@ -36,9 +37,10 @@ public final class AsyncoreClientsAutoConfiguration {
             AsyncoreProperties properties,
             AsyncLoop loop,
             ListableBeanFactory beanFactory,
-            ObjectProvider<AsyncoreSslBundles> sslBundles) {
+            ObjectProvider<AsyncoreSslBundles> sslBundles,
+            Environment environment) {
         ClientPropertiesValidator.validate(properties.getClients());
-        return new AsyncoreClients(new AsyncoreClientConnectors(beanFactory, sslBundles.getIfAvailable())
+        return new AsyncoreClients(new AsyncoreClientConnectors(beanFactory, sslBundles.getIfAvailable(), environment)
                 .create(properties.getClients(), loop));
     }
 

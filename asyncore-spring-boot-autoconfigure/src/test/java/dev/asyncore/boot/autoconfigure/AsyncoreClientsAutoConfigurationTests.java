@@ -17,6 +17,7 @@ import dev.asyncore.boot.actuate.AsyncoreClientMetrics;
 import dev.asyncore.boot.client.AsyncoreClient;
 import dev.asyncore.boot.client.AsyncoreClients;
 import dev.asyncore.boot.client.AsyncoreClientsLifecycle;
+import dev.asyncore.boot.context.AsyncorePortInfoApplicationContextInitializer;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.UnknownSslBundleException;
 import dev.asyncore.handler.ClientHandlerFactory;
@@ -225,6 +226,25 @@ class AsyncoreClientsAutoConfigurationTests {
                 assertThat(upstreamSide.getInputStream().read()).isEqualTo(-1);
             }
         }
+    }
+
+    @Test
+    void aClientOfAServerOfTheSameApplicationFollowsItsBoundPort() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.servers.echo.address=127.0.0.1",
+                        "asyncore.servers.echo.port=0",
+                        "asyncore.clients.probe.host=127.0.0.1",
+                        "asyncore.clients.probe.port=${local.asyncore.servers.echo.port:1}",
+                        "asyncore.clients.probe.handler=probeHandler")
+                .withInitializer(new AsyncorePortInfoApplicationContextInitializer())
+                .run((context) -> {
+                    AsyncoreClient probe = client(context, "probe");
+                    await().until(probe::isConnected);
+                    int bound = context.getEnvironment().getProperty("local.asyncore.servers.echo.port", Integer.class);
+                    assertThat(probe.connector().addresses())
+                            .containsExactly(InetSocketAddress.createUnresolved("127.0.0.1", bound));
+                });
     }
 
     @Test
