@@ -246,6 +246,7 @@ public final class ClientConnector {
 
     /** The attempt's TCP connection is up: the handler takes the channel. Loop thread. */
     void attemptConnected(ConnectAttempt a, SocketChannel channel) {
+        assert loop.inEventLoop() : "attemptConnected called off the loop thread";
         attempt = null;
         Dispatcher d = null;
         try {
@@ -278,6 +279,7 @@ public final class ClientConnector {
 
     /** The attempt failed (refused, timed out, any error). Loop thread. */
     void attemptFailed(ConnectAttempt a, Throwable failure) {
+        assert loop.inEventLoop() : "attemptFailed called off the loop thread";
         attempt = null;
         failed(a.target(), failure);
     }
