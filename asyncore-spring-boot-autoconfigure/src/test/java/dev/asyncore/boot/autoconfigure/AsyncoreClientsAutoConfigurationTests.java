@@ -24,6 +24,7 @@ import dev.asyncore.handler.ClientHandlerFactory;
 import dev.asyncore.handler.ClientState;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.testing.LoopbackServer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -300,6 +302,34 @@ class AsyncoreClientsAutoConfigurationTests {
             assertThat(health(context, "bad").getStatus()).isEqualTo(Status.DOWN);
             assertThat(health(context, "good").getStatus()).isEqualTo(Status.UP);
         });
+    }
+
+    @Test
+    void withoutHealthOrMicrometerTheClientsStillRun() {
+        String port = upstreamPort();
+        this.runner
+                .withClassLoader(new FilteredClassLoader(HealthIndicator.class, MeterBinder.class))
+                .withPropertyValues(
+                        "asyncore.clients.probe.host=127.0.0.1",
+                        "asyncore.clients.probe.port=" + port,
+                        "asyncore.clients.probe.handler=probeHandler")
+                .run((context) -> {
+                    assertThat(context)
+                            .doesNotHaveBean("asyncoreClientsHealthContributor")
+                            .doesNotHaveBean(AsyncoreClientMetrics.class);
+                    await().until(() -> client(context, "probe").isConnected());
+                });
+    }
+
+    @Test
+    void withAsyncoreOffThereAreNoClients() {
+        this.runner
+                .withPropertyValues(
+                        "asyncore.enabled=false",
+                        "asyncore.clients.probe.host=127.0.0.1",
+                        "asyncore.clients.probe.port=1",
+                        "asyncore.clients.probe.handler=probeHandler")
+                .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(AsyncoreClients.class));
     }
 
     @Test
