@@ -57,8 +57,11 @@ public class AsyncoreReadinessEnvironmentPostProcessor implements EnvironmentPos
      * {@code asyncore.clients.<name>.health.readiness} is not false, as {@code ,asyncoreClients/<name>}.
      */
     private static String clients(ConfigurableEnvironment environment) {
+        // As @ConditionalOnEnabledHealthIndicator("asyncoreclients"): its own switch, else the default one.
         Boolean own = environment.getProperty("management.health.asyncoreclients.enabled", Boolean.class);
-        if (Boolean.FALSE.equals(own) || (own == null && !healthIndicatorEnabled(environment))) {
+        boolean enabled =
+                own != null ? own : environment.getProperty("management.health.defaults.enabled", Boolean.class, true);
+        if (!enabled) {
             return "";
         }
         Binder binder = Binder.get(environment);

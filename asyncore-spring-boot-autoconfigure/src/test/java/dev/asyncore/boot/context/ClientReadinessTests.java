@@ -25,6 +25,17 @@ class ClientReadinessTests {
     }
 
     @Test
+    void noClientJoinsWhenDefaultIndicatorsAreOffAndOnlyAsyncoresIsOn() {
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("asyncore.clients.upstream.host", "a")
+                .withProperty("management.health.defaults.enabled", "false")
+                .withProperty("management.health.asyncore.enabled", "true");
+        this.processor.postProcessEnvironment(environment, new SpringApplication());
+        assertThat(environment.getProperty(AsyncoreReadinessEnvironmentPostProcessor.INCLUDE))
+                .isEqualTo("readinessState,asyncore");
+    }
+
+    @Test
     void noClientJoinsWhenTheirHealthIsOff() {
         MockEnvironment environment = new MockEnvironment()
                 .withProperty("asyncore.clients.upstream.host", "a")
