@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
+import dev.asyncore.Offload;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
@@ -32,7 +33,8 @@ import dev.asyncore.chat.AsyncChat;
  * <p>A round tries each address once; when every address of the round failed, the connector waits for the back-off
  * ({@link ClientState#WAITING}) and begins a new round. In order, each round starts at the first address (the first is
  * the primary); round robin, it goes on from the address after the last one tried. After a drop, the next round starts
- * after the initial delay. Host names are resolved on the loop thread at each attempt, as Python's {@code connect} does.
+ * after the initial delay. A host name is resolved again at each attempt, off the loop (on
+ * {@link Offload#defaultExecutor()}, since a lookup can block for seconds), and the attempt goes on on the loop.
  *
  * <p>Differs from Python: asyncore connects once and leaves retrying to its user.
  */
@@ -58,6 +60,9 @@ public final class ClientConnector {
 
     // Loop thread only.
     private boolean running;
+    /** Counts stops, so that a host name lookup that ends after a stop (and perhaps a new start) is ignored. */
+    private long generation;
+
     private ConnectAttempt attempt;
     private Dispatcher handler;
     private AsyncLoop.Cancellable retryTimer;
@@ -200,6 +205,7 @@ public final class ClientConnector {
 
     private void doStop() {
         running = false;
+        generation++;
         cancelRetry();
         if (attempt != null) {
             attempt.abandon();
@@ -227,9 +233,36 @@ public final class ClientConnector {
         InetSocketAddress configured = addresses.get(nextIndex);
         nextIndex = (nextIndex + 1) % addresses.size();
         triedThisRound++;
-        InetSocketAddress target = configured.isUnresolved()
-                ? new InetSocketAddress(configured.getHostString(), configured.getPort())
-                : configured;
+        publish(ClientState.CONNECTING, configured, null);
+        if (configured.isUnresolved()) {
+            resolveThenConnect(configured);
+        } else {
+            connectTo(configured);
+        }
+    }
+
+    /** Looks a host name up off the loop, then connects on the loop unless the connector stopped meanwhile. */
+    private void resolveThenConnect(InetSocketAddress configured) {
+        long current = generation;
+        try {
+            Offload.defaultExecutor().execute(() -> {
+                InetSocketAddress resolved = new InetSocketAddress(configured.getHostString(), configured.getPort());
+                try {
+                    loop.execute(() -> {
+                        if (running && generation == current) {
+                            connectTo(resolved);
+                        }
+                    });
+                } catch (RejectedExecutionException ended) {
+                    // the loop ended meanwhile: nothing is left to connect for
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            failed(configured, e);
+        }
+    }
+
+    private void connectTo(InetSocketAddress target) {
         publish(ClientState.CONNECTING, target, null);
         if (target.isUnresolved()) {
             failed(target, new UnknownHostException(target.getHostString()));
