@@ -1,7 +1,6 @@
 package dev.asyncore.bench;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -27,15 +26,18 @@ import java.util.stream.Stream;
  * and to Netty. Each server is started as its own process (pinned to another core with {@code taskset} when available),
  * warmed up, measured, and stopped again in every round. Everything runs on the main thread.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.asyncore.bench.Compare [--servers c,nio,netty,asyncore,starter] [--rounds 3]
+ * <p>Usage: {@code java -cp benchmarks.jar dev.asyncore.bench.Compare [--servers c,nio,netty,netty-epoll,asyncore,starter] [--rounds 3]
  * [--warmup 2] [--duration 3] [--idle 10000] ...}; see {@code run.sh} and the README.
  */
 public final class Compare {
     private static final String[] METRICS = {
         "64B msg/s",
         "CPU ns/msg",
+        "srv CPU%",
+        "cli CPU%",
         "alloc B/msg",
         "bulk MB/s",
+        "bulk srv%",
         "pp p99 us",
         "connects/s",
         "KiB/idle",
@@ -45,13 +47,20 @@ public final class Compare {
     };
 
     private final Options options;
-    private final String serverCpu;
-    private final long clockTicks;
+    private final Cores serverCores;
+    private final Cores clientCores;
+    private final Path loadClient;
 
     private Compare(Options options) {
         this.options = options;
-        this.serverCpu = tasksetCpu(options.string("server-cpu", "1"));
-        this.clockTicks = clockTicks();
+        this.serverCores = Cores.of(options.string("server-cores", options.string("server-cpu", "1")));
+        this.clientCores = Cores.of(options.string("client-cores", "0"));
+        Path dir = NativeLoad.directory(options);
+        String client = options.string("client", NativeLoad.available(dir, "echo_load") ? "c" : "java");
+        this.loadClient = client.equals("c") ? dir.resolve("echo_load") : null;
+        if (loadClient != null && !Files.isExecutable(loadClient)) {
+            throw new IllegalArgumentException("--client c needs " + loadClient + " (run.sh compiles it with gcc)");
+        }
     }
 
     /**
@@ -67,8 +76,8 @@ public final class Compare {
     private void run() throws Exception {
         int rounds = options.integer("rounds", 3);
         List<String> kinds = new ArrayList<>();
-        for (String k :
-                options.string("servers", "c,nio,netty,asyncore,starter").split(",")) {
+        for (String k : options.string("servers", "c,nio,netty,netty-epoll,asyncore,starter")
+                .split(",")) {
             String kind = k.trim();
             String why = unavailable(kind);
             if (why == null) {
@@ -79,16 +88,18 @@ public final class Compare {
         }
         System.out.printf(
                 Locale.ROOT,
-                "servers %s, %d rounds, warmup %s, duration %s, server cpu %s, client pid %d, %d cpus, "
-                        + "load average %s%n",
+                "servers %s, %d rounds, warmup %s, duration %s, servers on %s, load client %s on %s (%d processes), "
+                        + "%d cpus, load average %s%n",
                 kinds,
                 rounds,
                 options.seconds("warmup", 2),
                 options.seconds("duration", 3),
-                serverCpu == null ? "not pinned" : serverCpu,
-                ProcessHandle.current().pid(),
-                onlineCpus(),
-                loadAverage());
+                serverCores,
+                loadClient == null ? "Java (LoadGen, one thread)" : "C (echo_load)",
+                clientCores,
+                clientProcesses(),
+                Cores.onlineCpus(),
+                ProcStat.loadAverage());
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (String kind : kinds) {
             results.put(kind, new ArrayList<>());
@@ -101,17 +112,10 @@ public final class Compare {
         }
         System.out.println();
         System.out.println(
-                "load average at the end: " + loadAverage() + " (other work on the machine shows up as noise)");
-        printTables(results);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
+                "load average at the end: " + ProcStat.loadAverage()
+                        + " (other work on the machine shows up as noise); srv CPU% and cli CPU% are of one core (100 = one core"
+                        + " busy): a server near 100% per loop is server-bound, a client near 100% per process is client-bound");
+        CompareTables.print(METRICS, results);
     }
 
     private String unavailable(String kind) {
@@ -138,10 +142,11 @@ public final class Compare {
                         : "no --baseline-jar (a benchmarks.jar built from the commit to compare against)";
             case "nio":
             case "netty":
+            case "netty-epoll":
             case "python-loop":
                 return null;
             default:
-                return "unknown server kind (expected c, nio, netty, asyncore, baseline, python-loop or starter)";
+                return "unknown server kind (expected c, nio, netty, netty-epoll, asyncore, baseline, python-loop or starter)";
         }
     }
 
@@ -166,58 +171,133 @@ public final class Compare {
                     warmup.dividedBy(2),
                     null);
 
-            LoadGen.EchoResult small =
-                    LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration, server::probe);
-            r[0] = small.messagesPerSecond();
-            r[1] = small.serverCpuPerMessage();
-            r[2] = small.serverAllocationPerMessage();
-            LoadGen.EchoResult bulk = LoadGen.echo(
-                    addr,
-                    conns,
-                    options.integer("bulk-window", 4),
-                    options.integer("bulk-size", 16384),
-                    Duration.ofMillis(200),
-                    duration,
-                    null);
-            r[3] = bulk.megabytesPerSecond();
-            LoadGen.EchoResult pingPong =
-                    LoadGen.echo(addr, options.integer("pp-conns", 1), 1, size, Duration.ofMillis(200), duration, null);
-            r[4] = pingPong.latencyMicros(99);
-            r[5] = LoadGen.connectRate(
+            String small;
+            double ppP50;
+            if (loadClient == null) {
+                long clientCpu = ProcStat.cpuNanos(ProcessHandle.current().pid());
+                LoadGen.EchoResult e =
+                        LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration, server::probe);
+                clientCpu = ProcStat.cpuNanos(ProcessHandle.current().pid()) - clientCpu;
+                r[0] = e.messagesPerSecond();
+                r[1] = e.serverCpuPerMessage();
+                r[2] = ProcStat.percent(e.serverDelta()[0], e.nanos());
+                r[3] = ProcStat.percent(clientCpu, e.nanos() + 200_000_000L);
+                r[4] = e.serverAllocationPerMessage();
+                small = e.toString();
+                long cpu0 = server.cpuNanos();
+                LoadGen.EchoResult bulk = LoadGen.echo(
+                        addr,
+                        conns,
+                        options.integer("bulk-window", 4),
+                        options.integer("bulk-size", 16384),
+                        Duration.ofMillis(200),
+                        duration,
+                        null);
+                r[5] = bulk.megabytesPerSecond();
+                r[6] = ProcStat.percent(server.cpuNanos() - cpu0, bulk.nanos() + 200_000_000L);
+                LoadGen.EchoResult pingPong = LoadGen.echo(
+                        addr, options.integer("pp-conns", 1), 1, size, Duration.ofMillis(200), duration, null);
+                r[7] = pingPong.latencyMicros(99);
+                ppP50 = pingPong.latencyMicros(50);
+            } else {
+                NativeLoad.Result e = nativeEcho(server, conns, window, size, duration, server::probe);
+                r[0] = e.perSecond("msgs");
+                r[1] = e.serverCpuPer("msgs");
+                r[2] = e.serverCpuPercent();
+                r[3] = e.clientCpuPercent();
+                r[4] = e.serverAllocationPer("msgs");
+                small = String.format(Locale.ROOT, "%,.0f msg/s (C client)", r[0]);
+                NativeLoad.Result bulk = nativeEcho(
+                        server,
+                        conns,
+                        options.integer("bulk-window", 4),
+                        options.integer("bulk-size", 16384),
+                        duration,
+                        () -> new long[] {server.cpuNanos()});
+                r[5] = bulk.perSecond("bytes") / 1e6;
+                r[6] = bulk.serverCpuPercent();
+                NativeLoad.Result pingPong = NativeLoad.run(
+                        loadClient,
+                        clientCores,
+                        1,
+                        i -> echoArgs(server.port, options.integer("pp-conns", 1), 1, size, duration),
+                        200,
+                        null,
+                        60 + duration.toSeconds());
+                r[7] = pingPong.p99Micros();
+                ppP50 = pingPong.p50Micros();
+            }
+            r[8] = LoadGen.connectRate(
                     addr, options.integer("connect-concurrency", 8), Duration.ofMillis(200), duration);
 
             int idleCount = options.integer("idle", 10_000);
             long memBefore = server.memoryBytes();
             try (LoadGen.IdleConnections idle = LoadGen.openIdle(addr, idleCount, 128, Duration.ofSeconds(120))) {
-                r[7] = idle.openNanos() / 1e6;
+                r[10] = idle.openNanos() / 1e6;
                 long memAfter = server.memoryBytes();
-                r[6] = (memAfter - memBefore) / 1024.0 / Math.max(1, idleCount);
-                LoadGen.EchoResult withIdle =
-                        LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration, null);
-                r[8] = withIdle.messagesPerSecond();
-                r[9] = r[8] / r[0];
+                r[9] = (memAfter - memBefore) / 1024.0 / Math.max(1, idleCount);
+                r[11] = loadClient == null
+                        ? LoadGen.echo(addr, conns, window, size, Duration.ofMillis(200), duration, null)
+                                .messagesPerSecond()
+                        : nativeEcho(server, conns, window, size, duration, null)
+                                .perSecond("msgs");
+                r[12] = r[11] / r[0];
             }
             System.out.printf(
                     Locale.ROOT,
-                    "round %d %-8s small %s | bulk %,.0f MB/s | ping-pong p50 %.1f p99 %.1f us | "
-                            + "%,.0f connects/s | %,d idle: %.2f KiB/conn%s, opened in %.0f ms, %,.0f msg/s (%.2fx)%n",
+                    "round %d %-8s small %s, server CPU %.0f%%, client CPU %.0f%% | bulk %,.0f MB/s | ping-pong p50 %.1f "
+                            + "p99 %.1f us | %,.0f connects/s | %,d idle: %.2f KiB/conn%s, opened in %.0f ms, "
+                            + "%,.0f msg/s (%.2fx)%n",
                     round,
                     kind,
                     small,
+                    r[2],
                     r[3],
-                    pingPong.latencyMicros(50),
-                    r[4],
                     r[5],
-                    idleCount,
-                    r[6],
-                    server.java ? " heap" : " RSS",
+                    ppP50,
                     r[7],
                     r[8],
-                    r[9]);
+                    idleCount,
+                    r[9],
+                    server.java ? " heap" : " RSS",
+                    r[10],
+                    r[11],
+                    r[12]);
         } catch (IOException | RuntimeException e) {
             System.out.println("round " + round + " " + kind + " FAILED: " + e);
         }
         return r;
+    }
+
+    /** The closed-loop echo from the C client processes, the connections split over them. */
+    private NativeLoad.Result nativeEcho(
+            ServerProcess server, int conns, int window, int size, Duration duration, LoadGen.Probe probe)
+            throws IOException, InterruptedException {
+        int processes = Math.min(conns, clientProcesses());
+        return NativeLoad.run(
+                loadClient,
+                clientCores,
+                processes,
+                i -> echoArgs(server.port, NativeLoad.share(conns, processes, i), window, size, duration),
+                200,
+                probe,
+                60 + duration.toSeconds());
+    }
+
+    private static List<String> echoArgs(int port, int conns, int window, int size, Duration duration) {
+        return List.of(
+                "127.0.0.1",
+                Integer.toString(port),
+                Integer.toString(conns),
+                Integer.toString(window),
+                Integer.toString(size),
+                "200",
+                Long.toString(duration.toMillis()));
+    }
+
+    /** {@code --client-procs}, by default one per client core. */
+    private int clientProcesses() {
+        return options.integer("client-procs", clientCores.count(1));
     }
 
     // ---------------------------------------------------------------------------------------------------- server
@@ -266,15 +346,7 @@ public final class Compare {
 
         /** CPU time (user + system, all threads) of the server process so far. */
         long cpuNanos() {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                return ticks * 1_000_000_000L / clockTicks;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(
-                        "cannot read the CPU time of server process " + process.pid(), e);
-            }
+            return ProcStat.cpuNanos(process.pid());
         }
 
         /** Live heap after a full GC for a JVM (jcmd GC.class_histogram), resident set size otherwise. */
@@ -335,9 +407,7 @@ public final class Compare {
 
     private ServerProcess start(String kind) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        if (serverCpu != null) {
-            cmd.addAll(List.of("taskset", "-c", serverCpu));
-        }
+        cmd.addAll(serverCores.taskset());
         List<String> jvm = Arrays.asList(options.string("server-jvm", "-Xms256m -Xmx1g -XX:+UseG1GC")
                 .trim()
                 .split("\\s+"));
@@ -476,110 +546,5 @@ public final class Compare {
             }
         }
         return null;
-    }
-
-    private static String tasksetCpu(String wanted) {
-        if (wanted.equals("none") || onlineCpus() < 2) {
-            return null;
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "taskset"))) {
-                return wanted;
-            }
-        }
-        return null;
-    }
-
-    /** CPUs of the machine, not just the ones this process may run on (it may be pinned itself). */
-    private static long onlineCpus() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("processor")).count();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-    }
-
-    private static long clockTicks() {
-        try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            p.waitFor();
-            return Long.parseLong(s);
-        } catch (IOException | NumberFormatException e) {
-            return 100;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 100;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------- output
-
-    private static void printTables(Map<String, List<double[]>> results) {
-        Map<String, double[]> medians = new LinkedHashMap<>();
-        results.forEach((kind, rounds) -> {
-            double[] m = new double[METRICS.length];
-            for (int i = 0; i < METRICS.length; i++) {
-                int metric = i;
-                m[i] = median(rounds.stream()
-                        .mapToDouble(r -> r[metric])
-                        .filter(v -> !Double.isNaN(v))
-                        .sorted()
-                        .toArray());
-            }
-            medians.put(kind, m);
-        });
-        System.out.println();
-        System.out.println("Medians of "
-                + results.values().stream().mapToInt(List::size).max().orElse(0) + " rounds "
-                + "(KiB/idle: live heap after full GC for JVM servers, RSS for c):");
-        printTable(medians, null);
-        for (String reference : List.of("c", "netty")) {
-            double[] ref = medians.get(reference);
-            if (ref != null) {
-                System.out.println();
-                System.out.println("Ratios to " + reference + " (x " + reference
-                        + "; higher is better for msg/s, MB/s, connects/s,"
-                        + " idle/plain; lower is better for the others):");
-                printTable(medians, ref);
-            }
-        }
-    }
-
-    private static void printTable(Map<String, double[]> medians, double[] reference) {
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %-9s", "server"));
-        StringBuilder rule = new StringBuilder("|----------");
-        for (String metric : METRICS) {
-            header.append(String.format(Locale.ROOT, "| %12s ", metric));
-            rule.append("|--------------");
-        }
-        System.out.println(header.append('|'));
-        System.out.println(rule.append('|'));
-        medians.forEach((kind, m) -> {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %-9s", kind));
-            for (int i = 0; i < METRICS.length; i++) {
-                double v = reference == null ? m[i] : m[i] / reference[i];
-                String cell;
-                if (Double.isNaN(v) || Double.isInfinite(v)) {
-                    cell = "n/a";
-                } else if (reference != null) {
-                    cell = String.format(Locale.ROOT, "%.2fx", v);
-                } else if (Math.abs(v) >= 1000) {
-                    cell = String.format(Locale.ROOT, "%,.0f", v);
-                } else {
-                    cell = String.format(Locale.ROOT, "%.2f", v);
-                }
-                row.append(String.format(Locale.ROOT, "| %12s ", cell));
-            }
-            System.out.println(row.append('|'));
-        });
-    }
-
-    private static double median(double[] sorted) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -23,17 +23,15 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /**
  * Runs one echo server on several loops in this process, for {@link LoopsCompare}: {@code java -cp benchmarks.jar
  * dev.asyncore.bench.LoopsServerMain <kind> <loops> <work>}. Kinds: {@code asyncore} (a {@link GroupServer} over an
  * {@link AsyncLoopGroup}, {@code SO_REUSEPORT}), {@code asyncore-handoff} (the same with one acceptor handing channels to
  * the loops) and {@code netty} (Netty 4.2, one NIO event loop group of {@code loops} threads serving the listener and the
- * connections). {@code work} is the xorshift steps per 64 bytes received ({@link Work}) before the bytes are echoed; 0 is a
- * plain echo. Prints {@code PORT <n>}, then runs until its standard input closes or reads {@code quit}. Main thread.
+ * connections; {@code netty-epoll}: the same group on Netty's native epoll transport). {@code work} is the xorshift steps
+ * per 64 bytes received ({@link Work}) before the bytes are echoed; 0 is a plain echo. Prints {@code PORT <n>}, then runs
+ * until its standard input closes or reads {@code quit}. Main thread.
  */
 public final class LoopsServerMain {
     private LoopsServerMain() {}
@@ -46,7 +44,7 @@ public final class LoopsServerMain {
      */
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: LoopsServerMain <asyncore|asyncore-handoff|netty> <loops> <work>");
+            System.err.println("usage: LoopsServerMain <asyncore|asyncore-handoff|netty|netty-epoll> <loops> <work>");
             System.exit(2);
         }
         String kind = args[0].toLowerCase(Locale.ROOT);
@@ -66,11 +64,12 @@ public final class LoopsServerMain {
             group.start();
             port = ((InetSocketAddress) s.localAddress()).getPort();
             server = () -> group.shutdownGracefully(Duration.ofSeconds(1));
-        } else if (kind.equals("netty")) {
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, NioIoHandler.newFactory());
+        } else if (kind.equals("netty") || kind.equals("netty-epoll")) {
+            NettyTransport transport = NettyTransport.of(kind);
+            EventLoopGroup group = transport.group(loops);
             Channel channel = new ServerBootstrap()
                     .group(group)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 128)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
@@ -89,7 +88,7 @@ public final class LoopsServerMain {
             };
         } else {
             throw new IllegalArgumentException(
-                    "unknown kind '" + kind + "': expected asyncore, asyncore-handoff or netty");
+                    "unknown kind '" + kind + "': expected asyncore, asyncore-handoff, netty or netty-epoll");
         }
         System.out.println("PORT " + port);
         System.out.flush();

@@ -10,15 +10,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /**
- * Netty 4.2 echo server on one NIO event loop thread (acceptor and connections share it): writes back the very
- * {@code ByteBuf} it read and flushes once per read burst, the way Netty's own echo example does. Any thread may start or
- * close it; the handler runs on the loop thread.
+ * Netty 4.2 echo server on one event loop thread (acceptor and connections share it), on the NIO transport (kind
+ * {@code netty}) or the native epoll one ({@code netty-epoll}): writes back the very {@code ByteBuf} it read and flushes
+ * once per read burst, the way Netty's own echo example does. Any thread may start or close it; the handler runs on the
+ * loop thread.
  */
 public final class NettyEchoServer implements AutoCloseable {
     private final EventLoopGroup group;
@@ -31,11 +29,22 @@ public final class NettyEchoServer implements AutoCloseable {
      * @throws InterruptedException when interrupted while binding
      */
     public NettyEchoServer(int port) throws InterruptedException {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this(port, NettyTransport.NIO);
+    }
+
+    /**
+     * Starts the server on the loopback address with the given transport.
+     *
+     * @param port the port, 0 for any free port
+     * @param transport NIO or native epoll
+     * @throws InterruptedException when interrupted while binding
+     */
+    public NettyEchoServer(int port, NettyTransport transport) throws InterruptedException {
+        group = transport.group(1);
         EchoHandler handler = new EchoHandler();
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

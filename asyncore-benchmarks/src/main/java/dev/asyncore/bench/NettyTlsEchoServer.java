@@ -11,18 +11,18 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 /**
- * Netty 4.2 echo server over TLS: {@code SslHandler} on the JDK provider with the benchmark's certificate, protocol and
- * cipher, in front of the echo handler of {@link NettyEchoServer}'s shape, on one NIO event loop thread. Any thread may
- * start or close it.
+ * Netty 4.2 echo server over TLS: {@code SslHandler} with the benchmark's certificate, protocol and cipher, in front of the
+ * echo handler of {@link NettyEchoServer}'s shape, on one event loop thread. Two setups: Netty's defaults (the JDK provider
+ * on the NIO transport, kind {@code netty-tls}) and Netty at its best (OpenSSL, that is BoringSSL through
+ * {@code netty-tcnative-boringssl-static}, on the native epoll transport, kind {@code netty-tls-openssl}), which is what
+ * Reactor Netty picks by itself when tcnative is on the class path. Any thread may start or close it.
  */
 public final class NettyTlsEchoServer implements ServerMain.RunningServer {
     private final EventLoopGroup group;
@@ -35,20 +35,35 @@ public final class NettyTlsEchoServer implements ServerMain.RunningServer {
      * @throws Exception when the context cannot be built or the port bound
      */
     public NettyTlsEchoServer(int port) throws Exception {
+        this(port, false);
+    }
+
+    /**
+     * Starts the server on the loopback address, on OpenSSL and epoll or on the JDK provider and NIO.
+     *
+     * @param port the port, 0 for any free port
+     * @param openssl true for OpenSSL (BoringSSL) on epoll, false for the JDK provider on NIO
+     * @throws Exception when the context cannot be built (OpenSSL: the native library cannot load) or the port bound
+     */
+    public NettyTlsEchoServer(int port, boolean openssl) throws Exception {
+        if (openssl) {
+            OpenSsl.ensureAvailability();
+        }
+        NettyTransport transport = openssl ? NettyTransport.EPOLL : NettyTransport.NIO;
         SslContext ssl;
         try (var cert = BenchTls.open("dev-server.crt");
                 var key = BenchTls.open("dev-server.key")) {
             ssl = SslContextBuilder.forServer(cert, key)
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(openssl ? SslProvider.OPENSSL : SslProvider.JDK)
                     .protocols(BenchTls.PROTOCOL)
                     .ciphers(List.of(BenchTls.CIPHER))
                     .build();
         }
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group = transport.group(1);
         Echo echo = new Echo();
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -86,6 +101,7 @@ public final class NettyTlsEchoServer implements ServerMain.RunningServer {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            System.err.println("netty-tls: closing " + ctx.channel() + ": " + cause);
             ctx.close();
         }
     }

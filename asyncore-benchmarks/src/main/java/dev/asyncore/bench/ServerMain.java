@@ -11,7 +11,9 @@ import java.util.Locale;
  * Runs one echo server in this process: {@code java -cp benchmarks.jar dev.asyncore.bench.ServerMain <kind> <port>
  * [--stdin-control]}.
  *
- * <p>Kinds: {@code netty} (Netty 4.2, one NIO loop), {@code nio} (hand-written single-thread NIO) and {@code asyncore}
+ * <p>Kinds: {@code netty} (Netty 4.2, one NIO loop), {@code netty-epoll} (the same on Netty's native epoll transport),
+ * {@code asyncore-tls}, {@code netty-tls} (JDK provider, NIO) and {@code netty-tls-openssl} (BoringSSL through
+ * netty-tcnative, native epoll) for the TLS comparison, {@code nio} (hand-written single-thread NIO) and {@code asyncore}
  * ({@code dev.asyncore.handler.EchoServer} on a {@code dev.asyncore.AsyncLoop}). The server listens on 127.0.0.1, prints
  * {@code PORT <n>} on stdout once it accepts connections, and runs until it is killed, or, with {@code --stdin-control},
  * until its standard input is closed or reads {@code quit}; a line {@code alloc} is then answered with {@code ALLOC <bytes>},
@@ -30,7 +32,8 @@ public final class ServerMain {
     public static void main(String[] args) throws Exception {
         boolean stdinControl = args.length == 3 && args[2].equals("--stdin-control");
         if (args.length != 2 && !stdinControl) {
-            System.err.println("usage: ServerMain <netty|nio|asyncore|python-loop> <port> [--stdin-control]");
+            System.err.println("usage: ServerMain <netty|netty-epoll|nio|asyncore|python-loop|asyncore-tls|netty-tls|"
+                    + "netty-tls-openssl> <port> [--stdin-control]");
             System.exit(2);
         }
         String kind = args[0].toLowerCase(Locale.ROOT);
@@ -38,8 +41,8 @@ public final class ServerMain {
         AutoCloseable server;
         int bound;
         switch (kind) {
-            case "netty" -> {
-                NettyEchoServer s = new NettyEchoServer(port);
+            case "netty", "netty-epoll" -> {
+                NettyEchoServer s = new NettyEchoServer(port, NettyTransport.of(kind));
                 server = s;
                 bound = s.port();
             }
@@ -60,8 +63,8 @@ public final class ServerMain {
                 server = s;
                 bound = s.port();
             }
-            case "netty-tls" -> {
-                RunningServer s = new NettyTlsEchoServer(port);
+            case "netty-tls", "netty-tls-openssl" -> {
+                RunningServer s = new NettyTlsEchoServer(port, kind.equals("netty-tls-openssl"));
                 server = s;
                 bound = s.port();
             }
@@ -71,8 +74,9 @@ public final class ServerMain {
                 bound = s.port();
             }
             default ->
-                throw new IllegalArgumentException(
-                        "unknown server kind '" + args[0] + "': expected netty, nio, asyncore or python-loop");
+                throw new IllegalArgumentException("unknown server kind '" + args[0]
+                        + "': expected netty, netty-epoll, nio, asyncore, python-loop, asyncore-tls, netty-tls or "
+                        + "netty-tls-openssl");
         }
         System.out.println("PORT " + bound);
         System.out.flush();

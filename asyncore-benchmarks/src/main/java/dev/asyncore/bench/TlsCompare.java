@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,39 +26,62 @@ import javax.net.ssl.SSLSocket;
 import org.HdrHistogram.Histogram;
 
 /**
- * TLS echo servers side by side in one run: this project's ({@code asyncore-tls}) and Netty's {@code SslHandler} on the JDK
- * provider ({@code netty-tls}), same certificate (P-256), protocol (TLS 1.3) and cipher ({@code TLS_AES_128_GCM_SHA256}),
- * plus the plaintext asyncore echo ({@code asyncore}) for the cost of TLS. Each server runs as its own process (on CPU 1
- * with {@code taskset} when available); the client is this process, with the JDK's {@code SSLSocket}. Rounds alternate the
- * servers; the table gives medians and the ratio of {@code asyncore-tls} to {@code netty-tls}. Main thread.
+ * TLS echo servers side by side in one run: this project's ({@code asyncore-tls}), Netty's {@code SslHandler} at its
+ * defaults (JDK provider, NIO: {@code netty-tls}) and at its best (OpenSSL through netty-tcnative, native epoll:
+ * {@code netty-tls-openssl}), same certificate (P-256), protocol (TLS 1.3) and cipher ({@code TLS_AES_128_GCM_SHA256}),
+ * plus the plaintext asyncore echo ({@code asyncore}) for the cost of TLS. Each server runs as its own process (on
+ * {@code --server-cores} with {@code taskset} when available). The client is the C program {@code tls_load} on OpenSSL's
+ * libssl ({@code --client c}, the default when compiled), as processes pinned to {@code --client-cores}, or this process
+ * with the JDK's {@code SSLSocket} ({@code --client java}). Rounds alternate the servers; the table gives medians, the
+ * server's utilisation in each phase, and the ratios of {@code asyncore-tls} to both Netty setups. Main thread.
  *
- * <p>Figures: bulk echo MB/s (one connection, 64 KiB writes), server CPU ms per MB echoed in that phase, full handshakes
- * per second (sessions invalidated, several client threads), ping-pong p99 of 64-byte messages (one connection), and live
- * heap per idle TLS connection (after a full GC, {@code jcmd GC.class_histogram}) at {@code --idle} connections.
+ * <p>Figures: bulk echo MB/s ({@code --bulk-conns} connections, one each client process, 64 KiB writes), server CPU% and
+ * CPU ms per MB echoed in that phase, full handshakes per second (no session reused; {@code --threads} client processes or
+ * threads) with the server's CPU% and CPU microseconds per handshake, ping-pong p99 of 64-byte messages (one connection),
+ * and live heap per idle TLS connection (after a full GC, {@code jcmd GC.class_histogram}) at {@code --idle} connections
+ * (always opened by this process).
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.asyncore.bench.TlsCompare [--rounds 2] [--duration 3] [--idle 2000]
- * [--threads 4] [--servers asyncore-tls,netty-tls,asyncore]}.
+ * [--threads 4] [--servers asyncore-tls,netty-tls,netty-tls-openssl,asyncore] [--server-cores 1] [--client-cores 0]
+ * [--client c|java] [--c-dir asyncore-benchmarks/target]}.
  */
 public final class TlsCompare {
 
-    private static final String[] METRICS = {"bulk MB/s", "CPU ms/MB", "handshakes/s", "pp p99 us", "KiB/idle"};
-    private static final boolean[] HIGHER_IS_BETTER = {true, false, true, false, false};
+    private static final String[] METRICS = {
+        "bulk MB/s",
+        "bulk srv%",
+        "CPU ms/MB",
+        "bulk cli%",
+        "handshakes/s",
+        "hs srv%",
+        "CPU us/hs",
+        "pp p99 us",
+        "KiB/idle"
+    };
 
     private final int rounds;
     private final long durationNanos;
     private final int idle;
     private final int threads;
     private final List<String> servers;
+    private final int bulkConns;
     private final SSLContext client = BenchTls.clientContext();
-    private final long clockTicks = clockTicks();
+    private final Cores serverCores;
+    private final TlsLoad nativeClient;
 
-    private TlsCompare(Map<String, String> options) {
-        rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
-        durationNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("duration", "3")));
-        idle = Integer.parseInt(options.getOrDefault("idle", "2000"));
-        threads = Integer.parseInt(options.getOrDefault("threads", "4"));
-        servers = List.of(options.getOrDefault("servers", "asyncore-tls,netty-tls,asyncore")
+    private TlsCompare(Options options) throws IOException {
+        rounds = options.integer("rounds", 2);
+        durationNanos = options.seconds("duration", 3).toNanos();
+        idle = options.integer("idle", 2000);
+        threads = options.integer("threads", 4);
+        bulkConns = options.integer("bulk-conns", 1);
+        servers = List.of(options.string("servers", "asyncore-tls,netty-tls,netty-tls-openssl,asyncore")
                 .split(","));
+        serverCores = Cores.of(options.string("server-cores", "1"));
+        Path dir = NativeLoad.directory(options);
+        boolean c = options.string("client", NativeLoad.available(dir, "tls_load") ? "c" : "java")
+                .equals("c");
+        nativeClient = c ? new TlsLoad(dir, Cores.of(options.string("client-cores", "0")), durationNanos) : null;
     }
 
     /**
@@ -69,14 +91,19 @@ public final class TlsCompare {
      * @throws Exception when a server cannot be started or measured
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        new TlsCompare(options).run();
+        new TlsCompare(Options.parse(args, 0)).run();
     }
 
     private void run() throws Exception {
+        System.out.printf(
+                Locale.ROOT,
+                "servers %s, %d rounds, duration %.1f s, servers on %s, client %s, load average %s%n",
+                servers,
+                rounds,
+                durationNanos / 1e9,
+                serverCores,
+                nativeClient == null ? "Java (SSLSocket) in this process" : nativeClient,
+                ProcStat.loadAverage());
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (String kind : servers) {
@@ -89,19 +116,37 @@ public final class TlsCompare {
     }
 
     private double[] measure(String kind) throws Exception {
-        boolean tls = kind.endsWith("-tls");
-        try (ServerProcess server = ServerProcess.start(kind)) {
+        boolean tls = kind.contains("-tls");
+        try (ServerProcess server = ServerProcess.start(kind, serverCores)) {
             double[] r = new double[METRICS.length];
+            Arrays.fill(r, Double.NaN);
             warmUp(server.port, tls);
-            long cpuBefore = server.cpuNanos(clockTicks);
-            double bytes = bulk(server.port, tls);
-            long cpu = server.cpuNanos(clockTicks) - cpuBefore;
-            double seconds = durationNanos / 1e9;
-            r[0] = bytes / 1e6 / seconds;
-            r[1] = cpu / 1e6 / (bytes / 1e6);
-            r[2] = tls ? handshakes(server.port) : Double.NaN;
-            r[3] = pingPongP99(server.port, tls);
-            r[4] = idleKib(server, tls);
+            if (nativeClient != null) {
+                nativeClient.measure(server.port, tls, bulkConns, threads, server::cpuNanos, r);
+            } else {
+                long cpuBefore = server.cpuNanos();
+                long clientBefore = ProcStat.cpuNanos(ProcessHandle.current().pid());
+                long started = System.nanoTime();
+                double bytes = bulk(server.port, tls);
+                long cpu = server.cpuNanos() - cpuBefore;
+                long wall = System.nanoTime() - started;
+                r[0] = bytes / 1e6 / (durationNanos / 1e9);
+                r[1] = ProcStat.percent(cpu, wall);
+                r[2] = cpu / 1e6 / (bytes / 1e6);
+                r[3] = ProcStat.percent(
+                        ProcStat.cpuNanos(ProcessHandle.current().pid()) - clientBefore, wall);
+                if (tls) {
+                    cpuBefore = server.cpuNanos();
+                    started = System.nanoTime();
+                    r[4] = handshakes(server.port);
+                    cpu = server.cpuNanos() - cpuBefore;
+                    wall = System.nanoTime() - started;
+                    r[5] = ProcStat.percent(cpu, wall);
+                    r[6] = cpu / 1e3 / (r[4] * wall / 1e9);
+                }
+                r[7] = pingPongP99(server.port, tls);
+            }
+            r[8] = idleKib(server, tls);
             return r;
         }
     }
@@ -240,7 +285,10 @@ public final class TlsCompare {
                 rounds,
                 BenchTls.CIPHER,
                 idle);
-        System.out.printf(Locale.ROOT, "%-14s", "server");
+        System.out.println(
+                "srv% and cli% are CPU in percent of one core (100 = one core busy) in that phase: a server near"
+                        + " 100% is server-bound, a client near 100% per process client-bound; CPU ms/MB and CPU us/hs count.");
+        System.out.printf(Locale.ROOT, "%-18s", "server");
         for (String m : METRICS) {
             System.out.printf(Locale.ROOT, "%14s", m);
         }
@@ -254,24 +302,27 @@ public final class TlsCompare {
                 med[i] = v[v.length / 2];
             }
             medians.put(kind, med);
-            System.out.printf(Locale.ROOT, "%-14s", kind);
+            System.out.printf(Locale.ROOT, "%-18s", kind);
             for (double d : med) {
                 System.out.printf(Locale.ROOT, "%14.1f", d);
             }
             System.out.println();
         });
         double[] a = medians.get("asyncore-tls");
-        double[] n = medians.get("netty-tls");
-        if (a != null && n != null) {
-            System.out.printf(Locale.ROOT, "%-14s", "asyncore/netty");
-            for (int i = 0; i < METRICS.length; i++) {
-                System.out.printf(Locale.ROOT, "%14.2f", a[i] / n[i]);
+        for (String peer : List.of("netty-tls", "netty-tls-openssl")) {
+            double[] n = medians.get(peer);
+            if (a != null && n != null) {
+                System.out.printf(Locale.ROOT, "%-18s", "x " + peer);
+                for (int i = 0; i < METRICS.length; i++) {
+                    System.out.printf(Locale.ROOT, "%14.2f", a[i] / n[i]);
+                }
+                System.out.println("   (asyncore-tls over " + peer
+                        + "; above 1 is better for MB/s and handshakes/s, below 1 for CPU and p99)");
             }
-            System.out.println("   (above 1 is better for MB/s and handshakes/s, below 1 for the others)");
         }
         double[] p = medians.get("asyncore");
         if (a != null && p != null) {
-            System.out.printf(Locale.ROOT, "%-14s", "tls/plaintext");
+            System.out.printf(Locale.ROOT, "%-18s", "tls/plaintext");
             for (int i = 0; i < METRICS.length; i++) {
                 System.out.printf(Locale.ROOT, "%14.2f", a[i] / p[i]);
             }
@@ -279,18 +330,7 @@ public final class TlsCompare {
         }
     }
 
-    private static long clockTicks() {
-        try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            p.waitFor(10, TimeUnit.SECONDS);
-            return Long.parseLong(out);
-        } catch (IOException | InterruptedException | NumberFormatException e) {
-            return 100;
-        }
-    }
-
-    /** One server process ({@link ServerMain}), pinned to CPU 1 when {@code taskset} exists. */
+    /** One server process ({@link ServerMain}), pinned to the server cores when {@code taskset} exists. */
     private static final class ServerProcess implements AutoCloseable {
         private final Process process;
         private final int port;
@@ -300,12 +340,8 @@ public final class TlsCompare {
             this.port = port;
         }
 
-        static ServerProcess start(String kind) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            if (Files.isExecutable(Path.of("/usr/bin/taskset"))
-                    && Runtime.getRuntime().availableProcessors() > 1) {
-                cmd.addAll(List.of("/usr/bin/taskset", "-c", "1"));
-            }
+        static ServerProcess start(String kind, Cores cores) throws IOException {
+            List<String> cmd = new ArrayList<>(cores.taskset());
             cmd.addAll(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xms512m",
@@ -325,14 +361,12 @@ public final class TlsCompare {
                 p.destroyForcibly();
                 throw new IOException("server " + kind + " did not start: " + line);
             }
+            ProcStat.drain(out, "drain-" + kind);
             return new ServerProcess(p, Integer.parseInt(line.substring(5).trim()));
         }
 
-        long cpuNanos(long ticks) throws IOException {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long used = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return used * 1_000_000_000L / ticks;
+        long cpuNanos() {
+            return ProcStat.cpuNanos(process.pid());
         }
 
         long liveHeap() throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package dev.asyncore.sample;
 
+import dev.asyncore.handler.ClientHandlerFactory;
 import dev.asyncore.handler.HandlerFactory;
 import dev.asyncore.sample.chat.ChatRoom;
 import dev.asyncore.sample.kv.KvHandler;
@@ -49,6 +50,17 @@ public class SampleApplication {
     @Bean
     HandlerFactory kv(KvRepository repository) {
         return (channel, peer, map) -> new KvHandler(channel, map, repository);
+    }
+
+    /**
+     * The handler of the {@code echo-probe} client ({@code asyncore.clients.echo-probe.handler: echoProbe}): a new
+     * {@link EchoProbe} for each connection the client makes to the echo server. Called on the loop thread.
+     *
+     * @return the client handler factory
+     */
+    @Bean
+    ClientHandlerFactory echoProbe() {
+        return (channel, address, map) -> new EchoProbe(channel, map);
     }
 
     /**

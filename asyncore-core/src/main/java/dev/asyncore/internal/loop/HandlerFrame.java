@@ -2,17 +2,30 @@ package dev.asyncore.internal.loop;
 
 import java.security.CodeSource;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.asyncore.AsyncLoop;
 
 /**
  * Names the handler method in a blocked loop thread's stack: walking from the thread's start inwards, past the loop's
  * own machinery (the classes of this library's jar) and the JDK, the first frame of other code is the handler the loop
- * called into ({@code com.example.Slow.handleRead} for a {@code Thread.sleep} inside it). Any thread; not on the hot path.
+ * called into ({@code com.example.Slow.handleRead} for a {@code Thread.sleep} inside it). A frame is the library's when
+ * its class is in one of the library's packages and comes from the same jar or classes folder as the loop: the package
+ * alone would take a user's class in {@code dev.asyncore} for the library's, the jar alone would take every class of an
+ * application shaded into one jar with the library for the library's. Any thread; not on the hot path.
  */
 final class HandlerFrame {
 
     private static final String CORE = location(AsyncLoop.class);
+
+    private static final Set<String> CORE_PACKAGES = Set.of(
+            "dev.asyncore",
+            "dev.asyncore.blockhound",
+            "dev.asyncore.chat",
+            "dev.asyncore.handler",
+            "dev.asyncore.net",
+            "dev.asyncore.proxy",
+            "dev.asyncore.testing");
 
     private HandlerFrame() {}
 
@@ -48,18 +61,25 @@ final class HandlerFrame {
 
     /** Whether a class comes from the same jar (or classes folder) as the loop: the name alone cannot tell. */
     private static boolean isCore(String className) {
-        if (!className.startsWith("dev.asyncore.")) {
-            return false;
-        }
         // A lambda's hidden class cannot be loaded by name: its host class tells where it comes from.
         int lambda = className.indexOf("$$Lambda");
         String host = lambda < 0 ? className : className.substring(0, lambda);
+        if (!isCorePackage(host)) {
+            return false;
+        }
         try {
             Class<?> c = Class.forName(host, false, AsyncLoop.class.getClassLoader());
             return Objects.equals(location(c), CORE);
         } catch (ClassNotFoundException | LinkageError | SecurityException e) {
             return false;
         }
+    }
+
+    /** Whether a class name is in one of the library's packages: the root, its API packages or its internal ones. */
+    private static boolean isCorePackage(String className) {
+        int dot = className.lastIndexOf('.');
+        String pkg = dot < 0 ? "" : className.substring(0, dot);
+        return CORE_PACKAGES.contains(pkg) || pkg.startsWith("dev.asyncore.internal");
     }
 
     private static String location(Class<?> c) {

@@ -16,6 +16,7 @@ import dev.asyncore.BlockedLoop;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.Offload;
+import dev.asyncore.boot.client.AsyncoreClients;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
 import dev.asyncore.boot.server.ServerProtocol;
@@ -42,6 +43,8 @@ public class AsyncoreEndpoint {
 
     private final AsyncLoopGroup group;
 
+    private volatile AsyncoreClients clients;
+
     /**
      * Creates the endpoint.
      *
@@ -66,7 +69,16 @@ public class AsyncoreEndpoint {
     }
 
     /**
-     * Describes the loop, its channels and every server.
+     * Adds the clients to the description. Called once, as the endpoint is made.
+     *
+     * @param clients the clients under {@code asyncore.clients}, or null when none are managed
+     */
+    public void setClients(AsyncoreClients clients) {
+        this.clients = clients;
+    }
+
+    /**
+     * Describes the loop, its channels, every server and every client.
      *
      * @return the description
      */
@@ -93,7 +105,7 @@ public class AsyncoreEndpoint {
         if (this.servers != null) {
             this.servers.all().forEach((name, server) -> described.put(name, describe(server)));
         }
-        return new AsyncoreDescriptor(loopDescriptor, channels, described, loops);
+        return new AsyncoreDescriptor(loopDescriptor, channels, described, loops, ClientDescriptor.all(this.clients));
     }
 
     private static LoopDescriptor describe(AsyncLoop loop) {
@@ -162,12 +174,14 @@ public class AsyncoreEndpoint {
      * @param channels channel counts, totals over the loops
      * @param servers each server by name
      * @param loops each loop with its own channel counts, in index order ({@code asyncore.loop.threads} of them)
+     * @param clients each client by name
      */
     public record AsyncoreDescriptor(
             LoopDescriptor loop,
             ChannelsDescriptor channels,
             Map<String, ServerDescriptor> servers,
-            List<LoopChannelsDescriptor> loops)
+            List<LoopChannelsDescriptor> loops,
+            Map<String, ClientDescriptor> clients)
             implements OperationResponseBody {}
 
     /**

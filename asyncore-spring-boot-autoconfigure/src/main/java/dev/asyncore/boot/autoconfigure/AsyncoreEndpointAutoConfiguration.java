@@ -3,6 +3,7 @@ package dev.asyncore.boot.autoconfigure;
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.boot.actuate.AsyncoreEndpoint;
+import dev.asyncore.boot.client.AsyncoreClients;
 import dev.asyncore.boot.server.AsyncoreServers;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -26,7 +27,12 @@ public final class AsyncoreEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AsyncoreEndpoint asyncoreEndpoint(
-            AsyncLoop loop, ObjectProvider<AsyncoreServers> servers, ObjectProvider<AsyncLoopGroup> group) {
-        return new AsyncoreEndpoint(loop, servers.getIfAvailable(), group.getIfAvailable());
+            AsyncLoop loop,
+            ObjectProvider<AsyncoreServers> servers,
+            ObjectProvider<AsyncLoopGroup> group,
+            ObjectProvider<AsyncoreClients> clients) {
+        AsyncoreEndpoint endpoint = new AsyncoreEndpoint(loop, servers.getIfAvailable(), group.getIfAvailable());
+        endpoint.setClients(clients.getIfAvailable());
+        return endpoint;
     }
 }

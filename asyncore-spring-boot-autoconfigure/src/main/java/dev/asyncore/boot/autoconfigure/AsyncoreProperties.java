@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of the managed asyncore loop and of the servers it runs, bound from {@code asyncore.*}.
+ * Settings of the managed asyncore loop and of the servers and clients it runs, bound from {@code asyncore.*}.
  *
  * <p>Bound once at startup on the thread that refreshes the context; read-only afterwards.
  */
@@ -39,6 +39,9 @@ public class AsyncoreProperties {
 
     /** Servers to bind at startup, by name. */
     private final Map<String, Server> servers = new LinkedHashMap<>();
+
+    /** Outbound connections to make when the application is ready and keep up, by name. */
+    private final Map<String, ClientProperties> clients = new LinkedHashMap<>();
 
     public boolean isEnabled() {
         return this.enabled;
@@ -62,6 +65,10 @@ public class AsyncoreProperties {
 
     public Map<String, Server> getServers() {
         return this.servers;
+    }
+
+    public Map<String, ClientProperties> getClients() {
+        return this.clients;
     }
 
     /** Settings of the loop thread ({@code asyncore.loop.*}). */
