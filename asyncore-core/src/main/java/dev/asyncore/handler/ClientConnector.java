@@ -22,6 +22,8 @@ import dev.asyncore.SocketAddresses;
 import dev.asyncore.TlsOptions;
 import dev.asyncore.TlsStatus;
 import dev.asyncore.chat.AsyncChat;
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.ServerCounter;
 
 /**
  * Keeps one outbound connection up on a loop: tries its addresses in order (or round robin), each within a connect
@@ -56,6 +58,7 @@ public final class ClientConnector {
     private final Duration idleTimeout;
     private final List<ClientConnectorListener> listeners = new CopyOnWriteArrayList<>();
     private final ServerStats stats = new ServerStats();
+    private final ServerCounter counter = ApiAccess.counter(stats);
     private volatile ClientStatus status = ClientStatus.INITIAL;
 
     // Loop thread only.
@@ -285,7 +288,7 @@ public final class ClientConnector {
         try {
             d = factory.create(channel, a.target(), loop.map());
             stats.attach(d);
-            stats.connectionOpened();
+            counter.connectionOpened();
             if (idleTimeout != null && !idleTimeout.isZero()) {
                 d.setIdleTimeout(idleTimeout);
             }
