@@ -13,8 +13,10 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of one client: UP while connected; DOWN while it connects again or waits to, and once it stopped, with the
- * address, the last error and the next attempt. Members of the {@code asyncoreClients} health component, one per client
+ * Health of one client: UP while connected; UNKNOWN while its very first attempt is still under way (neither up nor down
+ * yet, so that an application starting beside its upstream does not report DOWN for the moment a connect takes); DOWN
+ * once an attempt failed, while it connects again or waits to, and once it stopped, with the address, the last error and
+ * the next attempt. Members of the {@code asyncoreClients} health component, one per client
  * ({@code /actuator/health/asyncoreClients/<name>}). Called by Actuator on any thread; reads the connector's published
  * status only.
  */
@@ -63,8 +65,15 @@ public class AsyncoreClientHealthIndicator extends AbstractHealthIndicator {
         }
         if (status.state() == ClientState.CONNECTED) {
             builder.up();
+        } else if (isFirstAttempt(status)) {
+            builder.unknown();
         } else {
             builder.down();
         }
+    }
+
+    /** The first attempt since the client started has not ended: nothing failed and nothing was connected yet. */
+    private static boolean isFirstAttempt(ClientStatus status) {
+        return status.state() == ClientState.CONNECTING && status.reconnects() == 0 && status.lastError() == null;
     }
 }

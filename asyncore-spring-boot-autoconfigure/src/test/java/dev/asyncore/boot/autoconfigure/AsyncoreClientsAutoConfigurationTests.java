@@ -142,6 +142,44 @@ class AsyncoreClientsAutoConfigurationTests {
     }
 
     @Test
+    void aClientIsUnknownWhileItsFirstAttemptIsUnderWayThenDownOnceItFails() throws IOException {
+        List<Socket> fillers = new CopyOnWriteArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, LOOPBACK)) {
+            InetSocketAddress target = new InetSocketAddress(LOOPBACK, full.getLocalPort());
+            // a listener that never accepts, its accept queue full: a connect to it neither completes nor is refused
+            for (int i = 0; i < 16 && fillers.size() == i; i++) {
+                Socket filler = new Socket();
+                try {
+                    filler.connect(target, 500);
+                    fillers.add(filler);
+                } catch (IOException queueFull) {
+                    filler.close();
+                }
+            }
+            this.runner
+                    .withPropertyValues(
+                            "asyncore.clients.probe.host=127.0.0.1",
+                            "asyncore.clients.probe.port=" + target.getPort(),
+                            "asyncore.clients.probe.handler=probeHandler",
+                            "asyncore.clients.probe.connect-timeout=5s",
+                            "asyncore.clients.probe.reconnect.enabled=false")
+                    .run((context) -> {
+                        AsyncoreClient probe = client(context, "probe");
+                        await().until(() -> probe.status().state() == ClientState.CONNECTING);
+                        // the connect times out after 5 s: read now, the first attempt is still under way
+                        assertThat(health(context, "probe").getStatus()).isEqualTo(Status.UNKNOWN);
+                        await().atMost(Duration.ofSeconds(20))
+                                .until(() -> probe.status().state() == ClientState.STOPPED);
+                        assertThat(health(context, "probe").getStatus()).isEqualTo(Status.DOWN);
+                    });
+        } finally {
+            for (Socket filler : fillers) {
+                filler.close();
+            }
+        }
+    }
+
+    @Test
     void anUpstreamDownAtStartIsDownWithTheErrorThenUpOnceItListens() throws IOException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
