@@ -191,16 +191,19 @@ class AsyncoreClientsAutoConfigurationTests {
                         "asyncore.clients.probe.host=127.0.0.1",
                         "asyncore.clients.probe.port=" + port,
                         "asyncore.clients.probe.handler=probeHandler",
-                        "asyncore.clients.probe.reconnect.initial-delay=100ms",
+                        "asyncore.clients.probe.reconnect.initial-delay=1s",
                         "asyncore.clients.probe.reconnect.multiplier=1",
                         "asyncore.clients.probe.reconnect.jitter=0")
                 .run((context) -> {
                     AsyncoreClient probe = client(context, "probe");
-                    await().until(() -> probe.status().state() == ClientState.WAITING);
-                    Health down = health(context, "probe");
-                    assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-                    assertThat(down.getDetails()).containsKeys("lastError", "nextAttempt", "address");
-                    assertThat((String) down.getDetails().get("lastError")).contains("ConnectException");
+                    // read while it waits for its next attempt (a second each time): one health reading, checked whole
+                    await().untilAsserted(() -> {
+                        Health down = health(context, "probe");
+                        assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                        assertThat(down.getDetails()).containsKeys("lastError", "nextAttempt", "address");
+                        assertThat((String) down.getDetails().get("lastError")).contains("ConnectException");
+                    });
+                    assertThat(probe.status().reconnects()).isPositive();
 
                     SimpleMeterRegistry registry = new SimpleMeterRegistry();
                     context.getBean(AsyncoreClientMetrics.class).bindTo(registry);
