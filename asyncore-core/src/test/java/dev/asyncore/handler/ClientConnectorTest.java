@@ -122,8 +122,7 @@ class ClientConnectorTest {
         assertThat(attempts.outcomes.subList(0, 3)).containsOnly(ConnectOutcome.REFUSED);
         assertThat(attempts.times.get(1) - attempts.times.get(0)).isGreaterThanOrEqualTo(millis(200));
         assertThat(attempts.times.get(2) - attempts.times.get(1)).isGreaterThanOrEqualTo(millis(300));
-        await().until(() -> connector.state() == ClientState.WAITING);
-        ClientStatus waiting = connector.status();
+        ClientStatus waiting = await().until(connector::status, (s) -> s.state() == ClientState.WAITING);
         assertThat(waiting.lastError()).isInstanceOf(ConnectException.class);
         assertThat(waiting.nextAttempt()).isNotNull();
         assertThat(waiting.reconnects()).isGreaterThanOrEqualTo(2);
