@@ -69,6 +69,11 @@ final class LoopChannels implements ChannelAccess {
     }
 
     @Override
+    public void contain(Dispatcher d, Throwable t) {
+        d.loop().guard().contain(d, t);
+    }
+
+    @Override
     public Engine engine(DispatcherMap map) {
         return map.engine();
     }

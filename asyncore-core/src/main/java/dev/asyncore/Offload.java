@@ -1,13 +1,13 @@
 package dev.asyncore;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.offload.OffloadDefaults;
+import dev.asyncore.internal.offload.OffloadRunner;
 
 /**
  * Runs the blocking calls of dispatchers ({@link Dispatcher#executeBlocking}) on an executor, off their loop thread, with
@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  *
  * <p>One offload may serve any number of dispatchers on any number of loops; the default ({@link #defaultOffload()})
  * serves every dispatcher that was given no other.
+ *
+ * <p>This class is the API: the settings, the figures and the builder. The queue, the bounds and the counting are in
+ * {@code dev.asyncore.internal.offload}, reached through {@code ApiAccess}.
  *
  * <p>Differs from Python: asyncore has one thread and no way to run a blocking call beside the loop.
  */
@@ -39,7 +42,9 @@ public final class Offload {
     /** Threads of the default executor where the JDK has no virtual threads (before Java 21). */
     public static final int DEFAULT_POOL_THREADS = 64;
 
-    private static final System.Logger LOG = System.getLogger(Offload.class.getName());
+    static {
+        ApiAccess.installOffload(offload -> offload.runner);
+    }
 
     /**
      * What a dispatcher does with the result of a blocking call, on its loop thread.
@@ -110,21 +115,7 @@ public final class Offload {
     private final int maxWaiting;
     private final boolean interruptOnClose;
     private final String name;
-    private final Listener listener;
-
-    private final Object lock = new Object();
-    private final ArrayDeque<BlockingCall<?>> queue = new ArrayDeque<>();
-    private volatile int inFlight;
-    private volatile int waiting;
-    /** Calls made and not yet delivered, dropped or cancelled; guarded by {@link #lock}. */
-    private int outstanding;
-
-    private volatile long completed;
-    private volatile long failed;
-    private volatile long rejected;
-    private volatile long dropped;
-    private volatile long cancelled;
-    private final AtomicInteger listenerFailures = new AtomicInteger();
+    private final OffloadRunner runner;
 
     private Offload(Builder b) {
         this.executor = b.executor != null ? b.executor : defaultExecutor();
@@ -133,7 +124,7 @@ public final class Offload {
         this.maxWaiting = b.maxWaiting;
         this.interruptOnClose = b.interruptOnClose;
         this.name = b.name;
-        this.listener = b.listener;
+        this.runner = new OffloadRunner(executor, maxInFlight, maxWaiting, interruptOnClose, name, b.listener);
     }
 
     /**
@@ -154,7 +145,7 @@ public final class Offload {
      * @return the shared offload
      */
     public static Offload defaultOffload() {
-        return OffloadDefaults.OFFLOAD;
+        return OffloadDefaults.offload();
     }
 
     /**
@@ -166,12 +157,12 @@ public final class Offload {
      * @return the shared executor
      */
     public static Executor defaultExecutor() {
-        return OffloadDefaults.EXECUTOR;
+        return OffloadDefaults.executor();
     }
 
     /** Whether {@link #defaultExecutor()} runs each call on a virtual thread. Any thread. */
     static boolean defaultExecutorIsVirtual() {
-        return OffloadDefaults.VIRTUAL;
+        return OffloadDefaults.isVirtual();
     }
 
     // ------------------------------------------------------------------------------------------------------------------
@@ -183,7 +174,7 @@ public final class Offload {
      * @return the count, at most {@link #maxInFlight()}
      */
     public int inFlight() {
-        return inFlight;
+        return runner.inFlight();
     }
 
     /**
@@ -192,7 +183,7 @@ public final class Offload {
      * @return the count, at most {@link #maxWaiting()}
      */
     public int waiting() {
-        return waiting;
+        return runner.waiting();
     }
 
     /**
@@ -201,7 +192,7 @@ public final class Offload {
      * @return the count
      */
     public long completed() {
-        return completed;
+        return runner.completed();
     }
 
     /**
@@ -210,7 +201,7 @@ public final class Offload {
      * @return the count
      */
     public long failed() {
-        return failed;
+        return runner.failed();
     }
 
     /**
@@ -219,7 +210,7 @@ public final class Offload {
      * @return the count
      */
     public long rejected() {
-        return rejected;
+        return runner.rejected();
     }
 
     /**
@@ -228,7 +219,7 @@ public final class Offload {
      * @return the count
      */
     public long dropped() {
-        return dropped;
+        return runner.dropped();
     }
 
     /**
@@ -237,7 +228,7 @@ public final class Offload {
      * @return the count
      */
     public long cancelled() {
-        return cancelled;
+        return runner.cancelled();
     }
 
     /**
@@ -308,182 +299,13 @@ public final class Offload {
             throw new IllegalStateException("awaitQuiescence would block the loop thread "
                     + Thread.currentThread().getName() + " that delivers the results: call it from another thread");
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (outstanding > 0 || inFlight > 0 || waiting > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
+        return runner.awaitQuiescence(timeout.toNanos());
     }
 
     @Override
     public String toString() {
-        return "Offload[" + name + ", inFlight=" + inFlight + "/" + maxInFlight + ", waiting=" + waiting + "/"
+        return "Offload[" + name + ", inFlight=" + inFlight() + "/" + maxInFlight + ", waiting=" + waiting() + "/"
                 + maxWaiting + "]";
-    }
-
-    // ------------------------------------------------------------------------------------------------------------------
-    // machinery for BlockingCalls and BlockingCall
-
-    /** A call was made: it counts until delivered, dropped or cancelled. Loop thread. */
-    void accepted() {
-        synchronized (lock) {
-            outstanding++;
-        }
-    }
-
-    /** A call is over for its dispatcher: delivered, dropped or cancelled. Any thread. */
-    void settled() {
-        synchronized (lock) {
-            outstanding--;
-            wakeIfQuiet();
-        }
-    }
-
-    /** Hands a call to the executor, or queues it, or rejects it when both are full. Loop thread. */
-    void submit(BlockingCall<?> call) {
-        boolean full = false;
-        synchronized (lock) {
-            if (inFlight < maxInFlight) {
-                inFlight++;
-            } else if (queue.size() < maxWaiting) {
-                queue.addLast(call);
-                waiting = queue.size();
-                return;
-            } else {
-                rejected++;
-                full = true;
-            }
-        }
-        if (full) {
-            refuse(call);
-        } else {
-            hand(call);
-        }
-    }
-
-    /** Refuses a call because every place is taken and the waiting queue is full. Loop thread. */
-    private void refuse(BlockingCall<?> call) {
-        tell(Listener::callRejected);
-        call.rejectedWith(new RejectedExecutionException("offload '" + name + "' is full: maxInFlight=" + maxInFlight
-                + " calls run and maxWaiting=" + maxWaiting + " wait; raise either limit or lower the load"));
-    }
-
-    /** Gives a call that holds a place to the executor; if it refuses, the place goes to the next waiting call. */
-    private void hand(BlockingCall<?> call) {
-        BlockingCall<?> next = call;
-        while (next != null) {
-            try {
-                executor.execute(next);
-                return;
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // OutOfMemoryError: a pool that could not start a thread. The call fails; the loop goes on.
-                synchronized (lock) {
-                    rejected++;
-                }
-                tell(Listener::callRejected);
-                next.rejectedWith(new RejectedExecutionException(
-                        "the executor of offload '" + name + "' rejected the call: " + e, e));
-                next = releasePlace();
-            }
-        }
-    }
-
-    /** A place is free: the next waiting call takes it (returned), or the count drops. */
-    private BlockingCall<?> releasePlace() {
-        synchronized (lock) {
-            BlockingCall<?> next = queue.pollFirst();
-            if (next != null) {
-                waiting = queue.size();
-                return next;
-            }
-            inFlight--;
-            wakeIfQuiet();
-            return null;
-        }
-    }
-
-    /** A call that will not run any more leaves the waiting queue, if it is there. Loop thread. */
-    void withdraw(BlockingCall<?> call) {
-        synchronized (lock) {
-            if (queue.remove(call)) {
-                waiting = queue.size();
-                wakeIfQuiet();
-            }
-        }
-    }
-
-    /** Runs a call on the executor's thread: skipped if cancelled; then its place goes to the next waiting call. */
-    void run(BlockingCall<?> call) {
-        try {
-            if (call.begin()) {
-                tell(Listener::callStarted);
-                long start = System.nanoTime();
-                boolean threw = call.invoke();
-                long duration = System.nanoTime() - start;
-                synchronized (lock) {
-                    completed++;
-                    if (threw) {
-                        failed++;
-                    }
-                }
-                tell(l -> l.callFinished(duration, threw));
-                call.finish();
-            }
-        } finally {
-            BlockingCall<?> next = releasePlace();
-            if (next != null) {
-                hand(next);
-            }
-        }
-    }
-
-    /** A call's result was dropped: its dispatcher closed first. Any thread. */
-    void countDropped() {
-        synchronized (lock) {
-            dropped++;
-        }
-        tell(Listener::resultDropped);
-    }
-
-    /** A call never ran: its dispatcher closed first. Loop thread. */
-    void countCancelled() {
-        synchronized (lock) {
-            cancelled++;
-        }
-        tell(Listener::callCancelled);
-    }
-
-    private void wakeIfQuiet() {
-        if (outstanding == 0 && inFlight == 0 && queue.isEmpty()) {
-            lock.notifyAll();
-        }
-    }
-
-    private void tell(Consumer<Listener> event) {
-        if (listener == null) {
-            return;
-        }
-        try {
-            event.accept(listener);
-        } catch (RuntimeException e) {
-            // The first failure with its trace; the rest would repeat it once per call.
-            if (listenerFailures.getAndIncrement() == 0) {
-                LOG.log(System.Logger.Level.WARNING, "listener of offload '" + name + "' failed", e);
-            } else {
-                LOG.log(System.Logger.Level.DEBUG, "listener of offload '" + name + "' failed: " + e);
-            }
-        }
     }
 
     /** Configures an {@link Offload}. Any thread. */

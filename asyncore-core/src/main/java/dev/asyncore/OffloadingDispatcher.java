@@ -5,9 +5,12 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 
+import dev.asyncore.internal.offload.BlockingCalls;
+
 /**
  * The blocking-calls half of a {@link Dispatcher}: {@code executeBlocking} and the offload it runs on. The machinery is
- * {@link BlockingCalls} (one dispatcher's calls, in order) and {@link Offload} (the executor and its bounds).
+ * in {@code dev.asyncore.internal.offload}: {@link BlockingCalls} (one dispatcher's calls, in order) and the
+ * {@link Offload}'s runner (the executor and its bounds).
  *
  * <p>Package-private, as {@link AbstractDispatcher}: the public API is {@code Dispatcher}'s, which inherits and documents
  * these methods. Thread rules are those of {@code Dispatcher}: the loop thread, unless a method says otherwise.

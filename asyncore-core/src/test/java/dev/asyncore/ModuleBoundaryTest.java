@@ -60,7 +60,13 @@ class ModuleBoundaryTest {
         assertThat(exported).isEqualTo(API);
         assertThat(descriptor.packages())
                 .as("the machinery is in the module, behind it")
-                .contains(INTERNAL, INTERNAL + ".loop", INTERNAL + ".transport", INTERNAL + ".tls", INTERNAL + ".util");
+                .contains(
+                        INTERNAL,
+                        INTERNAL + ".loop",
+                        INTERNAL + ".offload",
+                        INTERNAL + ".transport",
+                        INTERNAL + ".tls",
+                        INTERNAL + ".util");
         assertThat(descriptor.exports()).noneMatch(e -> e.source().startsWith(INTERNAL));
         assertThat(descriptor.requires())
                 .anyMatch(r -> r.name().equals("reactor.blockhound")

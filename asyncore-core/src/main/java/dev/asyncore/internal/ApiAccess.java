@@ -4,18 +4,22 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import dev.asyncore.DatagramStats;
+import dev.asyncore.Offload;
 import dev.asyncore.ServerStats;
+import dev.asyncore.internal.offload.OffloadRunner;
 
 /**
  * Hands the machinery what the API opens to it without making it public API (the JDK's {@code SharedSecrets}):
  * {@code DispatcherMap} installs the loop's {@link ChannelAccess} here as it initializes, {@code ServerStats} and
- * {@code DatagramStats} the write side of their figures ({@link ServerCounter}, {@link DatagramCounter}). Any thread.
+ * {@code DatagramStats} the write side of their figures ({@link ServerCounter}, {@link DatagramCounter}), {@code Offload}
+ * its machinery ({@link OffloadRunner}). Any thread.
  */
 public final class ApiAccess {
 
     private static volatile ChannelAccess channels;
     private static volatile Function<ServerStats, ServerCounter> serverCounters;
     private static volatile Function<DatagramStats, DatagramCounter> datagramCounters;
+    private static volatile Function<Offload, OffloadRunner> offloadRunners;
 
     private ApiAccess() {}
 
@@ -83,5 +87,24 @@ public final class ApiAccess {
      */
     public static DatagramCounter counter(DatagramStats stats) {
         return datagramCounters.apply(stats);
+    }
+
+    /**
+     * Installs how an offload's machinery is found; called once, by {@code Offload} as it initializes.
+     *
+     * @param runners gives the runner of a given offload
+     */
+    public static void installOffload(Function<Offload, OffloadRunner> runners) {
+        offloadRunners = Objects.requireNonNull(runners, "runners");
+    }
+
+    /**
+     * The machinery of an offload: its queue, bounds and counting. Any thread.
+     *
+     * @param offload the offload (its class has initialized, and installed the accessor, as it was built)
+     * @return its runner
+     */
+    public static OffloadRunner runner(Offload offload) {
+        return offloadRunners.apply(offload);
     }
 }

@@ -104,6 +104,15 @@ public interface ChannelAccess {
     void handleErrorRecorded(Dispatcher d, Throwable t);
 
     /**
+     * Closes the channel whose {@code handleError} failed too, through its loop's guard (the loop goes on). Called by the
+     * offload's completion; loop thread.
+     *
+     * @param d the dispatcher
+     * @param t what {@code handleError} threw
+     */
+    void contain(Dispatcher d, Throwable t);
+
+    /**
      * The engine that runs the map's passes. Called by the loop's passes and guard; loop thread.
      *
      * @param map the map

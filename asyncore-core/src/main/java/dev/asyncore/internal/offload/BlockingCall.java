@@ -1,8 +1,11 @@
-package dev.asyncore;
+package dev.asyncore.internal.offload;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.Offload;
 
 /**
  * One blocking call of a dispatcher: its place in the dispatcher's slot queue, its state and its outcome. The executor
@@ -28,7 +31,7 @@ final class BlockingCall<T> implements Runnable {
             AtomicIntegerFieldUpdater.newUpdater(BlockingCall.class, "state");
 
     final BlockingCalls owner;
-    final Offload offload;
+    final OffloadRunner runner;
     final AsyncLoop loop;
     private final Callable<T> call;
     private final Offload.Then<T> then;
@@ -44,17 +47,17 @@ final class BlockingCall<T> implements Runnable {
     private Throwable failure;
     private boolean ran;
     /** The thread running the call, while it runs; guarded by {@code this}. */
-    private Thread runner;
+    private Thread thread;
 
     BlockingCall(
             BlockingCalls owner,
-            Offload offload,
+            OffloadRunner runner,
             AsyncLoop loop,
             Callable<T> call,
             Offload.Then<T> then,
             Offload.Failure onFailure) {
         this.owner = owner;
-        this.offload = offload;
+        this.runner = runner;
         this.loop = loop;
         this.call = call;
         this.then = then;
@@ -64,7 +67,7 @@ final class BlockingCall<T> implements Runnable {
     /** The executor runs the call. Its thread. */
     @Override
     public void run() {
-        offload.run(this);
+        runner.run(this);
     }
 
     /** Claims the call for running: false if its dispatcher closed first. Executor's thread. */
@@ -73,7 +76,7 @@ final class BlockingCall<T> implements Runnable {
             if (!STATE.compareAndSet(this, QUEUED, RUNNING)) {
                 return false;
             }
-            runner = Thread.currentThread();
+            thread = Thread.currentThread();
             return true;
         }
     }
@@ -92,9 +95,9 @@ final class BlockingCall<T> implements Runnable {
         } finally {
             ran = true;
             synchronized (this) {
-                runner = null;
+                thread = null;
             }
-            // No interrupt can come after runner is cleared: clear one that came during the call.
+            // No interrupt can come after thread is cleared: clear one that came during the call.
             Thread.interrupted();
         }
         return failure != null;
@@ -131,9 +134,9 @@ final class BlockingCall<T> implements Runnable {
     private void dropped() {
         state = SETTLED;
         if (ran) {
-            offload.countDropped();
+            runner.countDropped();
         }
-        offload.settled();
+        runner.settled();
     }
 
     /** Whether the outcome is ready for delivery. Loop thread. */
@@ -144,7 +147,7 @@ final class BlockingCall<T> implements Runnable {
     /** Takes the call for delivery. Loop thread. */
     void settle() {
         state = SETTLED;
-        offload.settled();
+        runner.settled();
     }
 
     T result() {
@@ -171,9 +174,9 @@ final class BlockingCall<T> implements Runnable {
         while (true) {
             int s = state;
             if (s == QUEUED && STATE.compareAndSet(this, QUEUED, CANCELLED)) {
-                offload.withdraw(this);
-                offload.countCancelled();
-                offload.settled();
+                runner.withdraw(this);
+                runner.countCancelled();
+                runner.settled();
                 return;
             } else if (s == RUNNING && abandon()) {
                 return;
@@ -191,8 +194,8 @@ final class BlockingCall<T> implements Runnable {
             if (!STATE.compareAndSet(this, RUNNING, ABANDONED)) {
                 return false;
             }
-            if (runner != null && offload.interruptOnClose()) {
-                runner.interrupt();
+            if (thread != null && runner.interruptOnClose()) {
+                thread.interrupt();
             }
             return true;
         }

@@ -1,7 +1,12 @@
-package dev.asyncore;
+package dev.asyncore.internal.offload;
 
 import java.util.concurrent.Callable;
 
+import dev.asyncore.AsyncLoop;
+import dev.asyncore.Dispatcher;
+import dev.asyncore.Offload;
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.ChannelAccess;
 import dev.asyncore.internal.loop.Registration;
 import dev.asyncore.internal.util.Throwables;
 
@@ -13,7 +18,9 @@ import dev.asyncore.internal.util.Throwables;
  * dispatcher's first call, so that a dispatcher that never makes one carries nothing. Loop thread, except
  * {@link #run()}'s posting, which the executor's threads do through {@link AsyncLoop#execute}.
  */
-final class BlockingCalls implements Runnable {
+public final class BlockingCalls implements Runnable {
+
+    private static final ChannelAccess CHANNELS = ApiAccess.channels();
 
     private final Dispatcher dispatcher;
     private BlockingCall<?> head;
@@ -25,23 +32,47 @@ final class BlockingCalls implements Runnable {
     private int submitted;
     private boolean paused;
 
-    BlockingCalls(Dispatcher dispatcher) {
+    /**
+     * Makes the (empty) queue of a dispatcher's calls, on its first call. Loop thread.
+     *
+     * @param dispatcher the dispatcher that makes the calls
+     */
+    public BlockingCalls(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
     }
 
-    /** Whether the loop must not read from the dispatcher: its limit of outstanding calls is reached. Loop thread. */
-    boolean readPaused() {
+    /**
+     * Whether the loop must not read from the dispatcher: its limit of outstanding calls is reached. Loop thread.
+     *
+     * @return true while paused
+     */
+    public boolean readPaused() {
         return paused;
     }
 
-    /** The calls made and not yet delivered. Loop thread. */
-    int size() {
+    /**
+     * The calls made and not yet delivered. Loop thread.
+     *
+     * @return the count
+     */
+    public int size() {
         return size;
     }
 
-    /** Makes a call: queued in order, handed to the offload unless the dispatcher's limit holds it back. Loop thread. */
-    <T> void add(Offload offload, AsyncLoop loop, Callable<T> call, Offload.Then<T> then, Offload.Failure onFailure) {
-        BlockingCall<T> c = new BlockingCall<>(this, offload, loop, call, then, onFailure);
+    /**
+     * Makes a call: queued in order, handed to the offload unless the dispatcher's limit holds it back. Loop thread.
+     *
+     * @param offload where the call runs
+     * @param loop the dispatcher's loop, which delivers the outcome
+     * @param call the blocking call
+     * @param then takes the result
+     * @param onFailure takes the failure, or null for the dispatcher's {@code handleError}
+     * @param <T> the result type
+     */
+    public <T> void add(
+            Offload offload, AsyncLoop loop, Callable<T> call, Offload.Then<T> then, Offload.Failure onFailure) {
+        OffloadRunner runner = ApiAccess.runner(offload);
+        BlockingCall<T> c = new BlockingCall<>(this, runner, loop, call, then, onFailure);
         if (tail == null) {
             head = c;
         } else {
@@ -49,10 +80,10 @@ final class BlockingCalls implements Runnable {
         }
         tail = c;
         size++;
-        offload.accepted();
+        runner.accepted();
         if (firstHeld == null && submitted < limit()) {
             submitted++;
-            offload.submit(c);
+            runner.submit(c);
         } else if (firstHeld == null) {
             firstHeld = c;
         }
@@ -79,7 +110,7 @@ final class BlockingCalls implements Runnable {
         }
         if (any) {
             updatePause();
-            Registration r = dispatcher.registration();
+            Registration r = CHANNELS.registration(dispatcher);
             if (r != null) {
                 // A channel waiting for its calls was not idle.
                 r.touch();
@@ -93,7 +124,7 @@ final class BlockingCalls implements Runnable {
             BlockingCall<?> c = firstHeld;
             firstHeld = c.next;
             submitted++;
-            c.offload.submit(c);
+            c.runner.submit(c);
         }
     }
 
@@ -120,14 +151,14 @@ final class BlockingCalls implements Runnable {
     /** As for a handler's exception: {@code handleError}, and if that throws too, the channel is closed. */
     private void handleError(Throwable t) {
         try {
-            Asyncore.handleErrorRecorded(dispatcher, t);
+            CHANNELS.handleErrorRecorded(dispatcher, t);
         } catch (Throwable failed) {
-            dispatcher.loop().guard().contain(dispatcher, failed);
+            CHANNELS.contain(dispatcher, failed);
         }
     }
 
     /** The dispatcher closed: nothing of its calls will reach it. Loop thread. */
-    void closed() {
+    public void closed() {
         BlockingCall<?> c = head;
         head = null;
         tail = null;
@@ -151,7 +182,7 @@ final class BlockingCalls implements Runnable {
         boolean pause = size >= limit();
         if (pause != paused) {
             paused = pause;
-            dispatcher.markDirty();
+            Registration.markDirty(CHANNELS.registration(dispatcher));
         }
     }
 }

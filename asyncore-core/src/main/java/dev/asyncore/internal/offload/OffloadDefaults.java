@@ -1,4 +1,4 @@
-package dev.asyncore;
+package dev.asyncore.internal.offload;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.concurrent.Executor;
@@ -9,16 +9,16 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.asyncore.Offload;
+
 /**
  * The shared executor and offload of {@link Offload#defaultExecutor()} and {@link Offload#defaultOffload()}, made on first
  * use (the holder idiom). Any thread.
  */
-final class OffloadDefaults {
-    static final boolean VIRTUAL;
-    static final Executor EXECUTOR;
-    static final Offload OFFLOAD;
-
-    private OffloadDefaults() {}
+public final class OffloadDefaults {
+    private static final boolean VIRTUAL;
+    private static final Executor EXECUTOR;
+    private static final Offload OFFLOAD;
 
     static {
         Executor virtual = virtualThreadPerTask();
@@ -29,6 +29,35 @@ final class OffloadDefaults {
                 .maxInFlight(VIRTUAL ? Offload.DEFAULT_MAX_IN_FLIGHT : Offload.DEFAULT_POOL_THREADS)
                 .name("default")
                 .build();
+    }
+
+    private OffloadDefaults() {}
+
+    /**
+     * Whether the shared executor runs each call on a virtual thread. Any thread.
+     *
+     * @return true on Java 21 and later
+     */
+    public static boolean isVirtual() {
+        return VIRTUAL;
+    }
+
+    /**
+     * The shared executor, made on first use and never shut down. Any thread.
+     *
+     * @return the executor
+     */
+    public static Executor executor() {
+        return EXECUTOR;
+    }
+
+    /**
+     * The shared offload over {@link #executor()}. Any thread.
+     *
+     * @return the offload
+     */
+    public static Offload offload() {
+        return OFFLOAD;
     }
 
     private static Executor virtualThreadPerTask() {
