@@ -12,6 +12,7 @@ import java.util.Set;
 
 import dev.asyncore.internal.loop.Registration;
 import dev.asyncore.internal.transport.Transport;
+import dev.asyncore.internal.util.Filenos;
 
 /**
  * The state half of a {@link Dispatcher}: asyncore's attributes ({@code connected}, {@code accepting}, {@code addr},
@@ -89,7 +90,7 @@ abstract class AbstractDispatcher {
     public void addChannel(DispatcherMap map) {
         DispatcherMap target = map != null ? map : this.map;
         if (fileno == null) {
-            fileno = Filenos.next(target);
+            fileno = Filenos.next(target::reserve);
         }
         target.put(fileno, self());
     }
