@@ -522,7 +522,7 @@ abstract class AbstractDispatcher {
         return idleTimeoutNanos;
     }
 
-    /** Makes this dispatcher count its traffic in these figures ({@link ServerStats#attach}). Loop thread. */
+    /** Makes this dispatcher count its traffic in these figures ({@code ServerCounter.attach}). Loop thread. */
     void setStats(ServerStats stats, Runnable release) {
         this.stats = stats;
         this.statsRelease = release;

@@ -53,19 +53,6 @@ public final class AsyncLoopGroup implements Iterable<AsyncLoop>, AutoCloseable 
         return new Builder(threads);
     }
 
-    /**
-     * The name of the loop thread of a given index: {@code baseName} itself for a group of one (a single loop keeps its
-     * name), {@code baseName-index} otherwise. Any thread.
-     *
-     * @param baseName the name the threads derive from
-     * @param index the loop's index
-     * @param threads the size of the group
-     * @return the thread name
-     */
-    public static String threadName(String baseName, int index, int threads) {
-        return threads == 1 ? baseName : baseName + "-" + index;
-    }
-
     /** Starts every loop thread; idempotent. Any thread. */
     public void start() {
         loops.forEach(AsyncLoop::start);
@@ -208,7 +195,8 @@ public final class AsyncLoopGroup implements Iterable<AsyncLoop>, AutoCloseable 
         }
 
         /**
-         * Sets the name the threads derive from (see {@link AsyncLoopGroup#threadName(String, int, int)}).
+         * Sets the name the threads derive from: the name itself for a group of one (a single loop keeps its name),
+         * {@code name-index} otherwise.
          *
          * @param name the base name
          * @return this builder
@@ -284,15 +272,29 @@ public final class AsyncLoopGroup implements Iterable<AsyncLoop>, AutoCloseable 
             for (int i = 0; i < threads; i++) {
                 DispatcherMap map = new DispatcherMap();
                 map.setLogSink(logSink);
-                loops.add(AsyncLoop.builder(map)
-                        .threadName(AsyncLoopGroup.threadName(threadName, i, threads))
-                        .timeout(timeout)
-                        .usePoll(usePoll)
-                        .daemon(daemon)
-                        .blockedWarning(blockedWarning)
-                        .build());
+                loops.add(loop(i, map).build());
             }
             return new AsyncLoopGroup(loops);
+        }
+
+        /**
+         * A builder of loop {@code index} of such a group on a map of the caller's: this builder's settings and the thread
+         * name {@link #build()} gives that loop. For a container that makes the group's loops itself (its first loop a
+         * bean of its own, say) and joins them with {@link AsyncLoopGroup#AsyncLoopGroup(List)}. Any thread.
+         *
+         * @param index the loop's index, 0 to the group's size less one
+         * @param map the loop's map
+         * @return a builder of that loop, its settings open to change
+         * @throws IndexOutOfBoundsException if the index is outside the group
+         */
+        public AsyncLoop.Builder loop(int index, DispatcherMap map) {
+            Objects.checkIndex(index, threads);
+            return AsyncLoop.builder(map)
+                    .threadName(threads == 1 ? threadName : threadName + "-" + index)
+                    .timeout(timeout)
+                    .usePoll(usePoll)
+                    .daemon(daemon)
+                    .blockedWarning(blockedWarning);
         }
     }
 }

@@ -12,9 +12,10 @@ import dev.asyncore.internal.transport.DatagramTransport;
  * Traffic figures of one datagram socket: datagrams and bytes received and sent, and datagrams dropped, by reason. Written
  * by the loop thread, readable from any thread.
  *
- * <p>A datagram dispatcher that carries them ({@link #attach(Dispatcher)}) counts every datagram it receives and sends,
- * through {@code recv}, {@code recvfrom}, {@code send} and {@code sendto}. Each counter has a single writer, the loop
- * thread, which publishes it with a release store, as {@link ServerStats} does.
+ * <p>A datagram dispatcher that carries them (a {@code DatagramServer}, or a factory's dispatcher a container serves)
+ * counts every datagram it receives and sends, through {@code recv}, {@code recvfrom}, {@code send} and {@code sendto}.
+ * Each counter has a single writer, the loop thread, which publishes it with a release store, as {@link ServerStats}
+ * does.
  */
 public final class DatagramStats {
 
@@ -58,13 +59,8 @@ public final class DatagramStats {
     /** Creates zeroed figures. Any thread. */
     public DatagramStats() {}
 
-    /**
-     * Makes a datagram dispatcher count its traffic here. Loop thread, or before the loop runs.
-     *
-     * @param dispatcher a dispatcher whose socket is a datagram socket
-     * @throws IllegalStateException if it has no datagram socket
-     */
-    public void attach(Dispatcher dispatcher) {
+    /** Makes a datagram dispatcher count its traffic here ({@code DatagramCounter.attach}). */
+    void attach(Dispatcher dispatcher) {
         if (!(dispatcher.transport() instanceof DatagramTransport t)) {
             throw new IllegalStateException("not a datagram socket: " + dispatcher.socket());
         }
@@ -76,12 +72,8 @@ public final class DatagramStats {
         DROPPED.setRelease(this, (long) DROPPED.getOpaque(this) + 1);
     }
 
-    /**
-     * Sets where {@link #receiveDropped()} reads the datagrams the system dropped before the socket read them. Any thread.
-     *
-     * @param source the source; it answers -1 when it cannot tell
-     */
-    public void setReceiveDroppedSource(LongSupplier source) {
+    /** Sets where {@link #receiveDropped()} reads ({@code DatagramCounter.receiveDroppedSource}). */
+    void setReceiveDroppedSource(LongSupplier source) {
         this.receiveDropped = source;
     }
 
@@ -196,6 +188,16 @@ public final class DatagramStats {
 
     /** The write side a datagram transport and server count through ({@link ApiAccess}): read-only to users. */
     private final class Counter implements DatagramCounter {
+
+        @Override
+        public void attach(Dispatcher dispatcher) {
+            DatagramStats.this.attach(dispatcher);
+        }
+
+        @Override
+        public void receiveDroppedSource(LongSupplier source) {
+            setReceiveDroppedSource(source);
+        }
 
         @Override
         public void received(int bytes) {

@@ -205,8 +205,8 @@ public class Dispatcher extends OffloadingDispatcher {
     /**
      * Starts TLS in server mode on this dispatcher's connected stream socket: from now on {@code recv} gives the peer's
      * plaintext and {@code send} takes plaintext, and the handshake runs on the loop as the peer's flights arrive. Call it
-     * before anything is sent or read; for accepted connections, a server's {@code setTls} (or
-     * {@link TlsOptions#acceptWith}) does it before the handler's constructor runs. Loop thread, or before the loop runs.
+     * before anything is sent or read; for accepted connections, a server's {@code setTls} does it before the handler's
+     * constructor runs. Loop thread, or before the loop runs.
      *
      * <p>Differs from Python: {@code ssl.SSLContext.wrap_socket(sock, server_side=True)} returns a new socket; here the
      * dispatcher keeps its identity and its handler code.

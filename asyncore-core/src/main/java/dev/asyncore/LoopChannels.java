@@ -1,7 +1,9 @@
 package dev.asyncore;
 
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.Collection;
+import java.util.concurrent.Callable;
 
 import dev.asyncore.internal.ChannelAccess;
 import dev.asyncore.internal.loop.Engine;
@@ -9,8 +11,9 @@ import dev.asyncore.internal.loop.Registration;
 import dev.asyncore.internal.transport.Transport;
 
 /**
- * The API side of {@link ChannelAccess}: opens a dispatcher's and a map's package-private members to the loop, and
- * nothing else. {@link DispatcherMap} installs the one instance as it initializes. Thread as each method says.
+ * The API side of {@link ChannelAccess}: opens a dispatcher's and a map's package-private members to the loop (and a
+ * TLS accept to the servers), and nothing else. {@link DispatcherMap} installs the one instance as it initializes. Thread
+ * as each method says.
  */
 final class LoopChannels implements ChannelAccess {
 
@@ -71,6 +74,12 @@ final class LoopChannels implements ChannelAccess {
     @Override
     public void contain(Dispatcher d, Throwable t) {
         d.loop().guard().contain(d, t);
+    }
+
+    @Override
+    public <D extends Dispatcher> D acceptTls(TlsOptions tls, SocketChannel channel, Callable<D> factory)
+            throws Exception {
+        return tls.acceptWith(channel, factory);
     }
 
     @Override

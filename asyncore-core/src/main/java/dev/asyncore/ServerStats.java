@@ -10,8 +10,8 @@ import dev.asyncore.internal.util.FailureLogLimit;
 /**
  * Traffic and connection figures of one listening server, written by the loop thread and readable from any thread.
  *
- * <p>A {@link Dispatcher} that carries a {@code ServerStats} (see {@link #attach(Dispatcher)}) adds the bytes it sends and
- * receives. Each counter has a single writer, the loop thread, which publishes it with a release store (no full fence on the
+ * <p>A {@link Dispatcher} that carries a {@code ServerStats} (each connection a server accepts) adds the bytes it sends
+ * and receives. Each counter has a single writer, the loop thread, which publishes it with a release store (no full fence on the
  * hot path); readers on any thread see every value in order, at most a moment late.
  */
 public final class ServerStats {
@@ -82,26 +82,6 @@ public final class ServerStats {
 
     /** Creates zeroed figures. Any thread. */
     public ServerStats() {}
-
-    /**
-     * Makes a dispatcher count its traffic here. Loop thread.
-     *
-     * @param dispatcher an accepted connection's dispatcher
-     */
-    public void attach(Dispatcher dispatcher) {
-        dispatcher.setStats(this, null);
-    }
-
-    /**
-     * Makes a dispatcher count its traffic here, and run {@code release} once when it closes, after its close is counted
-     * (a server gives back what it held for the connection, such as its place in a per-address count). Loop thread.
-     *
-     * @param dispatcher an accepted connection's dispatcher
-     * @param release run on close, on the loop thread; null for nothing
-     */
-    public void attach(Dispatcher dispatcher, Runnable release) {
-        dispatcher.setStats(this, release);
-    }
 
     /** Counts a connection accepted and now open. Loop thread. */
     void connectionOpened() {
@@ -378,6 +358,11 @@ public final class ServerStats {
 
     /** The write side the server machinery counts through ({@link ApiAccess}): the figures stay read-only to users. */
     private final class Counter implements ServerCounter {
+
+        @Override
+        public void attach(Dispatcher dispatcher, Runnable release) {
+            dispatcher.setStats(ServerStats.this, release);
+        }
 
         @Override
         public void connectionOpened() {

@@ -146,7 +146,7 @@ public final class TlsOptions {
     /**
      * Runs a handler factory for an accepted channel so that the dispatcher it makes on that channel speaks TLS in server
      * mode from its first byte: the TLS transport is put in place as the dispatcher takes the channel, before its
-     * constructor can send anything. Loop thread.
+     * constructor can send anything. Servers reach it through {@code ChannelAccess.acceptTls}. Loop thread.
      *
      * @param channel the accepted channel
      * @param factory makes the dispatcher; it must take {@code channel}
@@ -154,7 +154,7 @@ public final class TlsOptions {
      * @return what the factory returned
      * @throws Exception what the factory throws
      */
-    public <D extends Dispatcher> D acceptWith(SocketChannel channel, Callable<D> factory) throws Exception {
+    <D extends Dispatcher> D acceptWith(SocketChannel channel, Callable<D> factory) throws Exception {
         Pending previous = PENDING.get();
         PENDING.set(new Pending(channel, this));
         try {

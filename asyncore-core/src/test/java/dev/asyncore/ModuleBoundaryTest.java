@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The API in front, the machinery behind: the compiled module descriptor exports the API packages and no
- * {@code dev.asyncore.internal} package, and no public signature of an exported package names an internal type.
+ * {@code dev.asyncore.internal} package, no public signature of an exported package names an internal type, and the
+ * members that once leaked machinery (figure writers, a TLS accept hook, a naming helper) stay hidden.
  */
 class ModuleBoundaryTest {
 
@@ -115,6 +116,32 @@ class ModuleBoundaryTest {
             }
         }
         assertThat(leaks).isEmpty();
+    }
+
+    @Test
+    void theFiguresAreReadOnlyAndTheMachineryHelpersAreNotApi() throws Exception {
+        // ServerStats' one setter is the output budget its server's connections share; the rest are read-only figures
+        assertThat(declaredPublicMethodsWithParameters(ServerStats.class)).containsExactly("setOutputBudget");
+        assertThat(declaredPublicMethodsWithParameters(DatagramStats.class)).isEmpty();
+        assertThat(publicMethodNames(TlsOptions.class)).doesNotContain("acceptWith");
+        assertThat(Stream.of(AsyncLoopGroup.class.getMethods())
+                        .filter(m -> Modifier.isStatic(m.getModifiers()))
+                        .map(Method::getName))
+                .doesNotContain("threadName");
+        Class<?> datagramSockets = Class.forName("dev.asyncore.handler.DatagramSockets");
+        assertThat(Modifier.isPublic(datagramSockets.getModifiers())).isFalse();
+    }
+
+    private static List<String> declaredPublicMethodsWithParameters(Class<?> c) {
+        return Stream.of(c.getDeclaredMethods())
+                .filter(m -> Modifier.isPublic(m.getModifiers()) && m.getParameterCount() > 0)
+                .map(Method::getName)
+                .sorted()
+                .toList();
+    }
+
+    private static Set<String> publicMethodNames(Class<?> c) {
+        return Stream.of(c.getMethods()).map(Method::getName).collect(Collectors.toSet());
     }
 
     private static void checkMembers(List<String> leaks, Class<?> c) {

@@ -287,7 +287,7 @@ public final class ClientConnector {
         Dispatcher d = null;
         try {
             d = factory.create(channel, a.target(), loop.map());
-            stats.attach(d);
+            counter.attach(d, null);
             counter.connectionOpened();
             if (idleTimeout != null && !idleTimeout.isZero()) {
                 d.setIdleTimeout(idleTimeout);

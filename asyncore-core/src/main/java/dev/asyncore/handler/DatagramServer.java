@@ -14,6 +14,7 @@ import dev.asyncore.ExitNow;
 import dev.asyncore.SocketType;
 import dev.asyncore.TrackedInterest;
 import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.DatagramCounter;
 import dev.asyncore.internal.util.FailureLogLimit;
 
 /**
@@ -110,8 +111,9 @@ public class DatagramServer extends Dispatcher {
         try {
             ServerSockets.setBufferSizes(channel(), receiveBufferSize, sendBufferSize);
             bind(address);
-            stats.attach(this);
-            stats.setReceiveDroppedSource(ReceiveDrops.of(localAddress()));
+            DatagramCounter counter = ApiAccess.counter(stats);
+            counter.attach(this);
+            counter.receiveDroppedSource(ReceiveDrops.of(localAddress()));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

@@ -1,29 +1,54 @@
 package dev.asyncore.handler;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.SocketAddress;
 import java.nio.channels.DatagramChannel;
 
 import dev.asyncore.DatagramStats;
 import dev.asyncore.Dispatcher;
+import dev.asyncore.DispatcherMap;
+import dev.asyncore.internal.ApiAccess;
+import dev.asyncore.internal.DatagramCounter;
 
-/** Opens and watches bound UDP sockets for dispatchers made by a {@link DatagramDispatcherFactory}. Any thread. */
-public final class DatagramSockets {
+/**
+ * Binds a UDP socket for a {@link DatagramDispatcherFactory}, makes its dispatcher and counts its traffic: the work of
+ * {@link DatagramDispatcherFactory#serve}. Loop thread of the map, or before its loop runs.
+ */
+final class DatagramSockets {
 
     private DatagramSockets() {}
+
+    /** Binds, makes the factory's dispatcher and its figures; nothing stays open on failure. */
+    static DatagramDispatcherFactory.Served serve(
+            DatagramDispatcherFactory factory,
+            DispatcherMap map,
+            SocketAddress address,
+            int receiveBufferSize,
+            int sendBufferSize)
+            throws Exception {
+        DatagramChannel channel = open(address, receiveBufferSize, sendBufferSize);
+        Dispatcher made = null;
+        try {
+            made = factory.create(channel, map);
+            return new DatagramDispatcherFactory.Served(made, watch(made));
+        } catch (Exception | Error e) {
+            if (made != null) {
+                made.close();
+            }
+            try {
+                channel.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
 
     /**
      * Opens a non-blocking datagram channel bound to an address, as {@link DatagramServer#open} binds: a wildcard through
      * one dual-stack IPv6 socket where the machine has IPv6, and no {@code SO_REUSEADDR}. Nothing stays open on failure.
-     *
-     * @param address where to receive; port 0 picks a free port
-     * @param receiveBufferSize {@code SO_RCVBUF}, or 0 for the system's default
-     * @param sendBufferSize {@code SO_SNDBUF}, or 0 for the system's default
-     * @return the bound channel
-     * @throws IOException if it cannot be bound ({@link BindException} when in use)
      */
-    public static DatagramChannel open(SocketAddress address, int receiveBufferSize, int sendBufferSize)
+    private static DatagramChannel open(SocketAddress address, int receiveBufferSize, int sendBufferSize)
             throws IOException {
         DatagramChannel channel = ServerSockets.open(address, DatagramChannel::open);
         try {
@@ -37,18 +62,12 @@ public final class DatagramSockets {
         return channel;
     }
 
-    /**
-     * Counts a datagram dispatcher's traffic in new figures, with the system's receive drops of its socket where the
-     * system tells them. Loop thread, or before the loop runs.
-     *
-     * @param dispatcher a dispatcher on a bound datagram socket
-     * @return the figures
-     * @throws IOException if the socket is closed
-     */
-    public static DatagramStats watch(Dispatcher dispatcher) throws IOException {
+    /** Counts a datagram dispatcher's traffic in new figures, with the system's receive drops where it tells them. */
+    private static DatagramStats watch(Dispatcher dispatcher) throws IOException {
         DatagramStats stats = new DatagramStats();
-        stats.attach(dispatcher);
-        stats.setReceiveDroppedSource(ReceiveDrops.of(((DatagramChannel) dispatcher.socket()).getLocalAddress()));
+        DatagramCounter counter = ApiAccess.counter(stats);
+        counter.attach(dispatcher);
+        counter.receiveDroppedSource(ReceiveDrops.of(((DatagramChannel) dispatcher.socket()).getLocalAddress()));
         return stats;
     }
 }

@@ -282,7 +282,7 @@ public class ServerDispatcher extends Dispatcher {
             socketOptions.applyTo(sock);
             handler = tls == null
                     ? factory.create(sock, addr, map())
-                    : tls.acceptWith(sock, () -> factory.create(sock, addr, map()));
+                    : ApiAccess.channels().acceptTls(tls, sock, () -> factory.create(sock, addr, map()));
         } catch (Exception e) {
             perAddress.release(key);
             counter.connectionRejected();
@@ -302,7 +302,7 @@ public class ServerDispatcher extends Dispatcher {
         if (proxyProtocol && handler.socket() == sock) {
             handler.setAddr(addr);
         }
-        stats.attach(handler, release);
+        counter.attach(handler, release);
         if (idleTimeout != null) {
             handler.setIdleTimeout(idleTimeout);
         }

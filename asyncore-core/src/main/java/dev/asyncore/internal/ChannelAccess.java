@@ -1,10 +1,13 @@
 package dev.asyncore.internal;
 
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.Collection;
+import java.util.concurrent.Callable;
 
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
+import dev.asyncore.TlsOptions;
 import dev.asyncore.internal.loop.Engine;
 import dev.asyncore.internal.loop.Registration;
 import dev.asyncore.internal.transport.Transport;
@@ -111,6 +114,19 @@ public interface ChannelAccess {
      * @param t what {@code handleError} threw
      */
     void contain(Dispatcher d, Throwable t);
+
+    /**
+     * Runs a handler factory for an accepted channel so that the dispatcher it makes on that channel speaks TLS in server
+     * mode from its first byte. Called by {@code ServerDispatcher} as it accepts with TLS set; loop thread.
+     *
+     * @param tls the server's TLS options
+     * @param channel the accepted channel
+     * @param factory makes the dispatcher; it must take {@code channel}
+     * @param <D> the dispatcher type
+     * @return what the factory returned
+     * @throws Exception what the factory throws
+     */
+    <D extends Dispatcher> D acceptTls(TlsOptions tls, SocketChannel channel, Callable<D> factory) throws Exception;
 
     /**
      * The engine that runs the map's passes. Called by the loop's passes and guard; loop thread.

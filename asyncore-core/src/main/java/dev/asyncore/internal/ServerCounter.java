@@ -1,5 +1,7 @@
 package dev.asyncore.internal;
 
+import dev.asyncore.Dispatcher;
+
 /**
  * Where a server's machinery counts connections, headers and accepts: the write side of the read-only
  * {@code ServerStats}, reached through {@link ApiAccess#counter(dev.asyncore.ServerStats)}. Called by the servers of
@@ -7,6 +9,17 @@ package dev.asyncore.internal;
  * that runs the listener.
  */
 public interface ServerCounter {
+
+    /**
+     * Makes a connection's dispatcher count its traffic (and its queued output, under an output budget) in these figures,
+     * and run {@code release} once when it closes, after its close is counted (a server gives back what it held for the
+     * connection, such as its place in a per-address count). Called by the servers and the client connector as a
+     * connection opens; loop thread.
+     *
+     * @param dispatcher the connection's dispatcher
+     * @param release run on close, on the loop thread; null for nothing
+     */
+    void attach(Dispatcher dispatcher, Runnable release);
 
     /** Counts a connection accepted and now open. Loop thread. */
     void connectionOpened();

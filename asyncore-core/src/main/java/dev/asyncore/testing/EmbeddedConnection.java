@@ -3,6 +3,8 @@ package dev.asyncore.testing;
 import java.nio.charset.StandardCharsets;
 
 import dev.asyncore.Dispatcher;
+import dev.asyncore.ServerStats;
+import dev.asyncore.internal.ApiAccess;
 
 /**
  * One connection of an {@link EmbeddedLoop}, seen from the peer: write bytes to the handler, read what it sent, shut down or
@@ -39,6 +41,18 @@ public final class EmbeddedConnection {
      */
     public <T extends Dispatcher> T handler(Class<T> type) {
         return type.cast(handler);
+    }
+
+    /**
+     * Makes the handler count its traffic, and its queued output under the figures' {@code OutputBudget}, in a server's
+     * figures, as a server does for each connection it accepts (one test's connections can so share a budget).
+     *
+     * @param stats the figures
+     * @return this connection
+     */
+    public EmbeddedConnection countIn(ServerStats stats) {
+        ApiAccess.counter(stats).attach(handler, null);
+        return this;
     }
 
     /**

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -305,8 +306,20 @@ class GroupServerTest {
 
     @Test
     void aGroupOfOneKeepsTheThreadNameAndSeveralAddAnIndex() {
-        assertThat(AsyncLoopGroup.threadName("asyncore-loop", 0, 1)).isEqualTo("asyncore-loop");
-        assertThat(AsyncLoopGroup.threadName("asyncore-loop", 1, 2)).isEqualTo("asyncore-loop-1");
+        AsyncLoop alone = AsyncLoopGroup.builder(1)
+                .threadName("asyncore-loop")
+                .loop(0, new DispatcherMap())
+                .build();
+        AsyncLoopGroup.Builder two = AsyncLoopGroup.builder(2).threadName("asyncore-loop");
+        AsyncLoop second = two.loop(1, new DispatcherMap()).build();
+        try {
+            assertThat(alone.threadName()).isEqualTo("asyncore-loop");
+            assertThat(second.threadName()).isEqualTo("asyncore-loop-1");
+            assertThatThrownBy(() -> two.loop(2, new DispatcherMap())).isInstanceOf(IndexOutOfBoundsException.class);
+        } finally {
+            alone.shutdownGracefully(Duration.ZERO);
+            second.shutdownGracefully(Duration.ZERO);
+        }
         assertThat(group.loops()).extracting(AsyncLoop::threadName).containsExactly("group-test-0", "group-test-1");
         assertThat(List.of(group.next(), group.next(), group.next()))
                 .containsExactly(group.loop(0), group.loop(1), group.loop(0));

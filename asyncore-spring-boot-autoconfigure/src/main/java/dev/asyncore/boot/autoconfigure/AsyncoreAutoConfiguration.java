@@ -83,13 +83,10 @@ public final class AsyncoreAutoConfiguration {
     AsyncLoop asyncoreLoop(DispatcherMap map, AsyncoreProperties properties) {
         AsyncoreProperties.Loop loop = properties.getLoop();
         AsyncorePropertiesValidator.validateLoop(properties);
-        int threads = AsyncorePropertiesValidator.loopThreads(properties);
-        return AsyncLoop.builder(map)
-                .threadName(AsyncLoopGroup.threadName(loop.getThreadName(), 0, threads))
+        return loops(properties)
                 .timeout(loop.getTimeout())
                 .usePoll(loop.isUsePoll())
-                .blockedWarning(loop.getBlockedWarning())
-                .daemon(false)
+                .loop(0, map)
                 .build();
     }
 
@@ -97,20 +94,24 @@ public final class AsyncoreAutoConfiguration {
     @ConditionalOnMissingBean
     AsyncLoopGroup asyncoreLoopGroup(AsyncLoop first, AsyncoreProperties properties) {
         int threads = AsyncorePropertiesValidator.loopThreads(properties);
+        AsyncLoopGroup.Builder others =
+                loops(properties).timeout(first.timeout()).usePoll(first.usePoll());
         List<AsyncLoop> loops = new ArrayList<>(threads);
         loops.add(first);
         for (int i = 1; i < threads; i++) {
             DispatcherMap map = new DispatcherMap();
             map.setLogSink(first.map().logSink());
-            loops.add(AsyncLoop.builder(map)
-                    .threadName(AsyncLoopGroup.threadName(properties.getLoop().getThreadName(), i, threads))
-                    .timeout(first.timeout())
-                    .usePoll(first.usePoll())
-                    .blockedWarning(properties.getLoop().getBlockedWarning())
-                    .daemon(false)
-                    .build());
+            loops.add(others.loop(i, map).build());
         }
         return new AsyncLoopGroup(loops);
+    }
+
+    /** The loops' shared settings from {@code asyncore.loop.*}, their names numbered as the core numbers a group's. */
+    private static AsyncLoopGroup.Builder loops(AsyncoreProperties properties) {
+        return AsyncLoopGroup.builder(AsyncorePropertiesValidator.loopThreads(properties))
+                .threadName(properties.getLoop().getThreadName())
+                .blockedWarning(properties.getLoop().getBlockedWarning())
+                .daemon(false);
     }
 
     @Bean

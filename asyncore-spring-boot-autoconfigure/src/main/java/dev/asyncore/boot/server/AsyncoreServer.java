@@ -17,8 +17,8 @@ import dev.asyncore.DispatcherMap;
 import dev.asyncore.Offload;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
+import dev.asyncore.handler.DatagramDispatcherFactory;
 import dev.asyncore.handler.DatagramServer;
-import dev.asyncore.handler.DatagramSockets;
 import dev.asyncore.handler.GroupServer;
 import dev.asyncore.handler.ServerDispatcher;
 
@@ -127,7 +127,6 @@ public final class AsyncoreServer {
     /** Binds the UDP socket and makes its dispatcher: a {@link DatagramServer}, or the factory's dispatcher. */
     private void startDatagram(DispatcherMap map) {
         Dispatcher made = null;
-        DatagramChannel channel = null;
         try {
             ServerSettings.Datagram datagram = this.settings.datagram();
             if (datagram.handler() != null) {
@@ -137,30 +136,24 @@ public final class AsyncoreServer {
                 server.open(this.settings.address());
                 this.datagramStats = server.stats();
             } else {
-                channel = ServerSettingsApplier.openDatagramChannel(this.settings);
-                made = datagram.factory().create(channel, map);
-                this.datagramStats = DatagramSockets.watch(made);
+                DatagramDispatcherFactory.Served served = datagram.factory()
+                        .serve(
+                                map,
+                                this.settings.address(),
+                                this.settings.socketOptions().receiveBufferSize(),
+                                this.settings.socketOptions().sendBufferSize());
+                made = served.dispatcher();
+                this.datagramStats = served.stats();
             }
             this.boundAddress = ((DatagramChannel) made.socket()).getLocalAddress();
         } catch (Exception ex) {
             if (made != null) {
                 made.close();
             }
-            closeQuietly(channel);
             throw new AsyncoreServerBindException(this.settings.name(), this.settings.address(), ex);
         }
         this.listeningChannel = made.socket();
         this.datagramDispatcher = made;
-    }
-
-    private static void closeQuietly(Channel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the bind failure is what is reported
-            }
-        }
     }
 
     /**

@@ -1,17 +1,14 @@
 package dev.asyncore.boot.server;
 
-import java.io.IOException;
-import java.nio.channels.DatagramChannel;
-
 import dev.asyncore.OutputBudget;
 import dev.asyncore.handler.DatagramServer;
-import dev.asyncore.handler.DatagramSockets;
 import dev.asyncore.handler.GroupServer;
 import dev.asyncore.handler.ServerDispatcher;
 
 /**
  * Applies a server's {@link ServerSettings} to the core's servers: the one place where each setting reaches a
- * {@link ServerDispatcher} (each loop's part of a {@link GroupServer} alike), a {@link DatagramServer} or a datagram socket.
+ * {@link ServerDispatcher} (each loop's part of a {@link GroupServer} alike) or a {@link DatagramServer}; a factory's
+ * datagram socket gets its buffer sizes as {@code DatagramDispatcherFactory.serve} binds it.
  * Called by {@link AsyncoreServer#start} on the thread that opens the server, before it binds.
  */
 final class ServerSettingsApplier {
@@ -61,19 +58,5 @@ final class ServerSettingsApplier {
         server.setRateLimitPerSource(datagram.maxRatePerSource(), datagram.burstPerSource());
         server.setReceiveBufferSize(settings.socketOptions().receiveBufferSize());
         server.setSendBufferSize(settings.socketOptions().sendBufferSize());
-    }
-
-    /**
-     * Opens and binds the datagram socket of a UDP server served by a factory's dispatcher, with the settings' buffer sizes.
-     *
-     * @param settings the server's settings
-     * @return the bound channel
-     * @throws IOException when it cannot be opened or bound
-     */
-    static DatagramChannel openDatagramChannel(ServerSettings settings) throws IOException {
-        return DatagramSockets.open(
-                settings.address(),
-                settings.socketOptions().receiveBufferSize(),
-                settings.socketOptions().sendBufferSize());
     }
 }

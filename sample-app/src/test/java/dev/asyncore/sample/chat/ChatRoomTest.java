@@ -121,7 +121,7 @@ class ChatRoomTest {
         List<EmbeddedConnection> m = join(4);
         EmbeddedConnection sender = m.get(0);
         EmbeddedConnection hoarder = m.get(1);
-        m.forEach((member) -> stats.attach(member.handler()));
+        m.forEach((member) -> member.countIn(stats));
         hoarder.setWindow(0);
         String first = "x".repeat(899) + "\n";
         sender.writeInbound(first);
@@ -130,7 +130,7 @@ class ChatRoomTest {
                 .isEqualTo(900);
 
         EmbeddedConnection late = loop.connect(room::newMember);
-        stats.attach(late.handler());
+        late.countIn(stats);
         late.setWindow(0);
         String second = "y".repeat(199) + "\n";
         sender.writeInbound(second);
