@@ -16,7 +16,6 @@ import dev.asyncore.boot.server.AsyncoreServerCustomizer;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.AsyncoreServers;
 import dev.asyncore.boot.server.AsyncoreSslBundles;
-import dev.asyncore.boot.server.binding.AsyncoreServerFactories;
 import dev.asyncore.handler.HandlerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;

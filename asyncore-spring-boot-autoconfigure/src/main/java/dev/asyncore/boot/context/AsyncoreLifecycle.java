@@ -1,7 +1,6 @@
 package dev.asyncore.boot.context;
 
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.asyncore.AsyncLoop;
@@ -88,7 +87,7 @@ public class AsyncoreLifecycle implements SmartLifecycle {
         if (this.group.size() > 1) {
             started = this.servers.start(this.group);
         } else {
-            started = this.loop.isRunning() ? startOnLoop() : this.servers.start(this.loop.map());
+            started = this.servers.start(this.loop);
         }
         for (AsyncoreServer server : started) {
             logger.info("asyncore server '" + server.getName()
@@ -136,21 +135,6 @@ public class AsyncoreLifecycle implements SmartLifecycle {
      */
     public boolean isPauseable() {
         return false;
-    }
-
-    /** Starts the servers on the running loop; any failure, an {@link Error} included, reaches the caller. */
-    private List<AsyncoreServer> startOnLoop() {
-        try {
-            return this.loop.submit(() -> this.servers.start(this.loop.map())).join();
-        } catch (CompletionException ex) {
-            if (ex.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (ex.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw ex;
-        }
     }
 
     private void loopTerminated(Throwable cause) {

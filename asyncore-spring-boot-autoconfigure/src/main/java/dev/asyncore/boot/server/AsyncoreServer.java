@@ -6,7 +6,6 @@ import java.net.SocketAddress;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.function.ToLongFunction;
 
 import dev.asyncore.AsyncLoop;
@@ -88,19 +87,10 @@ public final class AsyncoreServer {
     public void start(AsyncLoopGroup group) {
         if (group.size() == 1 || !this.settings.listen().spread() || getProtocol() == ServerProtocol.UDP) {
             AsyncLoop first = group.loop(0);
-            if (!first.isRunning() || first.inEventLoop()) {
+            AsyncoreServers.callAndWait(first, () -> {
                 start(first.map());
-                return;
-            }
-            try {
-                first.submit(() -> {
-                            start(first.map());
-                            return null;
-                        })
-                        .join();
-            } catch (CompletionException ex) {
-                throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
-            }
+                return null;
+            });
             return;
         }
         startSpread(group);

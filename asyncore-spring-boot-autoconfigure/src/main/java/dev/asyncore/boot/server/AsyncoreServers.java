@@ -5,7 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
+import dev.asyncore.AsyncLoop;
 import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
 
@@ -51,6 +53,32 @@ public final class AsyncoreServers {
             throw ex;
         }
         return started;
+    }
+
+    /**
+     * Binds every server on a loop's thread, in one step, and waits ({@link AsyncLoop#callAndWait}): at once when the loop
+     * does not run yet or the caller is its thread. On a failure closes the ones already bound and rethrows. Any thread.
+     *
+     * @param loop the managed loop
+     * @return the servers that were started
+     * @throws AsyncoreServerBindException when one cannot bind
+     */
+    public List<AsyncoreServer> start(AsyncLoop loop) {
+        return callAndWait(loop, () -> start(loop.map()));
+    }
+
+    /**
+     * Runs a step on a loop's thread and waits ({@link AsyncLoop#callAndWait}); the step throws unchecked exceptions only,
+     * which reach the caller as they were thrown. Any thread.
+     */
+    static <T> T callAndWait(AsyncLoop loop, Callable<T> step) {
+        try {
+            return loop.callAndWait(step);
+        } catch (RuntimeException ex) {
+            throw ex;
+        } catch (Exception ex) {
+            throw new IllegalStateException("a server step on " + loop.threadName() + " failed", ex);
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.server.binding;
+package dev.asyncore.boot.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,7 +11,6 @@ import java.util.Map;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.TlsOptions;
 import dev.asyncore.Watermarks;
-import dev.asyncore.boot.autoconfigure.AsyncoreProperties;
 import dev.asyncore.boot.context.AsyncoreConnectionEventPublisher;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.AsyncoreSslBundles;
@@ -34,7 +33,7 @@ import org.springframework.util.unit.DataSize;
  * bundle and offload among the application's beans. The auto-configuration has checked the values first; what is left to
  * fail here is a name that no bean answers to. Used once, on the context-refresh thread.
  */
-public final class AsyncoreServerFactories {
+final class AsyncoreServerFactories {
 
     static final String ECHO = "echo";
 
@@ -53,7 +52,7 @@ public final class AsyncoreServerFactories {
      * @param beanFactory where handlers and executors are looked up by name
      * @param context where SSL bundles are found and connection events are published
      */
-    public AsyncoreServerFactories(
+    AsyncoreServerFactories(
             AsyncoreProperties properties, ListableBeanFactory beanFactory, ApplicationContext context) {
         this.properties = properties;
         this.beanFactory = beanFactory;
@@ -69,7 +68,7 @@ public final class AsyncoreServerFactories {
      * @throws UnknownSslBundleException when an {@code ssl.bundle} names no bundle
      * @throws InvalidAsyncorePropertyException when a bean cannot serve as what a property names it for
      */
-    public List<AsyncoreServerFactory> create() {
+    List<AsyncoreServerFactory> create() {
         List<AsyncoreServerFactory> factories = new ArrayList<>();
         for (Map.Entry<String, AsyncoreProperties.Server> entry :
                 this.properties.getServers().entrySet()) {

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.server.binding;
+package dev.asyncore.boot.autoconfigure;
 
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -6,9 +6,6 @@ import java.util.stream.Stream;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Offload;
-import dev.asyncore.boot.autoconfigure.AsyncoreProperties;
-import dev.asyncore.boot.autoconfigure.OffloadProperties;
-import dev.asyncore.boot.autoconfigure.ServerOffloadProperties;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import org.springframework.beans.factory.ListableBeanFactory;

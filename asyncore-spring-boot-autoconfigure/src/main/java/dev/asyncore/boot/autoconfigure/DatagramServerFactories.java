@@ -1,11 +1,10 @@
-package dev.asyncore.boot.server.binding;
+package dev.asyncore.boot.autoconfigure;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.asyncore.Dispatcher;
-import dev.asyncore.boot.autoconfigure.AsyncoreProperties;
 import dev.asyncore.boot.server.AsyncoreServerFactory;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.UnknownHandlerException;
