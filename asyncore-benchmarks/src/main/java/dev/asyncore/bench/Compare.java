@@ -227,12 +227,13 @@ public final class Compare {
                 r[7] = pingPong.p99Micros();
                 ppP50 = pingPong.p50Micros();
             }
-            r[8] = LoadGen.connectRate(
+            r[8] = ConnectLoad.connectRate(
                     addr, options.integer("connect-concurrency", 8), Duration.ofMillis(200), duration);
 
             int idleCount = options.integer("idle", 10_000);
             long memBefore = server.memoryBytes();
-            try (LoadGen.IdleConnections idle = LoadGen.openIdle(addr, idleCount, 128, Duration.ofSeconds(120))) {
+            try (ConnectLoad.IdleConnections idle =
+                    ConnectLoad.openIdle(addr, idleCount, 128, Duration.ofSeconds(120))) {
                 r[10] = idle.openNanos() / 1e6;
                 long memAfter = server.memoryBytes();
                 r[9] = (memAfter - memBefore) / 1024.0 / Math.max(1, idleCount);

@@ -112,13 +112,13 @@ class LoadGenTest {
         netty = new NettyEchoServer(0);
         InetSocketAddress addr = new InetSocketAddress("127.0.0.1", netty.port());
 
-        try (LoadGen.IdleConnections idle = LoadGen.openIdle(addr, 200, 16, Duration.ofSeconds(30))) {
+        try (ConnectLoad.IdleConnections idle = ConnectLoad.openIdle(addr, 200, 16, Duration.ofSeconds(30))) {
             assertThat(idle.size()).isEqualTo(200);
             assertThat(idle.openNanos()).isPositive();
             LoadGen.EchoResult r = LoadGen.echo(addr, 2, 2, 64, Duration.ZERO, Duration.ofMillis(200), null);
             assertThat(r.messages()).isPositive();
         }
-        assertThat(LoadGen.connectRate(addr, 2, Duration.ZERO, Duration.ofMillis(300)))
+        assertThat(ConnectLoad.connectRate(addr, 2, Duration.ZERO, Duration.ofMillis(300)))
                 .isPositive();
     }
 
