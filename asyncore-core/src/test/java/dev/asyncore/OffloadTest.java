@@ -214,7 +214,9 @@ class OffloadTest {
         });
         writer.start();
         for (int i = 0; i < requests; i++) {
-            assertThat(client.readLine()).isEqualTo("req-" + i);
+            assertThat(client.readLine())
+                    .as(() -> "reply; the handler's errors: " + handlers.get(0).errors + ", offload: " + offload)
+                    .isEqualTo("req-" + i);
         }
         writer.join();
         LineHandler h = handlers.get(0);
