@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 // tag::declaration[]
 @Component
 public class HealthCheckClient extends Dispatcher {
-// end::declaration[]
+    // end::declaration[]
 
     private static final String PATH = "/actuator/health";
 
