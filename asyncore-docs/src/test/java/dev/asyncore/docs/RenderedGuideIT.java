@@ -77,6 +77,8 @@ class RenderedGuideIT {
                 Document document = PAGES.get(target);
                 if (document == null) {
                     broken.add(page.getKey() + ": " + href + " (no such page)");
+                } else if (hash >= 0 && hash == href.length() - 1) {
+                    broken.add(page.getKey() + ": " + href + " (empty anchor)");
                 } else if (hash >= 0 && document.getElementById(href.substring(hash + 1)) == null) {
                     broken.add(page.getKey() + ": " + href + " (no such anchor)");
                 }
