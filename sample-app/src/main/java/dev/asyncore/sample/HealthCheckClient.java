@@ -22,8 +22,10 @@ import org.springframework.stereotype.Component;
  * <p>Events run on the loop thread; {@link #fetchHealth} on the thread that publishes {@link ApplicationReadyEvent} (it hands
  * the work to the loop); {@link #statusLine()} on any thread.
  */
+// tag::declaration[]
 @Component
 public class HealthCheckClient extends Dispatcher {
+    // end::declaration[]
 
     private static final String PATH = "/actuator/health";
 
@@ -46,17 +48,20 @@ public class HealthCheckClient extends Dispatcher {
      * @param loop the managed loop, to connect on its thread
      * @param environment where Spring Boot publishes the HTTP port ({@code local.server.port})
      */
+    // tag::constructor[]
     public HealthCheckClient(DispatcherMap map, AsyncLoop loop, Environment environment) {
         super(map);
         this.loop = loop;
         this.environment = environment;
     }
+    // end::constructor[]
 
     /**
      * Step 1: when the web server is up, connect on the loop thread. Called on the thread that publishes the event.
      *
      * @param event the application is ready
      */
+    // tag::fetch-health[]
     @EventListener(ApplicationReadyEvent.class)
     public void fetchHealth(ApplicationReadyEvent event) {
         Integer port = this.environment.getProperty("local.server.port", Integer.class);
@@ -65,6 +70,7 @@ public class HealthCheckClient extends Dispatcher {
         }
         this.loop.execute(() -> get(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
     }
+    // end::fetch-health[]
 
     /** Step 2: create the socket, start connecting and queue the request, as the documentation's constructor does. */
     private void get(InetSocketAddress address) {

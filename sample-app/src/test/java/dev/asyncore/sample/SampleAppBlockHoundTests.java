@@ -66,7 +66,9 @@ class SampleAppBlockHoundTests {
                 "runs in the blockhound surefire execution, whose JVM has -XX:+AllowRedefinitionToAddDeleteMethods");
         // AsyncoreBlockHoundIntegration, found by the service loader, marks the loop threads and allows the hand-off of
         // a call to the offload's executor: nothing else is allowed here.
+        // tag::install[]
         BlockHound.install();
+        // end::install[]
         database = Server.createTcpServer("-tcpPort", String.valueOf(freePort()), "-ifNotExists")
                 .start();
         String url = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/mem:blockhound;DB_CLOSE_DELAY=-1";

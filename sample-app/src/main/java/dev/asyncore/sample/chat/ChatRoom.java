@@ -108,6 +108,7 @@ public final class ChatRoom {
      * the members of the sender's loop, through one task per other loop to theirs. The line is copied once, out of the
      * sender's reused buffer, into an array that every member's queue then shares. The sender's loop thread.
      */
+    // tag::broadcast[]
     void broadcast(ChatRoomHandler sender, ByteBuffer line) {
         if (!sender.isConnected()) {
             return;
@@ -124,8 +125,10 @@ public final class ChatRoom {
             handOff(loop, sender, shared, shard);
         }
     }
+    // end::broadcast[]
 
     /** Delivers a line to the members of another loop, on that loop. */
+    // tag::hand-off[]
     private void handOff(AsyncLoop loop, ChatRoomHandler sender, byte[] shared, Shard shard) {
         try {
             loop.execute(() -> deliver(sender, shared, shard));
@@ -133,6 +136,7 @@ public final class ChatRoom {
             // that loop has ended: its members are closed
         }
     }
+    // end::hand-off[]
 
     /**
      * Delivers a line to the members of one map. Members that leave meanwhile (dropped as slow consumers, here or by the

@@ -1,0 +1,2 @@
+/** Snippets of the guide's page on writing handlers. */
+package dev.asyncore.docs.handlers;

@@ -1,0 +1,2 @@
+/** Snippets of the guide's page on TLS. */
+package dev.asyncore.docs.tls;
