@@ -46,4 +46,24 @@ public interface TlsStatus {
      * @return the failure, or null
      */
     Throwable failure();
+
+    /**
+     * The host name the client asked for with SNI, in lower case: on a server, what the client's hello named (read from
+     * the hello itself when the server maps names to certificates, {@link TlsOptions#withServerName}); on a client,
+     * what it sends. Null when none was sent, or on a server before the client's hello arrived.
+     *
+     * @return the host name or null
+     */
+    String serverName();
+
+    /**
+     * The application protocol ALPN settled on ({@link TlsOptions#withApplicationProtocols}), such as {@code h2}; null
+     * before the handshake completes and when none was agreed (the peer offered none). Known from the handler's first
+     * {@code handleRead} or {@code handleWrite}, since the transport gives a handler no read or write event before the
+     * handshake completes (a client's {@code handleConnect} comes earlier, when TCP is up): a handler that serves
+     * several protocols picks one there.
+     *
+     * @return the protocol or null
+     */
+    String applicationProtocol();
 }

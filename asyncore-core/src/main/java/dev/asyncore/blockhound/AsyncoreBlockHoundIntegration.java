@@ -41,6 +41,8 @@ public final class AsyncoreBlockHoundIntegration implements BlockHoundIntegratio
         // SecureRandom, which reads /dev/urandom: a short read that never waits. No handler code runs inside these.
         builder.allowBlockingCallsInside("sun.security.ssl.SSLEngineImpl", "wrap");
         builder.allowBlockingCallsInside("sun.security.ssl.SSLEngineImpl", "unwrap");
+        // A client engine writes its ClientHello (and draws its random) as the handshake begins.
+        builder.allowBlockingCallsInside("sun.security.ssl.SSLEngineImpl", "beginHandshake");
         builder.allowBlockingCallsInside("sun.security.ssl.SSLEngineImpl$DelegatedTask", "run");
     }
 }

@@ -18,7 +18,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The development-only certificates of the TLS tests (a CA, a server certificate for localhost and 127.0.0.1, a second
- * server certificate, a client certificate; PEM, valid for 100 years) and the JDK contexts built from them.
+ * server certificate, a client certificate; and a second CA for {@code a.example} and {@code b.example}; PEM, valid for
+ * 100 years) and the JDK contexts built from them.
  */
 final class TlsFixtures {
 
@@ -29,6 +30,13 @@ final class TlsFixtures {
     static final String SERVER2_KEY = "dev-server2.key";
     static final String CLIENT_CERT = "dev-client.crt";
     static final String CLIENT_KEY = "dev-client.key";
+    /** A second development CA, for the certificates of {@code a.example} and {@code b.example} (SNI tests). */
+    static final String SNI_CA = "dev-sni-ca.crt";
+
+    static final String A_CERT = "dev-a.crt";
+    static final String A_KEY = "dev-a.key";
+    static final String B_CERT = "dev-b.crt";
+    static final String B_KEY = "dev-b.key";
 
     private TlsFixtures() {}
 
@@ -64,19 +72,26 @@ final class TlsFixtures {
 
     /** A client context trusting the development CA, without a certificate of its own. */
     static SSLContext clientContext() {
+        return clientContext(CA);
+    }
+
+    /** A client context trusting these CAs, without a certificate of its own. */
+    static SSLContext clientContext(String... cas) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, trustManagers().getTrustManagers(), null);
+            ctx.init(null, trustManagers(cas).getTrustManagers(), null);
             return ctx;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static TrustManagerFactory trustManagers() throws Exception {
+    private static TrustManagerFactory trustManagers(String... cas) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", certificate(CA));
+        for (String ca : cas.length == 0 ? new String[] {CA} : cas) {
+            trust.setCertificateEntry(ca, certificate(ca));
+        }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         return tmf;

@@ -21,9 +21,9 @@ final class TlsBuffers {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final SocketChannel channel;
-    private final SSLEngine engine;
-    private final int packetSize;
-    private final int appSize;
+    private SSLEngine engine;
+    private int packetSize;
+    private int appSize;
     /** Records read and not yet decrypted (write mode), once a partial record was left over; else null. */
     private ByteBuffer netIn;
     /** Records not yet written (read mode), once one was left over; else null. */
@@ -38,6 +38,28 @@ final class TlsBuffers {
         this.engine = engine;
         this.packetSize = packetSize;
         this.appSize = appSize;
+    }
+
+    /**
+     * Sets the engine of a connection whose buffers held its first records before the engine existed (a server that
+     * picks its context by the name the client asks for); the record buffer keeps at least the size it had. During a
+     * read step, {@link #in()} may change.
+     */
+    void engine(SSLEngine engine, int packetSize, int appSize) {
+        this.engine = engine;
+        this.packetSize = Math.max(this.packetSize, packetSize);
+        this.appSize = appSize;
+        if (netIn != null && netIn.capacity() < this.packetSize) {
+            boolean stepping = in == netIn;
+            ByteBuffer held = netIn.flip();
+            netIn = ByteBuffer.allocate(this.packetSize).put(held);
+            in = stepping ? netIn : in;
+        }
+    }
+
+    /** The socket these buffers read and write. */
+    SocketChannel channel() {
+        return channel;
     }
 
     /** True if {@code b} (write mode) holds at least one whole record. */

@@ -10,6 +10,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -17,7 +18,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 import dev.asyncore.AsyncLoop;
-import dev.asyncore.TlsOptions;
 import dev.asyncore.TlsStatus;
 import dev.asyncore.internal.TransportOwner;
 import dev.asyncore.internal.transport.StreamTransport;
@@ -38,6 +38,7 @@ import dev.asyncore.internal.transport.Transport;
  * {@code netOut} records not yet written. {@link #write} takes plaintext only while {@code netOut} is empty, so at most
  * one record waits here and the dispatcher's own watermarks bound the output as without TLS. Where those bytes are held
  * between steps is {@link TlsBuffers}' concern; what the transport needs from its dispatcher is {@link TransportOwner}'s.
+ * A server that maps host names to contexts starts without an engine, until {@link HelloStage} makes it.
  */
 public final class TlsTransport implements Transport, TlsStatus {
 
@@ -47,7 +48,11 @@ public final class TlsTransport implements Transport, TlsStatus {
     private final SocketChannel channel;
     private final TransportOwner owner;
     private final Duration handshakeTimeout;
-    private final SSLEngine engine;
+    /** For a server that picks its context by name, until the ClientHello made the engine; else null. */
+    private final HelloStage hello;
+    /** Null until the ClientHello named the server (with {@link #hello}). */
+    private SSLEngine engine;
+
     private final TlsBuffers buffers;
     /** During one step: the records read ({@link TlsBuffers#beginIn()}). */
     private ByteBuffer in;
@@ -64,20 +69,33 @@ public final class TlsTransport implements Transport, TlsStatus {
 
     /** Starts a handshake with a fresh engine over a stream socket, reporting to its owner; zero: no timeout. Loop thread. */
     public TlsTransport(StreamTransport stream, TransportOwner owner, SSLEngine engine, Duration handshakeTimeout) {
+        this(stream, owner, engine, null, handshakeTimeout);
+    }
+
+    /**
+     * Starts a server handshake whose engine is made once the client's ClientHello has named the server it asks for (or
+     * named none: then {@code engines} gets null); zero: no timeout. Loop thread.
+     */
+    public TlsTransport(
+            StreamTransport stream,
+            TransportOwner owner,
+            Function<String, SSLEngine> engines,
+            Duration handshakeTimeout) {
+        this(stream, owner, null, new HelloStage(engines), handshakeTimeout);
+    }
+
+    private TlsTransport(
+            StreamTransport stream, TransportOwner owner, SSLEngine engine, HelloStage hello, Duration timeout) {
         this.stream = stream;
         this.channel = stream.channel();
         this.owner = owner;
-        this.handshakeTimeout = handshakeTimeout;
+        this.handshakeTimeout = timeout;
         this.engine = engine;
-        SSLSession session = engine.getSession();
-        this.buffers =
-                new TlsBuffers(channel, engine, session.getPacketBufferSize(), session.getApplicationBufferSize());
-        try {
-            engine.beginHandshake();
-        } catch (SSLException e) {
-            throw new IllegalStateException("TLS cannot start: " + e.getMessage(), e);
-        }
-        timer = this.owner.schedule(this::timedOut, handshakeTimeout);
+        this.hello = hello;
+        this.buffers = engine == null
+                ? new TlsBuffers(channel, null, HelloStage.HELLO_BUFFER, HelloStage.HELLO_BUFFER)
+                : TlsEngineSteps.begin(channel, engine);
+        timer = this.owner.schedule(this::timedOut, timeout);
     }
 
     // ------------------------------------------------------------------------------------------------------------------
@@ -101,6 +119,9 @@ public final class TlsTransport implements Transport, TlsStatus {
         }
         if (failure != null) {
             return 0;
+        }
+        if (handshaking && engine == null) {
+            return SelectionKey.OP_READ;
         }
         if (handshaking) {
             HandshakeStatus hs = engine.getHandshakeStatus();
@@ -132,6 +153,9 @@ public final class TlsTransport implements Transport, TlsStatus {
     }
 
     private boolean needsWrap() {
+        if (engine == null) {
+            return false;
+        }
         HandshakeStatus hs = engine.getHandshakeStatus();
         return hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK;
     }
@@ -262,8 +286,13 @@ public final class TlsTransport implements Transport, TlsStatus {
             return;
         }
         outputShut = true;
-        engine.closeOutbound();
-        flushOwn();
+        if (engine == null) { // no hello yet: nothing to close in TLS
+            tcpOutputShut = true;
+            stream.shutdownOutput();
+        } else {
+            engine.closeOutbound();
+            flushOwn();
+        }
     }
 
     @Override
@@ -286,7 +315,8 @@ public final class TlsTransport implements Transport, TlsStatus {
                     engine.closeOutbound();
                 }
                 flushOwn();
-                if ((pendingOut() || !closeNotifyQueued) && linger()) {
+                if ((pendingOut() || !closeNotifyQueued)
+                        && TlsLinger.start(owner.loop(), buffers, !closeNotifyQueued, handshakeTimeout)) {
                     return;
                 }
             }
@@ -297,24 +327,15 @@ public final class TlsTransport implements Transport, TlsStatus {
         channel.close();
     }
 
-    private boolean linger() throws IOException {
-        AsyncLoop loop = owner.loop();
-        if (loop == null || !loop.isRunning() || !loop.inEventLoop()) {
-            return false;
-        }
-        buffers.releaseScratch();
-        ByteBuffer rest = buffers.takeUnwritten(!closeNotifyQueued);
-        closeNotifyQueued = true;
-        Duration timeout = handshakeTimeout.isZero() ? TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT : handshakeTimeout;
-        new TlsLinger(channel, loop, rest, timeout);
-        return true;
-    }
-
     // ------------------------------------------------------------------------------------------------------------------
     // TlsStatus
 
+    /** The engine's session, or null on a server still waiting for the ClientHello that names the server. */
     @Override
     public SSLSession session() {
+        if (engine == null) {
+            return null;
+        }
         SSLSession hs = handshaking ? engine.getHandshakeSession() : null;
         return hs != null ? hs : engine.getSession();
     }
@@ -339,6 +360,19 @@ public final class TlsTransport implements Transport, TlsStatus {
         return failure;
     }
 
+    @Override
+    public String serverName() {
+        if (hello != null) {
+            return hello.serverName();
+        }
+        return engine == null ? null : TlsEngineSteps.requestedServerName(engine, session());
+    }
+
+    @Override
+    public String applicationProtocol() {
+        return isHandshakeComplete() ? TlsEngineSteps.applicationProtocol(engine) : null;
+    }
+
     // ------------------------------------------------------------------------------------------------------------------
     // the engine's work
 
@@ -357,6 +391,10 @@ public final class TlsTransport implements Transport, TlsStatus {
     private void handshake() throws IOException {
         beginIn();
         try {
+            if (engine == null && (engine = hello.engine(buffers)) == null) {
+                return;
+            }
+            in = buffers.in();
             handshakeSteps();
             if (!handshaking && failure == null && in.position() > 0) {
                 // The peer's first data came with its last handshake record: decrypt it now, so that no partial
@@ -371,7 +409,7 @@ public final class TlsTransport implements Transport, TlsStatus {
     private void handshakeSteps() throws IOException {
         while (handshaking) {
             switch (engine.getHandshakeStatus()) {
-                case NEED_TASK -> runTasks();
+                case NEED_TASK -> TlsEngineSteps.runTasks(engine);
                 case NEED_WRAP -> {
                     if (!buffers.flush()) {
                         return;
@@ -405,26 +443,13 @@ public final class TlsTransport implements Transport, TlsStatus {
                 return false;
             }
         }
-        in.flip();
-        SSLEngineResult r;
-        try {
-            r = engine.unwrap(in, buffers.appTarget());
-        } finally {
-            in.compact();
-        }
+        SSLEngineResult r = unwrap();
         return switch (r.getStatus()) {
             case OK -> true;
             case BUFFER_UNDERFLOW -> buffers.readSocket() > 0;
             case BUFFER_OVERFLOW -> false;
             case CLOSED -> throw new SSLException("the peer closed TLS during the handshake");
         };
-    }
-
-    private void runTasks() {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
-        }
     }
 
     private void handshakeDone() {
@@ -461,13 +486,7 @@ public final class TlsTransport implements Transport, TlsStatus {
 
     /** One unwrap of application data; true if it made progress and may be called again at once. */
     private boolean unwrapData() throws IOException {
-        in.flip();
-        SSLEngineResult r;
-        try {
-            r = engine.unwrap(in, buffers.appTarget());
-        } finally {
-            in.compact();
-        }
+        SSLEngineResult r = unwrap();
         switch (r.getStatus()) {
             case CLOSED -> {
                 closeNotifyReceived = true;
@@ -480,30 +499,13 @@ public final class TlsTransport implements Transport, TlsStatus {
             default -> {
                 HandshakeStatus hs = r.getHandshakeStatus();
                 if (hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED && !outputShut) {
-                    postHandshake();
+                    if (!"TLSv1.3".equals(engine.getSession().getProtocol())) {
+                        handshaking = true; // counted as a failed handshake
+                        throw new SSLException("TLS renegotiation refused");
+                    }
+                    TlsEngineSteps.postHandshake(engine, buffers);
                 }
                 return r.bytesConsumed() > 0 || r.bytesProduced() > 0;
-            }
-        }
-    }
-
-    /**
-     * A handshake message after the handshake: TLS 1.3 key updates and tickets are served; a TLS 1.2 renegotiation is
-     * refused (a renegotiating peer can make the server spend CPU at will), and counts as a failed handshake.
-     */
-    private void postHandshake() throws IOException {
-        if (!"TLSv1.3".equals(engine.getSession().getProtocol())) {
-            handshaking = true;
-            throw new SSLException("TLS renegotiation refused");
-        }
-        HandshakeStatus hs;
-        while ((hs = engine.getHandshakeStatus()) == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP) {
-            if (hs == HandshakeStatus.NEED_TASK) {
-                runTasks();
-            } else if (buffers.flush()) {
-                buffers.wrapAndWrite(EMPTY);
-            } else {
-                return;
             }
         }
     }
@@ -538,6 +540,16 @@ public final class TlsTransport implements Transport, TlsStatus {
         }
     }
 
+    /** Decrypts from the records read ({@link #in}) into the plaintext buffer. */
+    private SSLEngineResult unwrap() throws SSLException {
+        in.flip();
+        try {
+            return engine.unwrap(in, buffers.appTarget());
+        } finally {
+            in.compact();
+        }
+    }
+
     private boolean pendingOut() {
         return buffers.pendingOut();
     }
@@ -563,13 +575,8 @@ public final class TlsTransport implements Transport, TlsStatus {
         eof = true;
         cancelTimer();
         owner.failed(handshaking, e, channel);
-        try {
-            engine.closeOutbound();
-            if (buffers.flush()) {
-                buffers.wrapAndWrite(EMPTY);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // the alert is a courtesy
+        if (engine != null) {
+            TlsEngineSteps.sendAlert(engine, buffers);
         }
     }
 

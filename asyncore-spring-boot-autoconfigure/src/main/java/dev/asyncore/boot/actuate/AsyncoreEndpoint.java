@@ -162,7 +162,12 @@ public class AsyncoreEndpoint {
                 server.bytesSent(),
                 server.getProtocol().name().toLowerCase(Locale.ROOT),
                 DatagramsDescriptor.of(server.datagramStats()),
-                new TlsDescriptor(server.isTls(), server.tlsHandshakesCompleted(), server.tlsHandshakesFailed()),
+                new TlsDescriptor(
+                        server.isTls(),
+                        server.tlsHandshakesCompleted(),
+                        server.tlsHandshakesFailed(),
+                        server.tlsServerNames(),
+                        server.tlsApplicationProtocols()),
                 OutputDescriptor.of(server),
                 OffloadDescriptor.of(server));
     }
@@ -369,9 +374,18 @@ public class AsyncoreEndpoint {
      *
      * @param enabled whether accepted connections speak TLS ({@code ssl.bundle} is set)
      * @param handshakesCompleted TLS handshakes that finished since start
-     * @param handshakesFailed TLS handshakes that failed since start: refused, timed out, not TLS, renegotiation
+     * @param handshakesFailed TLS handshakes that failed since start: refused, timed out, not TLS, renegotiation, no
+     *     common application protocol
+     * @param serverNames the host names with a certificate of their own ({@code ssl.server-name-bundles}); the others
+     *     get the default bundle's
+     * @param applicationProtocols the protocols agreed with ALPN, in the server's order of preference
      */
-    public record TlsDescriptor(boolean enabled, long handshakesCompleted, long handshakesFailed) {}
+    public record TlsDescriptor(
+            boolean enabled,
+            long handshakesCompleted,
+            long handshakesFailed,
+            List<String> serverNames,
+            List<String> applicationProtocols) {}
 
     /**
      * Connections a server closed before any handler existed, by reason; the same figures as the

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.TlsOptions;
 import dev.asyncore.boot.client.AsyncoreClient;
 import dev.asyncore.boot.server.AsyncoreSslBundles;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
@@ -70,10 +71,14 @@ final class AsyncoreClientConnectors {
                         property, bundle, this.sslBundles == null ? List.of() : this.sslBundles.bundleNames());
             }
             String serverName = client.getSsl().getServerName();
+            TlsOptions options = this.sslBundles
+                    .options(bundle)
+                    .withApplicationProtocols(
+                            client.getSsl().getApplicationProtocols().toArray(String[]::new));
             if (serverName == null) {
-                builder.tls(this.sslBundles.options(bundle));
+                builder.tls(options);
             } else {
-                builder.tls(this.sslBundles.options(bundle), serverName);
+                builder.tls(options, serverName);
             }
         }
         return builder.build();

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.asyncore.AsyncLoop;
-import dev.asyncore.TlsOptions;
 import dev.asyncore.Watermarks;
 import dev.asyncore.boot.server.ServerProtocol;
 import dev.asyncore.handler.DatagramServer;
@@ -239,7 +238,7 @@ public class AsyncoreProperties {
 
         private final Udp udp = new Udp();
 
-        private final Ssl ssl = new Ssl();
+        private final ServerSslProperties ssl = new ServerSslProperties();
 
         @NestedConfigurationProperty
         private final ServerOffloadProperties offload = new ServerOffloadProperties();
@@ -396,7 +395,7 @@ public class AsyncoreProperties {
             this.deny = deny;
         }
 
-        public Ssl getSsl() {
+        public ServerSslProperties getSsl() {
             return this.ssl;
         }
 
@@ -550,43 +549,6 @@ public class AsyncoreProperties {
          */
         public Watermarks watermarks() {
             return Watermarks.of((int) this.lowWatermark.toBytes(), (int) this.highWatermark.toBytes());
-        }
-    }
-
-    /** TLS of one server: {@code asyncore.servers.<name>.ssl.*}. */
-    public static class Ssl {
-
-        /** Name of the SSL bundle (a spring.ssl.bundle.* entry) whose certificate the server presents; unset for plaintext. */
-        private String bundle;
-
-        /** Whether the server asks clients for a certificate: none, want (served without one) or need (refused without). */
-        private TlsOptions.ClientAuth clientAuth = TlsOptions.ClientAuth.NONE;
-
-        /** How long a client may take to finish the TLS handshake before it is closed. */
-        private Duration handshakeTimeout = TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT;
-
-        public String getBundle() {
-            return this.bundle;
-        }
-
-        public void setBundle(String bundle) {
-            this.bundle = bundle;
-        }
-
-        public TlsOptions.ClientAuth getClientAuth() {
-            return this.clientAuth;
-        }
-
-        public void setClientAuth(TlsOptions.ClientAuth clientAuth) {
-            this.clientAuth = clientAuth;
-        }
-
-        public Duration getHandshakeTimeout() {
-            return this.handshakeTimeout;
-        }
-
-        public void setHandshakeTimeout(Duration handshakeTimeout) {
-            this.handshakeTimeout = handshakeTimeout;
         }
     }
 }

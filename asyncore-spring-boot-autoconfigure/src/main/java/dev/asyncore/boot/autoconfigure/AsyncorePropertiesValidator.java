@@ -1,9 +1,14 @@
 package dev.asyncore.boot.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
+import dev.asyncore.TlsOptions;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.ServerProtocol;
 import dev.asyncore.handler.DatagramServer;
@@ -20,6 +25,9 @@ final class AsyncorePropertiesValidator {
 
     /** The most loop threads {@code asyncore.loop.threads} accepts: each is a thread with a selector of its own. */
     static final int MAX_THREADS = 1024;
+
+    /** Options that only check host names with the core's own rules; their context is never asked for. */
+    private static final TlsOptions TLS_NAMES = TlsOptions.of(() -> null);
 
     private AsyncorePropertiesValidator() {}
 
@@ -135,11 +143,23 @@ final class AsyncorePropertiesValidator {
         }
     }
 
-    /** The TLS handshake timeout of a server with an SSL bundle. */
-    private static void validateTls(String name, AsyncoreProperties.Ssl ssl) {
+    /** The TLS of a server: its handshake timeout, its server-name bundles and its application protocols. */
+    private static void validateTls(String name, ServerSslProperties ssl) {
+        String prefix = "asyncore.servers." + name + ".ssl.";
         if (ssl.getBundle() == null) {
+            if (!ssl.getServerNameBundles().isEmpty()) {
+                throw new InvalidAsyncorePropertyException(
+                        prefix + "bundle",
+                        null,
+                        "server-name-bundles are set, and a server that maps names needs a default certificate for "
+                                + "clients that ask for no name or another one",
+                        "Set " + prefix + "bundle to the SSL bundle of the default certificate.");
+            }
+            validateApplicationProtocols(prefix, ssl.getApplicationProtocols(), false);
             return;
         }
+        validateServerNameBundles(prefix, ssl.getServerNameBundles());
+        validateApplicationProtocols(prefix, ssl.getApplicationProtocols(), true);
         Duration timeout = ssl.getHandshakeTimeout();
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new InvalidAsyncorePropertyException(
@@ -147,6 +167,75 @@ final class AsyncorePropertiesValidator {
                     timeout,
                     "a client that never finishes its handshake would hold its connection for ever",
                     "Set asyncore.servers." + name + ".ssl.handshake-timeout to a positive duration such as 10s.");
+        }
+    }
+
+    /** Each entry of {@code server-name-bundles}: a well-formed host name, not twice, and a bundle. */
+    private static void validateServerNameBundles(
+            String prefix, List<ServerSslProperties.ServerNameSslBundle> entries) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = prefix + "server-name-bundles[" + i + "].";
+            ServerSslProperties.ServerNameSslBundle e = entries.get(i);
+            String name = e.getServerName();
+            if (name == null || name.isBlank()) {
+                throw new InvalidAsyncorePropertyException(
+                        entry + "server-name",
+                        name,
+                        "each entry maps a host name that clients ask for with SNI to a bundle",
+                        "Set " + entry + "server-name to a host name such as a.example (or *.example for one label).");
+            }
+            try {
+                TLS_NAMES.withServerName(name, TLS_NAMES);
+            } catch (IllegalArgumentException malformed) {
+                throw new InvalidAsyncorePropertyException(
+                        entry + "server-name",
+                        name,
+                        malformed.getMessage(),
+                        "Set " + entry + "server-name to a host name such as a.example, or *. and a domain.");
+            }
+            if (!seen.add(name.strip().toLowerCase(Locale.ROOT))) {
+                throw new InvalidAsyncorePropertyException(
+                        entry + "server-name",
+                        name,
+                        "the same host name is mapped by an earlier entry of " + prefix + "server-name-bundles",
+                        "Remove " + prefix + "server-name-bundles[" + i + "] or give it another server-name.");
+            }
+            if (e.getBundle() == null || e.getBundle().isBlank()) {
+                throw new InvalidAsyncorePropertyException(
+                        entry + "bundle",
+                        e.getBundle(),
+                        "each entry needs the SSL bundle whose certificate clients asking for '" + name + "' get",
+                        "Set " + entry + "bundle to the name of a spring.ssl.bundle.* entry.");
+            }
+        }
+    }
+
+    /**
+     * The application protocols of a server or client ({@code prefix} ends with {@code ssl.}): only over TLS, each of 1
+     * to 255 bytes and not twice.
+     */
+    static void validateApplicationProtocols(String prefix, List<String> protocols, boolean tls) {
+        if (!protocols.isEmpty() && !tls) {
+            throw new InvalidAsyncorePropertyException(
+                    prefix + "application-protocols",
+                    protocols,
+                    "application protocols are agreed in the TLS handshake (ALPN), and TLS needs an SSL bundle",
+                    "Set " + prefix + "bundle, or remove " + prefix + "application-protocols.");
+        }
+        for (int i = 0; i < protocols.size(); i++) {
+            String p = protocols.get(i);
+            if (p == null
+                    || p.isBlank()
+                    || p.getBytes(StandardCharsets.UTF_8).length > 255
+                    || protocols.indexOf(p) < i) {
+                throw new InvalidAsyncorePropertyException(
+                        prefix + "application-protocols[" + i + "]",
+                        p,
+                        "an application protocol is a name of 1 to 255 bytes, listed once",
+                        "Set " + prefix + "application-protocols[" + i + "] to a protocol name such as h2 or "
+                                + "http/1.1, or remove it.");
+            }
         }
     }
 

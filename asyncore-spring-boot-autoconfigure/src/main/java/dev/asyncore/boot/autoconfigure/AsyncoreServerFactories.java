@@ -65,7 +65,8 @@ final class AsyncoreServerFactories {
      *
      * @return one factory per enabled server
      * @throws UnknownHandlerException when a handler names no suitable bean
-     * @throws UnknownSslBundleException when an {@code ssl.bundle} names no bundle
+     * @throws UnknownSslBundleException when an {@code ssl.bundle} or a {@code ssl.server-name-bundles} entry names no
+     *     bundle
      * @throws InvalidAsyncorePropertyException when a bean cannot serve as what a property names it for
      */
     List<AsyncoreServerFactory> create() {
@@ -112,8 +113,8 @@ final class AsyncoreServerFactories {
         return factory;
     }
 
-    /** The server's TLS options from its bundle, or null for plaintext. */
-    private TlsOptions tls(String name, AsyncoreProperties.Ssl ssl) {
+    /** The server's TLS options from its bundle (and one per server name), or null for plaintext. */
+    private TlsOptions tls(String name, ServerSslProperties ssl) {
         String bundle = ssl.getBundle();
         if (bundle == null) {
             return null;
@@ -124,9 +125,23 @@ final class AsyncoreServerFactories {
         if (bundles == null || !bundles.bundleNames().contains(bundle)) {
             throw new UnknownSslBundleException(property, bundle, bundles == null ? List.of() : bundles.bundleNames());
         }
-        return bundles.options(bundle)
+        TlsOptions options = bundles.options(bundle)
                 .withClientAuth(ssl.getClientAuth())
-                .withHandshakeTimeout(ssl.getHandshakeTimeout());
+                .withHandshakeTimeout(ssl.getHandshakeTimeout())
+                .withApplicationProtocols(ssl.getApplicationProtocols().toArray(String[]::new));
+        List<ServerSslProperties.ServerNameSslBundle> names = ssl.getServerNameBundles();
+        for (int i = 0; i < names.size(); i++) {
+            // each name's options follow their own bundle's reloads
+            String nameBundle = names.get(i).getBundle();
+            if (!bundles.bundleNames().contains(nameBundle)) {
+                throw new UnknownSslBundleException(
+                        "asyncore.servers." + name + ".ssl.server-name-bundles[" + i + "].bundle",
+                        nameBundle,
+                        bundles.bundleNames());
+            }
+            options = options.withServerName(names.get(i).getServerName(), bundles.options(nameBundle));
+        }
+        return options;
     }
 
     /** A size in bytes as a socket option takes it, 0 for the system's default. */

@@ -191,6 +191,17 @@ public class ClientProperties {
         /** Host name sent as SNI and checked against the server's certificate; the connected host when unset. */
         private String serverName;
 
+        /** Application protocols offered with ALPN (for example h2, http/1.1); the server picks one. */
+        private List<String> applicationProtocols = new ArrayList<>();
+
+        public List<String> getApplicationProtocols() {
+            return this.applicationProtocols;
+        }
+
+        public void setApplicationProtocols(List<String> applicationProtocols) {
+            this.applicationProtocols = applicationProtocols;
+        }
+
         public String getBundle() {
             return this.bundle;
         }

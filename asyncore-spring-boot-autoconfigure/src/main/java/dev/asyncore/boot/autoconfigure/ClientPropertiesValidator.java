@@ -131,6 +131,10 @@ final class ClientPropertiesValidator {
                     "Set " + prefix + "ssl.bundle to a bundle that trusts the server, or remove " + prefix
                             + "ssl.server-name.");
         }
+        AsyncorePropertiesValidator.validateApplicationProtocols(
+                prefix + "ssl.",
+                client.getSsl().getApplicationProtocols(),
+                client.getSsl().getBundle() != null);
     }
 
     private static void validateTimes(String prefix, ClientProperties client) {

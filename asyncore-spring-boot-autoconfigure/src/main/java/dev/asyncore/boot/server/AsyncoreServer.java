@@ -396,6 +396,24 @@ public final class AsyncoreServer {
     }
 
     /**
+     * Returns the host names that get a certificate of their own ({@code ssl.server-name-bundles}). Any thread.
+     *
+     * @return the names, lower case; empty without TLS or with one certificate
+     */
+    public List<String> tlsServerNames() {
+        return this.settings.tls() == null ? List.of() : this.settings.tls().serverNames();
+    }
+
+    /**
+     * Returns the application protocols agreed with ALPN, in the server's order of preference. Any thread.
+     *
+     * @return the names; empty without ALPN
+     */
+    public List<String> tlsApplicationProtocols() {
+        return this.settings.tls() == null ? List.of() : this.settings.tls().applicationProtocols();
+    }
+
+    /**
      * Returns the number of TLS handshakes that finished since the server started.
      *
      * @return the total

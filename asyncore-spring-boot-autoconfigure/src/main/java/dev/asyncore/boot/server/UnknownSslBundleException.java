@@ -3,7 +3,8 @@ package dev.asyncore.boot.server;
 import java.util.List;
 
 /**
- * Thrown at startup when {@code asyncore.servers.<name>.ssl.bundle} names no {@code spring.ssl.bundle.*} entry.
+ * Thrown at startup when {@code asyncore.servers.<name>.ssl.bundle} (or the {@code bundle} of one of its
+ * {@code ssl.server-name-bundles}, or a client's {@code ssl.bundle}) names no {@code spring.ssl.bundle.*} entry.
  *
  * <p>Raised on the thread that refreshes the application context.
  */
@@ -16,7 +17,8 @@ public class UnknownSslBundleException extends InvalidAsyncorePropertyException 
     /**
      * Creates the exception.
      *
-     * @param property the full property name, {@code asyncore.servers.<name>.ssl.bundle}
+     * @param property the full property name, such as {@code asyncore.servers.<name>.ssl.bundle} or
+     *     {@code asyncore.servers.<name>.ssl.server-name-bundles[1].bundle}
      * @param value the bundle name that was not found
      * @param bundles the names of the bundles that exist
      */

@@ -451,6 +451,47 @@ class AsyncoreClientsAutoConfigurationTests {
                 "asyncore.clients.p.port=1",
                 "asyncore.clients.p.handler=probeHandler",
                 "asyncore.clients.p.ssl.server-name=a");
+        fails(
+                "asyncore.clients.p.ssl.application-protocols",
+                "TLS needs an SSL bundle",
+                "asyncore.clients.p.host=a",
+                "asyncore.clients.p.port=1",
+                "asyncore.clients.p.handler=probeHandler",
+                "asyncore.clients.p.ssl.application-protocols=h2");
+    }
+
+    @Test
+    void offersTheApplicationProtocolsOfItsProperty() {
+        SslBundle serverBundle = SslBundle.of(new PemSslStoreBundle(
+                PemSslStoreDetails.forCertificate("classpath:tls/dev-server.crt")
+                        .withPrivateKey("classpath:tls/dev-server.key"),
+                null));
+        this.upstream = LoopbackServer.start(
+                (ch, peer, map) -> new EchoHandler(ch, map),
+                s -> s.setTls(TlsOptions.of(serverBundle.createSslContext()).withApplicationProtocols("proto-b")));
+        ApplicationContextRunner tls = this.runner.withPropertyValues(
+                "spring.ssl.bundle.pem.dev-client.truststore.certificate=classpath:tls/dev-ca.crt",
+                "asyncore.clients.good.host=127.0.0.1",
+                "asyncore.clients.good.port=" + this.upstream.port(),
+                "asyncore.clients.good.handler=probeHandler",
+                "asyncore.clients.good.ssl.bundle=dev-client",
+                "asyncore.clients.good.ssl.server-name=localhost",
+                "asyncore.clients.good.ssl.application-protocols=proto-a,proto-b",
+                "asyncore.clients.bad.host=127.0.0.1",
+                "asyncore.clients.bad.port=" + this.upstream.port(),
+                "asyncore.clients.bad.handler=probeHandler",
+                "asyncore.clients.bad.ssl.bundle=dev-client",
+                "asyncore.clients.bad.ssl.server-name=localhost",
+                "asyncore.clients.bad.ssl.application-protocols=proto-a",
+                "asyncore.clients.bad.reconnect.enabled=false");
+        tls.run((context) -> {
+            AsyncoreClient good = client(context, "good");
+            AsyncoreClient bad = client(context, "bad");
+            await().until(() -> this.upstream.stats().handshakesCompleted() == 1 && good.isConnected());
+            await().until(() -> bad.status().state() == ClientState.STOPPED);
+            assertThat(bad.status().lastError()).hasMessageContaining("no_application_protocol");
+            assertThat(this.upstream.stats().handshakesFailed()).isEqualTo(1);
+        });
     }
 
     @Test

@@ -45,6 +45,7 @@ class ClientConfigurationMetadataTests {
                         "asyncore.clients.*.reconnect.jitter",
                         "asyncore.clients.*.ssl.bundle",
                         "asyncore.clients.*.ssl.server-name",
+                        "asyncore.clients.*.ssl.application-protocols",
                         "asyncore.clients.*.health.readiness",
                         "asyncore.clients.*.enabled");
         assertThat(defaultOf(metadata, "asyncore.clients.*.connect-timeout"))

@@ -142,7 +142,11 @@ class ConfigurationMetadataTests {
             }
         }
         assertThat(clientAuth).containsExactly("none", "want", "need");
-        assertThat(metadata.at("/properties").toString()).contains("asyncore.servers.*.ssl.bundle");
+        assertThat(metadata.at("/properties").toString())
+                .contains(
+                        "asyncore.servers.*.ssl.bundle",
+                        "asyncore.servers.*.ssl.server-name-bundles",
+                        "asyncore.servers.*.ssl.application-protocols");
     }
 
     private static String defaultOf(JsonNode metadata, String name) {
