@@ -24,6 +24,7 @@ import dev.asyncore.TlsStatus;
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.internal.ApiAccess;
 import dev.asyncore.internal.ServerCounter;
+import dev.asyncore.internal.util.Throwables;
 
 /**
  * Keeps one outbound connection up on a loop: tries its addresses in order (or round robin), each within a connect
@@ -295,11 +296,15 @@ public final class ClientConnector {
             if (tls != null) {
                 d.startTlsClient(tls, nameFromAddress ? a.target().getHostString() : serverName);
             }
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // any failure, an Error of a handler's factory too: a handler half set up (no TLS yet) never stays open
             if (d != null) {
                 d.close();
             }
             closeQuietly(channel);
+            if (Throwables.isReraised(e)) {
+                Throwables.sneakyThrow(e);
+            }
             failed(a.target(), e);
             return;
         }

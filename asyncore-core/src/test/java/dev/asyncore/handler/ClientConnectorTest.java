@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
@@ -140,6 +141,40 @@ class ClientConnectorTest {
                 assertThat(accepted.getInputStream().read()).isEqualTo(-1);
             }
         }
+    }
+
+    @Test
+    void aHandlerFactoryThatThrowsAnErrorLeavesNothingOpenAndIsTriedAgain() {
+        List<Dispatcher> served = new CopyOnWriteArrayList<>();
+        LoopbackServer upstream = LoopbackServer.start((ch, peer, map) -> {
+            EchoHandler h = new EchoHandler(ch, map);
+            served.add(h);
+            return h;
+        });
+        closeables.add(upstream);
+        AtomicInteger calls = new AtomicInteger();
+        ClientConnector connector = ClientConnector.builder("test", loop)
+                .handler((channel, address, map) -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new AssertionError("first handler refused");
+                    }
+                    Recording r = new Recording(channel, map);
+                    handlers.add(r);
+                    return r;
+                })
+                .address(upstream.address())
+                .reconnect(backOff(50, 2))
+                .build();
+        connector.addListener(attempts);
+        connector.start();
+
+        await().until(() -> connector.state() == ClientState.CONNECTED);
+        assertThat(attempts.outcomes).first().isNotEqualTo(ConnectOutcome.SUCCESS);
+        assertThat(attempts.outcomes).endsWith(ConnectOutcome.SUCCESS);
+        assertThat(calls.get()).isEqualTo(2);
+        // the first connection's channel was closed, not left behind: only the second handler is in the map
+        assertThat(loop.submit(() -> loop.map().size()).join()).isEqualTo(1);
+        await().until(() -> served.stream().filter(d -> d.socket().isOpen()).count() == 1);
     }
 
     @Test
