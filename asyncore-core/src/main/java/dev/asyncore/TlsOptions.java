@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 
 import dev.asyncore.internal.tls.TlsTransport;
 import dev.asyncore.internal.transport.StreamTransport;
@@ -24,7 +26,9 @@ import dev.asyncore.internal.transport.Transport;
  * {@link Dispatcher#startTlsClient}, or to a listening server ({@code ServerDispatcher.setTls}).
  *
  * <p>The context is read through a supplier each time a channel starts TLS, so a supplier that follows a reloaded
- * certificate gives new connections the new one while open connections keep theirs.
+ * certificate gives new connections the new one while open connections keep theirs. The context's provider decides the
+ * TLS implementation ({@link TlsProvider}): {@link #of(TlsProvider, KeyManager[], TrustManager[])} makes one on the
+ * provider asked for; a context of the application's own keeps its provider, which {@link #provider()} reports.
  *
  * <p>Differs from Python: asyncore has no TLS; its users wrap sockets with {@code ssl.wrap_socket(...,
  * do_handshake_on_connect=False)} and handle {@code SSLWantReadError} in each handler. Here the handler reads and writes
@@ -89,6 +93,20 @@ public final class TlsOptions {
     }
 
     /**
+     * Options on a new context of the given provider, made from key and trust managers (as an SSL bundle or a
+     * {@code KeyManagerFactory} gives them), no client authentication, the default handshake timeout. Any thread.
+     *
+     * @param provider {@link TlsProvider#AUTO}, {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}
+     * @param keys the key managers (a server's certificate, a client's own), or null for none
+     * @param trust the trust managers that check the peer, or null for the platform's default
+     * @return the options
+     * @throws IllegalStateException if the provider is not available here (OpenSSL without Conscrypt)
+     */
+    public static TlsOptions of(TlsProvider provider, KeyManager[] keys, TrustManager[] trust) {
+        return of(provider.newContext("TLS", keys, trust));
+    }
+
+    /**
      * A copy with another client authentication (servers only). Any thread.
      *
      * @param clientAuth none, want or need
@@ -141,6 +159,16 @@ public final class TlsOptions {
     /** The handshake timeout; zero for none. Any thread. */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
+    }
+
+    /**
+     * The provider the current context runs on, {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}. Any thread; it
+     * reads the context supplier.
+     *
+     * @return the provider new connections use
+     */
+    public TlsProvider provider() {
+        return TlsProvider.of(Objects.requireNonNull(context.get(), "the TLS context supplier gave null"));
     }
 
     /**

@@ -41,6 +41,13 @@ public interface TlsStatus {
     boolean isTruncated();
 
     /**
+     * The TLS implementation of this connection's engine.
+     *
+     * @return {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}
+     */
+    TlsProvider provider();
+
+    /**
      * Why TLS failed (a handshake refused, a bad record, a timeout), or null.
      *
      * @return the failure, or null

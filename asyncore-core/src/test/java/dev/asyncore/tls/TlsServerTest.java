@@ -23,12 +23,16 @@ import dev.asyncore.Asyncore;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.TlsStatus;
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,6 +43,8 @@ import static org.awaitility.Awaitility.await;
  * unchanged, the JDK's own TLS client on the other end; handshakes are counted; hostile peers (not TLS, an oversized
  * record, a stalled handshake, a renegotiation, a flood of handshakes) end their own connection only.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.asyncore.tls.TlsFixtures#providers")
 class TlsServerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -49,6 +55,17 @@ class TlsServerTest {
     private AsyncLoop loop;
     private ServerDispatcher server;
     private int port;
+
+    private final TlsProvider provider;
+
+    TlsServerTest(TlsProvider provider) {
+        this.provider = provider;
+    }
+
+    @BeforeEach
+    void onlyWhereTheProviderRuns() {
+        TlsFixtures.assumeAvailable(provider);
+    }
 
     @AfterEach
     void stop() throws IOException {
@@ -116,8 +133,8 @@ class TlsServerTest {
         }
     }
 
-    private static TlsOptions serverOptions() {
-        return TlsOptions.of(TlsFixtures.serverContext());
+    private TlsOptions serverOptions() {
+        return TlsOptions.of(TlsFixtures.serverContext(provider));
     }
 
     @Test

@@ -18,6 +18,7 @@ import javax.net.ssl.SSLSession;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.TlsStatus;
 import dev.asyncore.internal.TransportOwner;
 import dev.asyncore.internal.transport.StreamTransport;
@@ -42,6 +43,8 @@ import dev.asyncore.internal.transport.Transport;
 public final class TlsTransport implements Transport, TlsStatus {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The content type of a TLS record that carries handshake messages. */
+    private static final byte HANDSHAKE_RECORD = 22;
 
     private final StreamTransport stream;
     private final SocketChannel channel;
@@ -335,6 +338,11 @@ public final class TlsTransport implements Transport, TlsStatus {
     }
 
     @Override
+    public TlsProvider provider() {
+        return OpenSsl.isOpenSsl(engine) ? TlsProvider.OPENSSL : TlsProvider.JDK;
+    }
+
+    @Override
     public Throwable failure() {
         return failure;
     }
@@ -461,6 +469,12 @@ public final class TlsTransport implements Transport, TlsStatus {
 
     /** One unwrap of application data; true if it made progress and may be called again at once. */
     private boolean unwrapData() throws IOException {
+        if (in.get(0) == HANDSHAKE_RECORD) {
+            // After the handshake only a TLS 1.2 renegotiation comes as a plain handshake record (TLS 1.3 encrypts its
+            // key updates and tickets as application data): refused before the engine spends anything on it, the same
+            // on every provider (OpenSSL would refuse it as a bad record, not as a handshake).
+            refuseRenegotiation();
+        }
         in.flip();
         SSLEngineResult r;
         try {
@@ -493,8 +507,7 @@ public final class TlsTransport implements Transport, TlsStatus {
      */
     private void postHandshake() throws IOException {
         if (!"TLSv1.3".equals(engine.getSession().getProtocol())) {
-            handshaking = true;
-            throw new SSLException("TLS renegotiation refused");
+            refuseRenegotiation();
         }
         HandshakeStatus hs;
         while ((hs = engine.getHandshakeStatus()) == HandshakeStatus.NEED_TASK || hs == HandshakeStatus.NEED_WRAP) {
@@ -506,6 +519,11 @@ public final class TlsTransport implements Transport, TlsStatus {
                 return;
             }
         }
+    }
+
+    private void refuseRenegotiation() throws SSLException {
+        handshaking = true;
+        throw new SSLException("TLS renegotiation refused");
     }
 
     private void endOfStream() {

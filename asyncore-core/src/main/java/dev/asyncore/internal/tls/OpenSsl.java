@@ -1,0 +1,93 @@
+package dev.asyncore.internal.tls;
+
+import java.security.Provider;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+
+import org.conscrypt.Conscrypt;
+
+/**
+ * TLS on OpenSSL: Conscrypt (BoringSSL behind the JDK's {@code SSLEngine} interface) when it is on the class path and
+ * its native library loads on this platform. Any thread.
+ *
+ * <p>Conscrypt is an optional dependency: its classes are touched only once {@link #isAvailable()} found them, so this
+ * class loads without it. The native library is loaded once, on the thread that first asks (the one that builds a
+ * context, never the loop: loading reads a file).
+ */
+public final class OpenSsl {
+
+    /** What the application adds for TLS on OpenSSL. */
+    public static final String DEPENDENCY = "org.conscrypt:conscrypt-openjdk-uber";
+
+    private static final String CONSCRYPT = "org.conscrypt.Conscrypt";
+    private static final Throwable UNAVAILABILITY = check();
+
+    private OpenSsl() {}
+
+    /** True if Conscrypt is on the class path and its native library loaded. Any thread. */
+    public static boolean isAvailable() {
+        return UNAVAILABILITY == null;
+    }
+
+    /**
+     * Why TLS on OpenSSL cannot be used here, in one sentence naming the fix; null if it can. Any thread.
+     *
+     * @return the reason, or null
+     */
+    public static String unavailabilityReason() {
+        if (UNAVAILABILITY == null) {
+            return null;
+        }
+        if (UNAVAILABILITY instanceof ClassNotFoundException) {
+            return "TLS on OpenSSL needs Conscrypt on the class path: add " + DEPENDENCY;
+        }
+        return "Conscrypt is on the class path but its native library does not load on this platform ("
+                + System.getProperty("os.name") + ", " + System.getProperty("os.arch") + "): " + UNAVAILABILITY;
+    }
+
+    /**
+     * The shared Conscrypt provider, not installed in {@link java.security.Security}. Any thread.
+     *
+     * @return the provider
+     * @throws IllegalStateException if it is not available ({@link #unavailabilityReason()})
+     */
+    public static Provider provider() {
+        if (UNAVAILABILITY != null) {
+            throw new IllegalStateException(unavailabilityReason(), UNAVAILABILITY);
+        }
+        return Holder.PROVIDER;
+    }
+
+    /** True if the context is Conscrypt's. Any thread. */
+    public static boolean isOpenSsl(SSLContext context) {
+        return isConscrypt(context.getProvider().getClass());
+    }
+
+    /** True if the engine is Conscrypt's. Any thread. */
+    public static boolean isOpenSsl(SSLEngine engine) {
+        return isConscrypt(engine.getClass());
+    }
+
+    private static boolean isConscrypt(Class<?> type) {
+        return type.getName().startsWith("org.conscrypt.");
+    }
+
+    private static Throwable check() {
+        try {
+            Class.forName(CONSCRYPT, false, OpenSsl.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return absent instanceof ClassNotFoundException ? absent : new ClassNotFoundException(CONSCRYPT, absent);
+        }
+        try {
+            Conscrypt.checkAvailability();
+            return null;
+        } catch (LinkageError | RuntimeException e) {
+            return e;
+        }
+    }
+
+    /** The provider, made on first use once Conscrypt is known to load. */
+    private static final class Holder {
+        private static final Provider PROVIDER = Conscrypt.newProvider();
+    }
+}
