@@ -71,9 +71,10 @@ public enum TlsProvider {
     public SSLContext newContext(String protocol, KeyManager[] keys, TrustManager[] trust) {
         TlsProvider provider = resolve();
         try {
-            SSLContext context = provider == OPENSSL
-                    ? SSLContext.getInstance(protocol, OpenSsl.provider())
-                    : SSLContext.getInstance(protocol);
+            if (provider == OPENSSL) {
+                return OpenSsl.newContext(protocol, keys, trust);
+            }
+            SSLContext context = SSLContext.getInstance(protocol);
             context.init(keys, trust, null);
             return context;
         } catch (GeneralSecurityException e) {

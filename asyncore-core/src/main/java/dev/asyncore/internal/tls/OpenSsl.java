@@ -1,8 +1,11 @@
 package dev.asyncore.internal.tls;
 
+import java.security.GeneralSecurityException;
 import java.security.Provider;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 
 import org.conscrypt.Conscrypt;
 
@@ -56,6 +59,24 @@ public final class OpenSsl {
             throw new IllegalStateException(unavailabilityReason(), UNAVAILABILITY);
         }
         return Holder.PROVIDER;
+    }
+
+    /**
+     * A new Conscrypt context with these managers; the JDK's trust managers are adapted to the way Conscrypt calls them
+     * ({@link OpenSslTrustManager}). Any thread.
+     *
+     * @param protocol the context's protocol, such as {@code TLS}
+     * @param keys the key managers, or null for none
+     * @param trust the trust managers, or null for the platform's default
+     * @return the context
+     * @throws GeneralSecurityException if Conscrypt has no such protocol or refuses the managers
+     * @throws IllegalStateException if Conscrypt is not available
+     */
+    public static SSLContext newContext(String protocol, KeyManager[] keys, TrustManager[] trust)
+            throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance(protocol, provider());
+        context.init(keys, OpenSslTrustManager.adapt(trust), null);
+        return context;
     }
 
     /** True if the context is Conscrypt's. Any thread. */
