@@ -16,6 +16,7 @@ import dev.asyncore.BlockedLoop;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.Offload;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.boot.client.AsyncoreClients;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
@@ -162,7 +163,7 @@ public class AsyncoreEndpoint {
                 server.bytesSent(),
                 server.getProtocol().name().toLowerCase(Locale.ROOT),
                 DatagramsDescriptor.of(server.datagramStats()),
-                new TlsDescriptor(server.isTls(), server.tlsHandshakesCompleted(), server.tlsHandshakesFailed()),
+                TlsDescriptor.of(server),
                 OutputDescriptor.of(server),
                 OffloadDescriptor.of(server));
     }
@@ -370,8 +371,20 @@ public class AsyncoreEndpoint {
      * @param enabled whether accepted connections speak TLS ({@code ssl.bundle} is set)
      * @param handshakesCompleted TLS handshakes that finished since start
      * @param handshakesFailed TLS handshakes that failed since start: refused, timed out, not TLS, renegotiation
+     * @param provider the TLS implementation new connections use ({@code ssl.provider} resolved): {@code jdk} or
+     *     {@code openssl}; null without TLS
      */
-    public record TlsDescriptor(boolean enabled, long handshakesCompleted, long handshakesFailed) {}
+    public record TlsDescriptor(boolean enabled, long handshakesCompleted, long handshakesFailed, String provider) {
+
+        static TlsDescriptor of(AsyncoreServer server) {
+            TlsProvider provider = server.tlsProvider();
+            return new TlsDescriptor(
+                    server.isTls(),
+                    server.tlsHandshakesCompleted(),
+                    server.tlsHandshakesFailed(),
+                    provider == null ? null : provider.name().toLowerCase(Locale.ROOT));
+        }
+    }
 
     /**
      * Connections a server closed before any handler existed, by reason; the same figures as the

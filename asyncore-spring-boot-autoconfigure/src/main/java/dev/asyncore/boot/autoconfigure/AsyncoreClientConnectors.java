@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.TlsOptions;
 import dev.asyncore.boot.client.AsyncoreClient;
 import dev.asyncore.boot.server.AsyncoreSslBundles;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
@@ -70,10 +71,11 @@ final class AsyncoreClientConnectors {
                         property, bundle, this.sslBundles == null ? List.of() : this.sslBundles.bundleNames());
             }
             String serverName = client.getSsl().getServerName();
+            TlsOptions tls = this.sslBundles.options(bundle, client.getSsl().getProvider());
             if (serverName == null) {
-                builder.tls(this.sslBundles.options(bundle));
+                builder.tls(tls);
             } else {
-                builder.tls(this.sslBundles.options(bundle), serverName);
+                builder.tls(tls, serverName);
             }
         }
         return builder.build();

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.Watermarks;
 import dev.asyncore.boot.server.ServerProtocol;
 import dev.asyncore.handler.DatagramServer;
@@ -565,6 +566,9 @@ public class AsyncoreProperties {
         /** How long a client may take to finish the TLS handshake before it is closed. */
         private Duration handshakeTimeout = TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT;
 
+        /** TLS implementation: auto (OpenSSL when Conscrypt is on the class path, else the JDK's), jdk or openssl. */
+        private TlsProvider provider = TlsProvider.AUTO;
+
         public String getBundle() {
             return this.bundle;
         }
@@ -587,6 +591,14 @@ public class AsyncoreProperties {
 
         public void setHandshakeTimeout(Duration handshakeTimeout) {
             this.handshakeTimeout = handshakeTimeout;
+        }
+
+        public TlsProvider getProvider() {
+            return this.provider;
+        }
+
+        public void setProvider(TlsProvider provider) {
+            this.provider = provider;
         }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.asyncore.TlsProvider;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.ServerProtocol;
 import dev.asyncore.handler.DatagramServer;
@@ -135,11 +136,12 @@ final class AsyncorePropertiesValidator {
         }
     }
 
-    /** The TLS handshake timeout of a server with an SSL bundle. */
+    /** The TLS handshake timeout and provider of a server with an SSL bundle. */
     private static void validateTls(String name, AsyncoreProperties.Ssl ssl) {
         if (ssl.getBundle() == null) {
             return;
         }
+        validateTlsProvider("asyncore.servers." + name + ".ssl.provider", ssl.getProvider());
         Duration timeout = ssl.getHandshakeTimeout();
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new InvalidAsyncorePropertyException(
@@ -147,6 +149,31 @@ final class AsyncorePropertiesValidator {
                     timeout,
                     "a client that never finishes its handshake would hold its connection for ever",
                     "Set asyncore.servers." + name + ".ssl.handshake-timeout to a positive duration such as 10s.");
+        }
+    }
+
+    /**
+     * A TLS provider that can run here: {@code openssl} needs Conscrypt on the class path and its native library.
+     *
+     * @param property the full property name
+     * @param provider its value
+     * @throws InvalidAsyncorePropertyException naming the missing dependency
+     */
+    static void validateTlsProvider(String property, TlsProvider provider) {
+        if (provider == null) {
+            throw new InvalidAsyncorePropertyException(
+                    property, null, "the TLS provider must be set", "Set " + property + " to auto, jdk or openssl.");
+        }
+        try {
+            provider.resolve();
+        } catch (IllegalStateException unavailable) {
+            throw new InvalidAsyncorePropertyException(
+                    property,
+                    "openssl",
+                    unavailable.getMessage(),
+                    "Add org.conscrypt:conscrypt-openjdk-uber to the application's dependencies (its native library "
+                            + "is built for Linux and macOS on x86_64 and for Windows), or set " + property
+                            + " to auto (OpenSSL where it loads, else the JDK's provider) or jdk.");
         }
     }
 

@@ -17,6 +17,8 @@ import dev.asyncore.DispatcherMap;
 import dev.asyncore.Offload;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
+import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.DatagramSockets;
 import dev.asyncore.handler.GroupServer;
@@ -410,6 +412,16 @@ public final class AsyncoreServer {
      */
     public boolean isTls() {
         return this.settings.tls() != null;
+    }
+
+    /**
+     * Returns the TLS implementation new connections use.
+     *
+     * @return {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}; null without TLS
+     */
+    public TlsProvider tlsProvider() {
+        TlsOptions tls = this.settings.tls();
+        return tls == null ? null : tls.provider();
     }
 
     /**

@@ -125,7 +125,7 @@ public final class AsyncoreServerFactories {
         if (bundles == null || !bundles.bundleNames().contains(bundle)) {
             throw new UnknownSslBundleException(property, bundle, bundles == null ? List.of() : bundles.bundleNames());
         }
-        return bundles.options(bundle)
+        return bundles.options(bundle, ssl.getProvider())
                 .withClientAuth(ssl.getClientAuth())
                 .withHandshakeTimeout(ssl.getHandshakeTimeout());
     }
