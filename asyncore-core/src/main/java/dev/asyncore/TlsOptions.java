@@ -16,6 +16,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
+import dev.asyncore.internal.tls.OpenSsl;
 import dev.asyncore.internal.tls.TlsTransport;
 import dev.asyncore.internal.transport.StreamTransport;
 import dev.asyncore.internal.transport.Transport;
@@ -227,7 +228,7 @@ public final class TlsOptions {
             params.setProtocols(protocols.clone());
         }
         if (cipherSuites != null) {
-            params.setCipherSuites(cipherSuites.clone());
+            OpenSsl.setCipherSuites(engine, params, cipherSuites.clone());
         }
         if (clientMode) {
             if (serverName != null) {

@@ -272,6 +272,19 @@ class TlsServerTest {
     }
 
     @Test
+    void aCipherListOfTls13SuitesOnlyServesTls13AndRefusesTls12() throws Exception {
+        // BoringSSL cannot narrow the TLS 1.3 suites; such a list means TLS 1.3 alone on both providers.
+        startEcho(serverOptions().withCipherSuites("TLS_AES_128_GCM_SHA256"));
+        SSLSocket s = client(TlsFixtures.clientContext());
+        assertThat(echo(s, new byte[] {1})).containsExactly(1);
+        assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        SSLSocket old = client(TlsFixtures.clientContext(), "TLSv1.2");
+        assertThatThrownBy(() -> echo(old, new byte[] {2})).isInstanceOf(IOException.class);
+        await().atMost(WAIT).until(() -> server.stats().handshakesFailed() == 1);
+        assertThat(server.stats().handshakesCompleted()).isEqualTo(1);
+    }
+
+    @Test
     void clientAuthWantServesClientsWithAndWithoutCertificate() throws Exception {
         startEcho(serverOptions().withClientAuth(TlsOptions.ClientAuth.WANT));
         SSLSocket anonymous = client(TlsFixtures.clientContext());

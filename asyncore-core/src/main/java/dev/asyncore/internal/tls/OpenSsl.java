@@ -2,9 +2,11 @@ package dev.asyncore.internal.tls;
 
 import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.util.Arrays;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
 import org.conscrypt.Conscrypt;
@@ -77,6 +79,29 @@ public final class OpenSsl {
         SSLContext context = SSLContext.getInstance(protocol, provider());
         context.init(keys, OpenSslTrustManager.adapt(trust), null);
         return context;
+    }
+
+    /**
+     * Enables only these cipher suites on an engine's parameters. BoringSSL cannot restrict the TLS 1.3 suites (it always
+     * offers its three) and picks a server's certificate by the TLS 1.2 suites enabled, so on OpenSSL a list of TLS 1.3
+     * suites only is read as it works on the JDK: TLS 1.3 alone, with BoringSSL's suites. Loop thread, as the engine.
+     *
+     * @param engine the engine the parameters are for
+     * @param params its parameters, set on it afterwards
+     * @param suites the suite names
+     */
+    public static void setCipherSuites(SSLEngine engine, SSLParameters params, String[] suites) {
+        if (isOpenSsl(engine)
+                && Arrays.stream(suites).allMatch(OpenSsl::isTls13Suite)
+                && Arrays.asList(params.getProtocols()).contains("TLSv1.3")) {
+            params.setProtocols(new String[] {"TLSv1.3"});
+        } else {
+            params.setCipherSuites(suites);
+        }
+    }
+
+    private static boolean isTls13Suite(String suite) {
+        return suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_");
     }
 
     /** True if the context is Conscrypt's. Any thread. */
