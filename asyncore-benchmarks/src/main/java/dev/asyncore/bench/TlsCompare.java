@@ -113,7 +113,7 @@ public final class TlsCompare {
             for (String kind : servers) {
                 double[] r = measure(kind);
                 results.computeIfAbsent(kind, k -> new ArrayList<>()).add(r);
-                System.out.printf(Locale.ROOT, "round %d %-13s %s%n", round, kind, Arrays.toString(r));
+                System.out.printf(Locale.ROOT, "round %d %-20s %s%n", round, kind, Arrays.toString(r));
             }
         }
         print(results);
@@ -292,7 +292,7 @@ public final class TlsCompare {
         System.out.println(
                 "srv% and cli% are CPU in percent of one core (100 = one core busy) in that phase: a server near"
                         + " 100% is server-bound, a client near 100% per process client-bound; CPU ms/MB and CPU us/hs count.");
-        System.out.printf(Locale.ROOT, "%-18s", "server");
+        System.out.printf(Locale.ROOT, "%-22s", "server");
         for (String m : METRICS) {
             System.out.printf(Locale.ROOT, "%14s", m);
         }
@@ -306,7 +306,7 @@ public final class TlsCompare {
                 med[i] = v[v.length / 2];
             }
             medians.put(kind, med);
-            System.out.printf(Locale.ROOT, "%-18s", kind);
+            System.out.printf(Locale.ROOT, "%-22s", kind);
             for (double d : med) {
                 System.out.printf(Locale.ROOT, "%14.1f", d);
             }
@@ -322,7 +322,7 @@ public final class TlsCompare {
             double[] mine = medians.get(pair[0]);
             double[] n = medians.get(pair[1]);
             if (mine != null && n != null) {
-                System.out.printf(Locale.ROOT, "%-18s", pair[2]);
+                System.out.printf(Locale.ROOT, "%-22s", pair[2]);
                 for (int i = 0; i < METRICS.length; i++) {
                     System.out.printf(Locale.ROOT, "%14.2f", mine[i] / n[i]);
                 }
@@ -332,7 +332,7 @@ public final class TlsCompare {
         }
         double[] p = medians.get("asyncore");
         if (a != null && p != null) {
-            System.out.printf(Locale.ROOT, "%-18s", "tls/plaintext");
+            System.out.printf(Locale.ROOT, "%-22s", "tls/plaintext");
             for (int i = 0; i < METRICS.length; i++) {
                 System.out.printf(Locale.ROOT, "%14.2f", a[i] / p[i]);
             }
