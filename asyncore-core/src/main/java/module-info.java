@@ -4,6 +4,7 @@
  */
 module dev.asyncore {
     requires static reactor.blockhound;
+    requires static org.conscrypt;
 
     exports dev.asyncore;
     exports dev.asyncore.chat;

@@ -15,11 +15,14 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 
+import dev.asyncore.internal.tls.OpenSsl;
 import dev.asyncore.internal.tls.TlsTransport;
 import dev.asyncore.internal.transport.StreamTransport;
 import dev.asyncore.internal.transport.Transport;
@@ -30,7 +33,9 @@ import dev.asyncore.internal.transport.Transport;
  * {@link Dispatcher#startTlsClient}, or to a listening server ({@code ServerDispatcher.setTls}).
  *
  * <p>The context is read through a supplier each time a channel starts TLS, so a supplier that follows a reloaded
- * certificate gives new connections the new one while open connections keep theirs.
+ * certificate gives new connections the new one while open connections keep theirs. The context's provider decides the
+ * TLS implementation ({@link TlsProvider}): {@link #of(TlsProvider, KeyManager[], TrustManager[])} makes one on the
+ * provider asked for; a context of the application's own keeps its provider, which {@link #provider()} reports.
  *
  * <p>A server may present another certificate for each host name a client asks for with SNI
  * ({@link #withServerName}), as Spring Boot's {@code server.ssl.server-name-bundles} and Netty's {@code SniHandler} do,
@@ -115,6 +120,20 @@ public final class TlsOptions {
     public static TlsOptions of(Supplier<SSLContext> context) {
         return new TlsOptions(
                 Objects.requireNonNull(context, "context"), ClientAuth.NONE, DEFAULT_HANDSHAKE_TIMEOUT, null, null);
+    }
+
+    /**
+     * Options on a new context of the given provider, made from key and trust managers (as an SSL bundle or a
+     * {@code KeyManagerFactory} gives them), no client authentication, the default handshake timeout. Any thread.
+     *
+     * @param provider {@link TlsProvider#AUTO}, {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}
+     * @param keys the key managers (a server's certificate, a client's own), or null for none
+     * @param trust the trust managers that check the peer, or null for the platform's default
+     * @return the options
+     * @throws IllegalStateException if the provider is not available here (OpenSSL without Conscrypt)
+     */
+    public static TlsOptions of(TlsProvider provider, KeyManager[] keys, TrustManager[] trust) {
+        return of(provider.newContext("TLS", keys, trust));
     }
 
     /**
@@ -291,6 +310,16 @@ public final class TlsOptions {
     }
 
     /**
+     * The provider the current context runs on, {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}. Any thread; it
+     * reads the context supplier.
+     *
+     * @return the provider new connections use
+     */
+    public TlsProvider provider() {
+        return TlsProvider.of(Objects.requireNonNull(context.get(), "the TLS context supplier gave null"));
+    }
+
+    /**
      * Runs a handler factory for an accepted channel so that the dispatcher it makes on that channel speaks TLS in server
      * mode from its first byte: the TLS transport is put in place as the dispatcher takes the channel, before its
      * constructor can send anything. Servers reach it through {@code ChannelAccess.acceptTls}. Loop thread.
@@ -388,7 +417,7 @@ public final class TlsOptions {
             params.setProtocols(keys.protocols.clone());
         }
         if (keys.cipherSuites != null) {
-            params.setCipherSuites(keys.cipherSuites.clone());
+            OpenSsl.setCipherSuites(engine, params, keys.cipherSuites.clone());
         }
         if (applicationProtocols != null) {
             params.setApplicationProtocols(applicationProtocols.clone());

@@ -41,6 +41,14 @@ public interface TlsStatus {
     boolean isTruncated();
 
     /**
+     * The TLS implementation of this connection's engine.
+     *
+     * @return {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}; null while a server that picks its certificate by
+     *     the name the client asks for still waits for the client's hello (no engine exists yet)
+     */
+    TlsProvider provider();
+
+    /**
      * Why TLS failed (a handshake refused, a bad record, a timeout), or null.
      *
      * @return the failure, or null

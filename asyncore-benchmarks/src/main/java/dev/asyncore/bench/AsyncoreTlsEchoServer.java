@@ -7,12 +7,14 @@ import java.time.Duration;
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 
 /**
  * This project's echo server over TLS: {@link ServerDispatcher} with {@link EchoHandler} and {@link TlsOptions} on the
- * benchmark's certificate, protocol and cipher, one {@link AsyncLoop} thread. Any thread may construct or close it.
+ * benchmark's certificate, protocol and cipher, on the JDK's provider or OpenSSL, one {@link AsyncLoop} thread. Any
+ * thread may construct or close it.
  */
 public final class AsyncoreTlsEchoServer implements ServerMain.RunningServer {
     private final DispatcherMap map = new DispatcherMap();
@@ -23,11 +25,12 @@ public final class AsyncoreTlsEchoServer implements ServerMain.RunningServer {
      * Binds the server on the loopback address and starts its loop.
      *
      * @param port the port, 0 for any free port
+     * @param provider the TLS provider: the JDK's ({@code asyncore-tls}) or OpenSSL ({@code asyncore-tls-openssl})
      * @throws IOException when the socket cannot be bound
      */
-    public AsyncoreTlsEchoServer(int port) throws IOException {
+    public AsyncoreTlsEchoServer(int port, TlsProvider provider) throws IOException {
         server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
-        server.setTls(TlsOptions.of(BenchTls.serverContext())
+        server.setTls(TlsOptions.of(BenchTls.serverContext(provider))
                 .withProtocols(BenchTls.PROTOCOL)
                 .withCipherSuites(BenchTls.CIPHER));
         server.open(new InetSocketAddress("127.0.0.1", port), 1024);

@@ -15,9 +15,12 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.asyncore.TlsProvider;
+
 /**
  * The TLS setting every TLS server and client of the benchmark shares: the development-only P-256 certificate in
- * {@code tls/} (PEM), TLS 1.3 with {@code TLS_AES_128_GCM_SHA256}, the JDK provider. Any thread.
+ * {@code tls/} (PEM), TLS 1.3 with {@code TLS_AES_128_GCM_SHA256}; the JDK provider unless a server asks for OpenSSL.
+ * Any thread.
  */
 final class BenchTls {
 
@@ -26,17 +29,20 @@ final class BenchTls {
 
     private BenchTls() {}
 
-    /** The server context: the development certificate and key. */
+    /** The server context on the JDK provider: the development certificate and key. */
     static SSLContext serverContext() {
+        return serverContext(TlsProvider.JDK);
+    }
+
+    /** The server context on the given provider: the development certificate and key. */
+    static SSLContext serverContext(TlsProvider provider) {
         try {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
             keys.setKeyEntry("key", privateKey(), new char[0], new Certificate[] {certificate("dev-server.crt")});
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, new char[0]);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return ctx;
+            return provider.newContext("TLS", kmf.getKeyManagers(), null);
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the benchmark's TLS server context", e);
         }

@@ -7,12 +7,15 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import dev.asyncore.TlsProvider;
+
 /**
  * Runs one echo server in this process: {@code java -cp benchmarks.jar dev.asyncore.bench.ServerMain <kind> <port>
  * [--stdin-control]}.
  *
  * <p>Kinds: {@code netty} (Netty 4.2, one NIO loop), {@code netty-epoll} (the same on Netty's native epoll transport),
- * {@code asyncore-tls}, {@code netty-tls} (JDK provider, NIO) and {@code netty-tls-openssl} (BoringSSL through
+ * {@code asyncore-tls} (JDK provider), {@code asyncore-tls-openssl} (BoringSSL through Conscrypt), {@code netty-tls} (JDK
+ * provider, NIO) and {@code netty-tls-openssl} (BoringSSL through
  * netty-tcnative, native epoll) for the TLS comparison, {@code nio} (hand-written single-thread NIO) and {@code asyncore}
  * ({@code dev.asyncore.handler.EchoServer} on a {@code dev.asyncore.AsyncLoop}). The server listens on 127.0.0.1, prints
  * {@code PORT <n>} on stdout once it accepts connections, and runs until it is killed, or, with {@code --stdin-control},
@@ -32,8 +35,9 @@ public final class ServerMain {
     public static void main(String[] args) throws Exception {
         boolean stdinControl = args.length == 3 && args[2].equals("--stdin-control");
         if (args.length != 2 && !stdinControl) {
-            System.err.println("usage: ServerMain <netty|netty-epoll|nio|asyncore|python-loop|asyncore-tls|netty-tls|"
-                    + "netty-tls-openssl> <port> [--stdin-control]");
+            System.err.println(
+                    "usage: ServerMain <netty|netty-epoll|nio|asyncore|python-loop|asyncore-tls|asyncore-tls-openssl|netty-tls|"
+                            + "netty-tls-openssl> <port> [--stdin-control]");
             System.exit(2);
         }
         String kind = args[0].toLowerCase(Locale.ROOT);
@@ -58,8 +62,9 @@ public final class ServerMain {
                 server = s;
                 bound = s.port();
             }
-            case "asyncore-tls" -> {
-                RunningServer s = new AsyncoreTlsEchoServer(port);
+            case "asyncore-tls", "asyncore-tls-openssl" -> {
+                RunningServer s = new AsyncoreTlsEchoServer(
+                        port, kind.equals("asyncore-tls-openssl") ? TlsProvider.OPENSSL : TlsProvider.JDK);
                 server = s;
                 bound = s.port();
             }
@@ -75,8 +80,8 @@ public final class ServerMain {
             }
             default ->
                 throw new IllegalArgumentException("unknown server kind '" + args[0]
-                        + "': expected netty, netty-epoll, nio, asyncore, python-loop, asyncore-tls, netty-tls or "
-                        + "netty-tls-openssl");
+                        + "': expected netty, netty-epoll, nio, asyncore, python-loop, asyncore-tls, asyncore-tls-openssl, "
+                        + "netty-tls or netty-tls-openssl");
         }
         System.out.println("PORT " + bound);
         System.out.flush();

@@ -26,14 +26,16 @@ import javax.net.ssl.SSLSocket;
 import org.HdrHistogram.Histogram;
 
 /**
- * TLS echo servers side by side in one run: this project's ({@code asyncore-tls}), Netty's {@code SslHandler} at its
+ * TLS echo servers side by side in one run: this project's on the JDK provider ({@code asyncore-tls}) and on OpenSSL
+ * (BoringSSL through Conscrypt: {@code asyncore-tls-openssl}), Netty's {@code SslHandler} at its
  * defaults (JDK provider, NIO: {@code netty-tls}) and at its best (OpenSSL through netty-tcnative, native epoll:
  * {@code netty-tls-openssl}), same certificate (P-256), protocol (TLS 1.3) and cipher ({@code TLS_AES_128_GCM_SHA256}),
  * plus the plaintext asyncore echo ({@code asyncore}) for the cost of TLS. Each server runs as its own process (on
  * {@code --server-cores} with {@code taskset} when available). The client is the C program {@code tls_load} on OpenSSL's
  * libssl ({@code --client c}, the default when compiled), as processes pinned to {@code --client-cores}, or this process
  * with the JDK's {@code SSLSocket} ({@code --client java}). Rounds alternate the servers; the table gives medians, the
- * server's utilisation in each phase, and the ratios of {@code asyncore-tls} to both Netty setups. Main thread.
+ * server's utilisation in each phase, and the ratios of {@code asyncore-tls} to both Netty setups and of
+ * {@code asyncore-tls-openssl} to {@code netty-tls-openssl}. Main thread.
  *
  * <p>Figures: bulk echo MB/s ({@code --bulk-conns} connections, one each client process, 64 KiB writes), server CPU% and
  * CPU ms per MB echoed in that phase, full handshakes per second (no session reused; {@code --threads} client processes or
@@ -42,7 +44,8 @@ import org.HdrHistogram.Histogram;
  * (always opened by this process).
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.asyncore.bench.TlsCompare [--rounds 2] [--duration 3] [--idle 2000]
- * [--threads 4] [--servers asyncore-tls,netty-tls,netty-tls-openssl,asyncore] [--server-cores 1] [--client-cores 0]
+ * [--threads 4] [--servers asyncore-tls,asyncore-tls-openssl,netty-tls,netty-tls-openssl,asyncore] [--server-cores 1]
+ * [--client-cores 0]
  * [--client c|java] [--c-dir asyncore-benchmarks/target]}.
  */
 public final class TlsCompare {
@@ -75,8 +78,9 @@ public final class TlsCompare {
         idle = options.integer("idle", 2000);
         threads = options.integer("threads", 4);
         bulkConns = options.integer("bulk-conns", 1);
-        servers = List.of(options.string("servers", "asyncore-tls,netty-tls,netty-tls-openssl,asyncore")
-                .split(","));
+        servers = List.of(
+                options.string("servers", "asyncore-tls,asyncore-tls-openssl,netty-tls,netty-tls-openssl,asyncore")
+                        .split(","));
         serverCores = Cores.of(options.string("server-cores", "1"));
         Path dir = NativeLoad.directory(options);
         boolean c = options.string("client", NativeLoad.available(dir, "tls_load") ? "c" : "java")
@@ -109,7 +113,7 @@ public final class TlsCompare {
             for (String kind : servers) {
                 double[] r = measure(kind);
                 results.computeIfAbsent(kind, k -> new ArrayList<>()).add(r);
-                System.out.printf(Locale.ROOT, "round %d %-13s %s%n", round, kind, Arrays.toString(r));
+                System.out.printf(Locale.ROOT, "round %d %-20s %s%n", round, kind, Arrays.toString(r));
             }
         }
         print(results);
@@ -288,7 +292,7 @@ public final class TlsCompare {
         System.out.println(
                 "srv% and cli% are CPU in percent of one core (100 = one core busy) in that phase: a server near"
                         + " 100% is server-bound, a client near 100% per process client-bound; CPU ms/MB and CPU us/hs count.");
-        System.out.printf(Locale.ROOT, "%-18s", "server");
+        System.out.printf(Locale.ROOT, "%-22s", "server");
         for (String m : METRICS) {
             System.out.printf(Locale.ROOT, "%14s", m);
         }
@@ -302,27 +306,33 @@ public final class TlsCompare {
                 med[i] = v[v.length / 2];
             }
             medians.put(kind, med);
-            System.out.printf(Locale.ROOT, "%-18s", kind);
+            System.out.printf(Locale.ROOT, "%-22s", kind);
             for (double d : med) {
                 System.out.printf(Locale.ROOT, "%14.1f", d);
             }
             System.out.println();
         });
         double[] a = medians.get("asyncore-tls");
-        for (String peer : List.of("netty-tls", "netty-tls-openssl")) {
-            double[] n = medians.get(peer);
-            if (a != null && n != null) {
-                System.out.printf(Locale.ROOT, "%-18s", "x " + peer);
+        // {asyncore server, Netty server, row label}: both on the JDK, JDK against OpenSSL, both on OpenSSL
+        for (String[] pair : new String[][] {
+            {"asyncore-tls", "netty-tls", "x netty-tls"},
+            {"asyncore-tls", "netty-tls-openssl", "x netty-tls-openssl"},
+            {"asyncore-tls-openssl", "netty-tls-openssl", "openssl/openssl"}
+        }) {
+            double[] mine = medians.get(pair[0]);
+            double[] n = medians.get(pair[1]);
+            if (mine != null && n != null) {
+                System.out.printf(Locale.ROOT, "%-22s", pair[2]);
                 for (int i = 0; i < METRICS.length; i++) {
-                    System.out.printf(Locale.ROOT, "%14.2f", a[i] / n[i]);
+                    System.out.printf(Locale.ROOT, "%14.2f", mine[i] / n[i]);
                 }
-                System.out.println("   (asyncore-tls over " + peer
+                System.out.println("   (" + pair[0] + " over " + pair[1]
                         + "; above 1 is better for MB/s and handshakes/s, below 1 for CPU and p99)");
             }
         }
         double[] p = medians.get("asyncore");
         if (a != null && p != null) {
-            System.out.printf(Locale.ROOT, "%-18s", "tls/plaintext");
+            System.out.printf(Locale.ROOT, "%-22s", "tls/plaintext");
             for (int i = 0; i < METRICS.length; i++) {
                 System.out.printf(Locale.ROOT, "%14.2f", a[i] / p[i]);
             }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.asyncore.TlsProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,8 +102,9 @@ class NativeLoadTest {
             Files.copy(in, ca);
         }
         try (ServerMain.RunningServer netty = new NettyTlsEchoServer(0, true);
-                ServerMain.RunningServer asyncore = new AsyncoreTlsEchoServer(0)) {
-            for (int port : List.of(netty.port(), asyncore.port())) {
+                ServerMain.RunningServer asyncore = new AsyncoreTlsEchoServer(0, TlsProvider.JDK);
+                ServerMain.RunningServer asyncoreOpenSsl = new AsyncoreTlsEchoServer(0, TlsProvider.OPENSSL)) {
+            for (int port : List.of(netty.port(), asyncore.port(), asyncoreOpenSsl.port())) {
                 for (String mode : List.of("bulk", "handshake")) {
                     NativeLoad.Result r = NativeLoad.run(
                             bin.resolve("tls_load"),

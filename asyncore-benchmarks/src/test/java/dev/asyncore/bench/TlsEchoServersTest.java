@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
 
+import dev.asyncore.TlsProvider;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,14 +14,15 @@ class TlsEchoServersTest {
 
     @Test
     void everyTlsServerEchoesWithTheSameProtocolAndCipher() throws Exception {
-        try (ServerMain.RunningServer asyncore = new AsyncoreTlsEchoServer(0);
+        try (ServerMain.RunningServer asyncore = new AsyncoreTlsEchoServer(0, TlsProvider.JDK);
+                ServerMain.RunningServer asyncoreOpenSsl = new AsyncoreTlsEchoServer(0, TlsProvider.OPENSSL);
                 ServerMain.RunningServer netty = new NettyTlsEchoServer(0);
                 ServerMain.RunningServer nettyOpenSsl = new NettyTlsEchoServer(0, true)) {
-            for (int port : List.of(asyncore.port(), netty.port(), nettyOpenSsl.port())) {
+            for (int port : List.of(asyncore.port(), asyncoreOpenSsl.port(), netty.port(), nettyOpenSsl.port())) {
                 try (SSLSocket s =
                         (SSLSocket) BenchTls.clientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
                     s.setSoTimeout(20_000);
-                    if (port == nettyOpenSsl.port()) {
+                    if (port == nettyOpenSsl.port() || port == asyncoreOpenSsl.port()) {
                         // BoringSSL does not let a server restrict TLS 1.3 suites: the benchmark's clients offer only
                         // the one suite, as TlsCompare's and tls_load do.
                         s.setEnabledCipherSuites(new String[] {BenchTls.CIPHER});

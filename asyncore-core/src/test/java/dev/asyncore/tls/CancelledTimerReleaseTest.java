@@ -16,10 +16,13 @@ import dev.asyncore.Asyncore;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,14 +50,16 @@ class CancelledTimerReleaseTest {
         map.close();
     }
 
-    @Test
-    void closedTlsConnectionsAreCollectableBeforeTheirHandshakeTimeout() throws Exception {
+    @ParameterizedTest
+    @MethodSource("dev.asyncore.tls.TlsFixtures#providers")
+    void closedTlsConnectionsAreCollectableBeforeTheirHandshakeTimeout(TlsProvider provider) throws Exception {
+        TlsFixtures.assumeAvailable(provider);
         server = new ServerDispatcher(map, (channel, peer, m) -> {
             Dispatcher d = new EchoHandler(channel, m);
             handlers.add(new WeakReference<>(d));
             return d;
         });
-        server.setTls(TlsOptions.of(TlsFixtures.serverContext()).withHandshakeTimeout(Duration.ofSeconds(10)));
+        server.setTls(TlsOptions.of(TlsFixtures.serverContext(provider)).withHandshakeTimeout(Duration.ofSeconds(10)));
         server.open(new InetSocketAddress("127.0.0.1", 0), 128);
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         loop = AsyncLoop.builder(map).threadName("timer-release-loop").build();

@@ -12,6 +12,7 @@ import dev.asyncore.AsyncLoop;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.DispatcherWithSend;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.handler.ClientConnector;
 import dev.asyncore.handler.ClientState;
 import dev.asyncore.handler.EchoHandler;
@@ -20,16 +21,31 @@ import dev.asyncore.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A connector speaks TLS to its server and checks the server's certificate against the configured name. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.asyncore.tls.TlsFixtures#providers")
 class ClientConnectorTlsTest {
 
     private AsyncLoop loop;
     private LoopbackServer upstream;
     private final List<Line> handlers = new CopyOnWriteArrayList<>();
+
+    private final TlsProvider provider;
+
+    ClientConnectorTlsTest(TlsProvider provider) {
+        this.provider = provider;
+    }
+
+    @BeforeEach
+    void onlyWhereTheProviderRuns() {
+        TlsFixtures.assumeAvailable(provider);
+    }
 
     /** Keeps what it reads. */
     static final class Line extends DispatcherWithSend {
@@ -71,7 +87,7 @@ class ClientConnectorTlsTest {
     private ClientConnector connector(String serverName) {
         return ClientConnector.builder("tls", loop)
                 .address(upstream.address())
-                .tls(TlsOptions.of(TlsFixtures.clientContext()), serverName)
+                .tls(TlsOptions.of(TlsFixtures.clientContext(provider)), serverName)
                 .reconnect(ReconnectPolicy.NONE)
                 .handler((channel, address, map) -> {
                     Line line = new Line(channel, map);
@@ -94,6 +110,8 @@ class ClientConnectorTlsTest {
         assertThat(loop.submit(() -> handlers.get(0).tlsStatus().isHandshakeComplete())
                         .join())
                 .isTrue();
+        assertThat(loop.submit(() -> handlers.get(0).tlsStatus().provider()).join())
+                .isEqualTo(provider);
         assertThat(upstream.stats().handshakesCompleted()).isEqualTo(1);
     }
 

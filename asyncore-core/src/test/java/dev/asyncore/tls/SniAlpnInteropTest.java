@@ -9,9 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,7 +28,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code set_alpn_protocols} verifies each name's certificate. Skipped with a message where {@code openssl} or
  * {@code python3} is missing.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.asyncore.tls.TlsFixtures#providers")
 class SniAlpnInteropTest {
+
+    private final TlsProvider provider;
+
+    SniAlpnInteropTest(TlsProvider provider) {
+        this.provider = provider;
+    }
+
+    @BeforeEach
+    void onlyWhereTheProviderRuns() {
+        TlsFixtures.assumeAvailable(provider);
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -97,7 +114,7 @@ class SniAlpnInteropTest {
     @Test
     void opensslGetsEachNamesCertificateAndTheDefaultWithoutAName() throws Exception {
         assumeTrue(runs("openssl", "version"), "openssl is required for this interoperability test");
-        start(SniAlpnTest.namedOptions());
+        start(SniAlpnTest.namedOptions(provider));
         assertThat(sClient("-servername", "a.example")).contains("subject=CN = a.example (asyncore development only)");
         assertThat(sClient("-servername", "b.example")).contains("subject=CN = b.example (asyncore development only)");
         assertThat(sClient("-servername", "c.b.example"))
@@ -111,7 +128,7 @@ class SniAlpnInteropTest {
     @Test
     void opensslNegotiatesTheServersChoiceAndAMismatchIsRefusedWithTheAlert() throws Exception {
         assumeTrue(runs("openssl", "version"), "openssl is required for this interoperability test");
-        start(SniAlpnTest.namedOptions().withApplicationProtocols("proto-b", "proto-a"));
+        start(SniAlpnTest.namedOptions(provider).withApplicationProtocols("proto-b", "proto-a"));
         assertThat(sClient("-servername", "a.example", "-alpn", "proto-a,proto-b"))
                 .contains("ALPN protocol: proto-b");
         assertThat(sClient("-servername", "a.example", "-alpn", "proto-a,other"))
@@ -126,7 +143,7 @@ class SniAlpnInteropTest {
     @Test
     void pythonSslVerifiesEachNamesCertificateAndGetsTheProtocol() throws Exception {
         assumeTrue(runs("python3", "-c", "import ssl"), "python3 with the ssl module is required");
-        start(SniAlpnTest.namedOptions().withApplicationProtocols("proto-b", "proto-a"));
+        start(SniAlpnTest.namedOptions(provider).withApplicationProtocols("proto-b", "proto-a"));
         String ca = TlsFixtures.file(TlsFixtures.SNI_CA).toString();
         String port = String.valueOf(server.port());
         assertThat(run(List.of("python3", "-c", PYTHON_CLIENT, port, ca, "a.example"))

@@ -26,13 +26,17 @@ import dev.asyncore.AsyncLoop;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.DispatcherWithSend;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.TlsStatus;
 import dev.asyncore.handler.ClientConnector;
 import dev.asyncore.handler.ClientState;
 import dev.asyncore.handler.ReconnectPolicy;
 import dev.asyncore.testing.LoopbackServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +47,20 @@ import static org.awaitility.Awaitility.await;
  * connector: each name gets its certificate, the handler reads the name and the protocol, hellos that come byte by
  * byte are served, garbled ones end that connection only, and a client with no common protocol is refused.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.asyncore.tls.TlsFixtures#providers")
 class SniAlpnTest {
+
+    private final TlsProvider provider;
+
+    SniAlpnTest(TlsProvider provider) {
+        this.provider = provider;
+    }
+
+    @BeforeEach
+    void onlyWhereTheProviderRuns() {
+        TlsFixtures.assumeAvailable(provider);
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -81,11 +98,11 @@ class SniAlpnTest {
         }
     }
 
-    static TlsOptions namedOptions() {
-        return TlsOptions.of(TlsFixtures.serverContext())
-                .withServerName("a.example", TlsFixtures.context(TlsFixtures.A_CERT, TlsFixtures.A_KEY))
-                .withServerName("*.b.example", TlsFixtures.context(TlsFixtures.B_CERT, TlsFixtures.B_KEY))
-                .withServerName("B.Example", TlsFixtures.context(TlsFixtures.B_CERT, TlsFixtures.B_KEY));
+    static TlsOptions namedOptions(TlsProvider provider) {
+        return TlsOptions.of(TlsFixtures.serverContext(provider))
+                .withServerName("a.example", TlsFixtures.context(provider, TlsFixtures.A_CERT, TlsFixtures.A_KEY))
+                .withServerName("*.b.example", TlsFixtures.context(provider, TlsFixtures.B_CERT, TlsFixtures.B_KEY))
+                .withServerName("B.Example", TlsFixtures.context(provider, TlsFixtures.B_CERT, TlsFixtures.B_KEY));
     }
 
     private void start(TlsOptions tls) {
@@ -123,7 +140,7 @@ class SniAlpnTest {
 
     @Test
     void eachNameGetsItsOwnCertificateAndAnyOtherTheDefault() throws Exception {
-        start(namedOptions());
+        start(namedOptions(provider));
         SSLSocket a = client(server.port(), "a.example");
         assertThat(ask(a)).isEqualTo("a.example null");
         assertThat(subject(a)).startsWith("CN=a.example");
@@ -140,18 +157,18 @@ class SniAlpnTest {
         assertThat(ask(none)).isEqualTo("null null");
         assertThat(subject(none)).contains("CN=localhost");
         assertThat(server.stats().handshakesCompleted()).isEqualTo(5);
-        assertThat(namedOptions().serverNames()).containsExactly("a.example", "*.b.example", "b.example");
+        assertThat(namedOptions(provider).serverNames()).containsExactly("a.example", "*.b.example", "b.example");
     }
 
     @Test
     void aServerWithOneCertificateStillTellsTheNameAskedFor() throws Exception {
-        start(TlsOptions.of(TlsFixtures.serverContext()));
+        start(TlsOptions.of(TlsFixtures.serverContext(provider)));
         assertThat(ask(client(server.port(), "localhost"))).isEqualTo("localhost null");
     }
 
     @Test
     void aHelloThatComesByteByByteIsServed() throws Exception {
-        start(namedOptions());
+        start(namedOptions(provider));
         try (ServerSocket proxy = new ServerSocket(0)) {
             ExecutorService pumps = Executors.newCachedThreadPool();
             closeables.add(pumps::shutdownNow);
@@ -184,7 +201,7 @@ class SniAlpnTest {
 
     @Test
     void garbledHellosEndThatConnectionOnlyCountedAndLoggedInOneLine() throws Exception {
-        start(namedOptions());
+        start(namedOptions(provider));
         SSLSocket good = client(server.port(), "a.example");
         assertThat(ask(good)).isEqualTo("a.example null");
         byte[][] hostile = {
@@ -218,7 +235,7 @@ class SniAlpnTest {
 
     @Test
     void alpnTakesTheServersFirstChoiceAmongWhatTheClientOffers() throws Exception {
-        start(namedOptions().withApplicationProtocols("proto-b", "proto-a"));
+        start(namedOptions(provider).withApplicationProtocols("proto-b", "proto-a"));
         SSLSocket both = client(server.port(), "a.example", "proto-a", "proto-b");
         assertThat(ask(both)).isEqualTo("a.example proto-b");
         assertThat(both.getApplicationProtocol()).isEqualTo("proto-b");
@@ -232,7 +249,7 @@ class SniAlpnTest {
 
     @Test
     void alpnWithNoCommonProtocolIsRefusedWithTheAlertCountedAndLogged() throws Exception {
-        start(namedOptions().withApplicationProtocols("proto-a"));
+        start(namedOptions(provider).withApplicationProtocols("proto-a"));
         SSLSocket other = client(server.port(), "a.example", "proto-z");
         assertThatThrownBy(() -> ask(other))
                 .isInstanceOf(SSLHandshakeException.class)
@@ -243,7 +260,7 @@ class SniAlpnTest {
 
     @Test
     void aConnectorOffersItsProtocolsAndSendsItsServerName() {
-        start(namedOptions().withApplicationProtocols("proto-b", "proto-a"));
+        start(namedOptions(provider).withApplicationProtocols("proto-b", "proto-a"));
         AsyncLoop loop = AsyncLoop.builder(new DispatcherMap())
                 .threadName("sni-client-test")
                 .daemon(true)
@@ -283,13 +300,13 @@ class SniAlpnTest {
 
     @Test
     void malformedNamesAndDuplicatesAreRefusedWhenMapped() {
-        TlsOptions options = TlsOptions.of(TlsFixtures.serverContext());
-        assertThatThrownBy(() -> options.withServerName("", TlsFixtures.serverContext()))
+        TlsOptions options = TlsOptions.of(TlsFixtures.serverContext(provider));
+        assertThatThrownBy(() -> options.withServerName("", TlsFixtures.serverContext(provider)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> options.withServerName("a.*.example", TlsFixtures.serverContext()))
+        assertThatThrownBy(() -> options.withServerName("a.*.example", TlsFixtures.serverContext(provider)))
                 .hasMessageContaining("'a.*.example' is not a host name");
-        assertThatThrownBy(() -> options.withServerName("a.example", TlsFixtures.serverContext())
-                        .withServerName("A.EXAMPLE", TlsFixtures.serverContext()))
+        assertThatThrownBy(() -> options.withServerName("a.example", TlsFixtures.serverContext(provider))
+                        .withServerName("A.EXAMPLE", TlsFixtures.serverContext(provider)))
                 .hasMessageContaining("server name 'a.example' is mapped already");
         assertThatThrownBy(() -> options.withApplicationProtocols("h2", "")).hasMessageContaining("1 to 255 bytes");
     }

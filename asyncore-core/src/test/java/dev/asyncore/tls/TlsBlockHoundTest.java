@@ -15,12 +15,16 @@ import dev.asyncore.AsyncLoop;
 import dev.asyncore.Asyncore;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.blockhound.BlockHoundSupport;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +33,8 @@ import static org.awaitility.Awaitility.await;
  * The loop's own TLS work (handshakes, their delegated tasks, wrap and unwrap) passes under BlockHound with the asyncore
  * integration: what the integration allows is what the loop needs, no more.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.asyncore.tls.TlsFixtures#providers")
 class TlsBlockHoundTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -38,6 +44,17 @@ class TlsBlockHoundTest {
     private final List<String> log = new CopyOnWriteArrayList<>();
     private ServerDispatcher server;
     private AsyncLoop loop;
+
+    private final TlsProvider provider;
+
+    TlsBlockHoundTest(TlsProvider provider) {
+        this.provider = provider;
+    }
+
+    @BeforeEach
+    void onlyWhereTheProviderRuns() {
+        TlsFixtures.assumeAvailable(provider);
+    }
 
     @BeforeAll
     static void installBlockHound() {
@@ -60,7 +77,7 @@ class TlsBlockHoundTest {
     void handshakesAndEchoOverTls12And13RaiseNoBlockingError() throws Exception {
         map.setLogSink((source, type, message) -> log.add(type + ": " + message));
         server = new ServerDispatcher(map, (channel, peer, m) -> new EchoHandler(channel, m));
-        server.setTls(TlsOptions.of(TlsFixtures.serverContext()));
+        server.setTls(TlsOptions.of(TlsFixtures.serverContext(provider)));
         server.open(new InetSocketAddress("127.0.0.1", 0), 16);
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         loop = AsyncLoop.builder(map).threadName("tls-blockhound-loop").build();

@@ -12,14 +12,21 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.asyncore.TlsProvider;
+import dev.asyncore.internal.tls.OpenSsl;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 /**
  * The development-only certificates of the TLS tests (a CA, a server certificate for localhost and 127.0.0.1, a second
  * server certificate, a client certificate; and a second CA for {@code a.example} and {@code b.example}; PEM, valid for
- * 100 years) and the JDK contexts built from them.
+ * 100 years) and the contexts built from them on either provider. Each TLS test class runs once per provider
+ * ({@link #providers()}); on OpenSSL it is skipped with a message where Conscrypt's native library does not load.
  */
 final class TlsFixtures {
 
@@ -49,38 +56,66 @@ final class TlsFixtures {
         }
     }
 
-    /** A server context: the server certificate, trusting the development CA for client certificates. */
-    static SSLContext serverContext() {
-        return context(SERVER_CERT, SERVER_KEY);
+    /** The providers every TLS test class runs on. */
+    static Stream<TlsProvider> providers() {
+        return Stream.of(TlsProvider.JDK, TlsProvider.OPENSSL);
     }
 
-    /** A context with the given certificate and key, trusting the development CA. */
+    /** Skips the test, with the reason, where the provider cannot run here. */
+    static void assumeAvailable(TlsProvider provider) {
+        assumeTrue(provider.isAvailable(), () -> "skipped on " + provider + ": " + OpenSsl.unavailabilityReason());
+    }
+
+    /** A JDK server context: the server certificate, trusting the development CA for client certificates. */
+    static SSLContext serverContext() {
+        return serverContext(TlsProvider.JDK);
+    }
+
+    /** A server context on the provider: the server certificate, trusting the development CA. */
+    static SSLContext serverContext(TlsProvider provider) {
+        return context(provider, SERVER_CERT, SERVER_KEY);
+    }
+
+    /** A JDK context with the given certificate and key, trusting the development CA. */
     static SSLContext context(String cert, String key) {
+        return context(TlsProvider.JDK, cert, key);
+    }
+
+    /** A context on the provider with the given certificate and key, trusting the development CA. */
+    static SSLContext context(TlsProvider provider, String cert, String key) {
         try {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
             keys.setKeyEntry("key", privateKey(key), new char[0], new Certificate[] {certificate(cert)});
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, new char[0]);
+            return provider.newContext(
+                    "TLS", kmf.getKeyManagers(), trustManagers().getTrustManagers());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A JDK client context trusting the development CA, without a certificate of its own. */
+    static SSLContext clientContext() {
+        return clientContext(TlsProvider.JDK);
+    }
+
+    /** A JDK client context trusting these CAs, without a certificate of its own. */
+    static SSLContext clientContext(String... cas) {
+        try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), trustManagers().getTrustManagers(), null);
+            ctx.init(null, trustManagers(cas).getTrustManagers(), null);
             return ctx;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** A client context trusting the development CA, without a certificate of its own. */
-    static SSLContext clientContext() {
-        return clientContext(CA);
-    }
-
-    /** A client context trusting these CAs, without a certificate of its own. */
-    static SSLContext clientContext(String... cas) {
+    /** A client context on the provider trusting the development CA, without a certificate of its own. */
+    static SSLContext clientContext(TlsProvider provider) {
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, trustManagers(cas).getTrustManagers(), null);
-            return ctx;
+            return provider.newContext("TLS", null, trustManagers().getTrustManagers());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

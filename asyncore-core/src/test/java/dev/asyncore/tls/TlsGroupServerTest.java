@@ -16,12 +16,16 @@ import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.ServerStats;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.GroupServer;
 import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,6 +35,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * TLS on a server spread over two loops: with {@code SO_REUSEPORT} and with the hand-off, each connection's handshake and
  * echo run on the loop that got it, and the handshake figures of the loops add up.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.asyncore.tls.TlsFixtures#providers")
 class TlsGroupServerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -42,6 +48,17 @@ class TlsGroupServerTest {
             .threadName("tls-group")
             .timeout(Duration.ofMillis(100))
             .build();
+
+    private final TlsProvider provider;
+
+    TlsGroupServerTest(TlsProvider provider) {
+        this.provider = provider;
+    }
+
+    @BeforeEach
+    void onlyWhereTheProviderRuns() {
+        TlsFixtures.assumeAvailable(provider);
+    }
 
     /** The echo, recording every thread its construction and events ran on. */
     static final class Handler extends EchoHandler {
@@ -77,7 +94,7 @@ class TlsGroupServerTest {
         if (spread == GroupServer.Spread.REUSE_PORT) {
             assumeTrue(ServerDispatcher.supportsReusePort(address), "SO_REUSEPORT is not available on this platform");
         }
-        TlsOptions tls = TlsOptions.of(TlsFixtures.serverContext());
+        TlsOptions tls = TlsOptions.of(TlsFixtures.serverContext(provider));
         GroupServer server = new GroupServer(group, (channel, peer, map) -> {
                     Handler h = new Handler(channel, map);
                     handlers.add(h);

@@ -18,12 +18,16 @@ import dev.asyncore.Asyncore;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.DispatcherWithSend;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.TlsStatus;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,8 +37,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * TLS against peers this project did not write: {@code openssl s_client} and Python's {@code ssl} module as clients of
  * the echo server (TLS 1.2 and 1.3, client authentication), and a Java client dispatcher against a Python {@code ssl}
- * server. Skipped with a message where {@code openssl} or {@code python3} is missing.
+ * server; on each provider. Skipped with a message where {@code openssl} or {@code python3} is missing.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.asyncore.tls.TlsFixtures#providers")
 class TlsInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -89,6 +95,16 @@ class TlsInteropTest {
     private AsyncLoop loop;
     private ServerDispatcher server;
     private int port;
+    private final TlsProvider provider;
+
+    TlsInteropTest(TlsProvider provider) {
+        this.provider = provider;
+    }
+
+    @BeforeEach
+    void onlyWhereTheProviderRuns() {
+        TlsFixtures.assumeAvailable(provider);
+    }
 
     @AfterEach
     void stop() throws Exception {
@@ -202,7 +218,7 @@ class TlsInteropTest {
     @ValueSource(strings = {"-tls1_2", "-tls1_3"})
     void opensslClientIsEchoedAfterVerifyingTheServerCertificate(String protocol) throws Exception {
         assumeOpenssl();
-        startEchoServer(TlsOptions.of(TlsFixtures.serverContext()));
+        startEchoServer(TlsOptions.of(TlsFixtures.serverContext(provider)));
         Process p = start(sClient(protocol));
         assertThat(echoesThrough(p, "hello from openssl " + protocol)).isTrue();
         await().atMost(WAIT).until(() -> server.stats().handshakesCompleted() == 1);
@@ -215,7 +231,7 @@ class TlsInteropTest {
     void opensslClientWithoutCertificateIsRefusedWhenClientAuthIsNeededAndServedWithOne(String protocol)
             throws Exception {
         assumeOpenssl();
-        startEchoServer(TlsOptions.of(TlsFixtures.serverContext()).withClientAuth(TlsOptions.ClientAuth.NEED));
+        startEchoServer(TlsOptions.of(TlsFixtures.serverContext(provider)).withClientAuth(TlsOptions.ClientAuth.NEED));
         Process refused = start(sClient(protocol));
         assertThat(echoesThrough(refused, "no certificate")).isFalse();
         await().atMost(WAIT).until(() -> server.stats().handshakesFailed() == 1);
@@ -234,7 +250,7 @@ class TlsInteropTest {
     @ValueSource(strings = {"TLSv1_2", "TLSv1_3"})
     void pythonSslClientIsEchoedAndItsCloseNotifyAnswered(String version) throws Exception {
         assumePythonSsl();
-        startEchoServer(TlsOptions.of(TlsFixtures.serverContext()));
+        startEchoServer(TlsOptions.of(TlsFixtures.serverContext(provider)));
         Process p = start(List.of(
                 "python3",
                 "-c",
@@ -277,7 +293,7 @@ class TlsInteropTest {
                     TlsClient c = new TlsClient(map, payload.length);
                     c.createSocket();
                     c.connect(new InetSocketAddress("127.0.0.1", pyPort));
-                    c.startTlsClient(TlsOptions.of(TlsFixtures.clientContext()), "localhost");
+                    c.startTlsClient(TlsOptions.of(TlsFixtures.clientContext(provider)), "localhost");
                     c.send(payload);
                     return c;
                 })
@@ -328,7 +344,7 @@ class TlsInteropTest {
                     TlsClient c = new TlsClient(map, 1);
                     c.createSocket();
                     c.connect(new InetSocketAddress("127.0.0.1", pyPort));
-                    c.startTlsClient(TlsOptions.of(TlsFixtures.clientContext()), "www.example.org");
+                    c.startTlsClient(TlsOptions.of(TlsFixtures.clientContext(provider)), "www.example.org");
                     c.send(new byte[] {1});
                     return c;
                 })

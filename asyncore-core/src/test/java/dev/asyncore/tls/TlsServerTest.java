@@ -23,12 +23,16 @@ import dev.asyncore.Asyncore;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.TlsStatus;
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.handler.EchoHandler;
 import dev.asyncore.handler.ServerDispatcher;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,6 +43,8 @@ import static org.awaitility.Awaitility.await;
  * unchanged, the JDK's own TLS client on the other end; handshakes are counted; hostile peers (not TLS, an oversized
  * record, a stalled handshake, a renegotiation, a flood of handshakes) end their own connection only.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.asyncore.tls.TlsFixtures#providers")
 class TlsServerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -49,6 +55,17 @@ class TlsServerTest {
     private AsyncLoop loop;
     private ServerDispatcher server;
     private int port;
+
+    private final TlsProvider provider;
+
+    TlsServerTest(TlsProvider provider) {
+        this.provider = provider;
+    }
+
+    @BeforeEach
+    void onlyWhereTheProviderRuns() {
+        TlsFixtures.assumeAvailable(provider);
+    }
 
     @AfterEach
     void stop() throws IOException {
@@ -116,8 +133,8 @@ class TlsServerTest {
         }
     }
 
-    private static TlsOptions serverOptions() {
-        return TlsOptions.of(TlsFixtures.serverContext());
+    private TlsOptions serverOptions() {
+        return TlsOptions.of(TlsFixtures.serverContext(provider));
     }
 
     @Test
@@ -252,6 +269,19 @@ class TlsServerTest {
         SSLSocket withCert = client(TlsFixtures.context(TlsFixtures.CLIENT_CERT, TlsFixtures.CLIENT_KEY));
         assertThat(echo(withCert, new byte[] {1, 2, 3})).containsExactly(1, 2, 3);
         assertThat(log).noneMatch(line -> line.contains("\tat ") || line.contains("uncaptured"));
+    }
+
+    @Test
+    void aCipherListOfTls13SuitesOnlyServesTls13AndRefusesTls12() throws Exception {
+        // BoringSSL cannot narrow the TLS 1.3 suites; such a list means TLS 1.3 alone on both providers.
+        startEcho(serverOptions().withCipherSuites("TLS_AES_128_GCM_SHA256"));
+        SSLSocket s = client(TlsFixtures.clientContext());
+        assertThat(echo(s, new byte[] {1})).containsExactly(1);
+        assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        SSLSocket old = client(TlsFixtures.clientContext(), "TLSv1.2");
+        assertThatThrownBy(() -> echo(old, new byte[] {2})).isInstanceOf(IOException.class);
+        await().atMost(WAIT).until(() -> server.stats().handshakesFailed() == 1);
+        assertThat(server.stats().handshakesCompleted()).isEqualTo(1);
     }
 
     @Test

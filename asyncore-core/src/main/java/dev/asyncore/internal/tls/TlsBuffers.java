@@ -13,7 +13,9 @@ import javax.net.ssl.SSLException;
  *
  * <p>A connection borrows its loop thread's buffers ({@link Scratch}) for each step and keeps buffers of its own only
  * once bytes are left over (a partial record read or written, plaintext its handler did not read yet): an idle
- * connection holds no buffer, a busy one allocates nothing per event.
+ * connection holds no buffer, a busy one allocates nothing per event. On OpenSSL the borrowed record buffers are direct:
+ * the socket and BoringSSL then read and write them in place, where heap buffers cost a copy at each (the JDK's engine
+ * works on arrays and keeps heap buffers).
  */
 final class TlsBuffers {
 
@@ -24,6 +26,8 @@ final class TlsBuffers {
     private SSLEngine engine;
     private int packetSize;
     private int appSize;
+    /** Whether the borrowed record buffers are direct (an OpenSSL engine). */
+    private boolean direct;
     /** Records read and not yet decrypted (write mode), once a partial record was left over; else null. */
     private ByteBuffer netIn;
     /** Records not yet written (read mode), once one was left over; else null. */
@@ -38,6 +42,7 @@ final class TlsBuffers {
         this.engine = engine;
         this.packetSize = packetSize;
         this.appSize = appSize;
+        this.direct = engine != null && OpenSsl.isOpenSsl(engine);
     }
 
     /**
@@ -47,6 +52,7 @@ final class TlsBuffers {
      */
     void engine(SSLEngine engine, int packetSize, int appSize) {
         this.engine = engine;
+        this.direct = engine != null && OpenSsl.isOpenSsl(engine);
         this.packetSize = Math.max(this.packetSize, packetSize);
         this.appSize = appSize;
         if (netIn != null && netIn.capacity() < this.packetSize) {
@@ -82,7 +88,7 @@ final class TlsBuffers {
 
     /** Starts a read step and returns {@link #in}: this connection's partial record, or the thread's empty scratch. */
     ByteBuffer beginIn() {
-        in = netIn != null ? netIn : SCRATCH.get().netIn(packetSize);
+        in = netIn != null ? netIn : SCRATCH.get().netIn(packetSize, direct);
         return in;
     }
 
@@ -115,7 +121,7 @@ final class TlsBuffers {
 
     /** Where to wrap the next record: this connection's own buffer, or the thread's scratch. */
     private ByteBuffer wrapTarget() {
-        return netOut != null ? netOut : SCRATCH.get().netOut(packetSize);
+        return netOut != null ? netOut : SCRATCH.get().netOut(packetSize, direct);
     }
 
     /** After a write from {@link #wrapTarget()}: what the socket did not take moves to a buffer of this connection. */
@@ -250,21 +256,34 @@ final class TlsBuffers {
     private static final class Scratch {
         private ByteBuffer netIn;
         private ByteBuffer netOut;
+        private ByteBuffer directNetIn;
+        private ByteBuffer directNetOut;
         private ByteBuffer appIn;
         private TlsBuffers appOwner;
 
-        ByteBuffer netIn(int size) {
-            if (netIn == null || netIn.capacity() < size) {
-                netIn = ByteBuffer.allocate(size);
+        ByteBuffer netIn(int size, boolean direct) {
+            if (direct) {
+                directNetIn = fit(directNetIn, size, true);
+                return directNetIn;
             }
+            netIn = fit(netIn, size, false);
             return netIn;
         }
 
-        ByteBuffer netOut(int size) {
-            if (netOut == null || netOut.capacity() < size) {
-                netOut = ByteBuffer.allocate(size);
+        ByteBuffer netOut(int size, boolean direct) {
+            if (direct) {
+                directNetOut = fit(directNetOut, size, true);
+                return directNetOut;
             }
+            netOut = fit(netOut, size, false);
             return netOut;
+        }
+
+        private static ByteBuffer fit(ByteBuffer b, int size, boolean direct) {
+            if (b != null && b.capacity() >= size) {
+                return b;
+            }
+            return direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
         }
 
         ByteBuffer appIn(int size) {

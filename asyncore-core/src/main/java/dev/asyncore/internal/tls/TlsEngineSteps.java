@@ -9,9 +9,12 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
+
+import dev.asyncore.TlsProvider;
 
 /**
  * Steps on an {@link SSLEngine} that need nothing of the transport's state: its delegated tasks, the messages after
@@ -106,5 +109,20 @@ final class TlsEngineSteps {
             return null;
         }
         return p == null || p.isEmpty() ? null : p;
+    }
+
+    /** Decrypts from {@code in} (write mode, compacted again after) into {@code app}. */
+    static SSLEngineResult unwrap(SSLEngine engine, ByteBuffer in, ByteBuffer app) throws SSLException {
+        in.flip();
+        try {
+            return engine.unwrap(in, app);
+        } finally {
+            in.compact();
+        }
+    }
+
+    /** The provider an engine belongs to. */
+    static TlsProvider provider(SSLEngine engine) {
+        return OpenSsl.isOpenSsl(engine) ? TlsProvider.OPENSSL : TlsProvider.JDK;
     }
 }

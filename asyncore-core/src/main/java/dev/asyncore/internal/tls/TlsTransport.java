@@ -18,6 +18,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 import dev.asyncore.AsyncLoop;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.TlsStatus;
 import dev.asyncore.internal.TransportOwner;
 import dev.asyncore.internal.transport.StreamTransport;
@@ -34,15 +35,16 @@ import dev.asyncore.internal.transport.Transport;
  * handshake costs the other channels of the loop its CPU time (several milliseconds per full handshake with a P-256 key),
  * never a blocking wait.
  *
- * <p>Buffers: {@code netIn} holds records read and not yet decrypted, {@code appIn} plaintext not yet handed out,
- * {@code netOut} records not yet written. {@link #write} takes plaintext only while {@code netOut} is empty, so at most
- * one record waits here and the dispatcher's own watermarks bound the output as without TLS. Where those bytes are held
- * between steps is {@link TlsBuffers}' concern; what the transport needs from its dispatcher is {@link TransportOwner}'s.
- * A server that maps host names to contexts starts without an engine, until {@link HelloStage} makes it.
+ * <p>{@link #write} takes plaintext only while no record waits to be written, so the dispatcher's own watermarks bound
+ * the output as without TLS. Where bytes wait between steps is {@link TlsBuffers}' concern, what the transport needs
+ * from its dispatcher {@link TransportOwner}'s; a server that maps host names to contexts has no engine until
+ * {@link HelloStage} makes it.
  */
 public final class TlsTransport implements Transport, TlsStatus {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The content type of a TLS record that carries handshake messages. */
+    private static final byte HANDSHAKE_RECORD = 22;
 
     private final StreamTransport stream;
     private final SocketChannel channel;
@@ -50,8 +52,8 @@ public final class TlsTransport implements Transport, TlsStatus {
     private final Duration handshakeTimeout;
     /** For a server that picks its context by name, until the ClientHello made the engine; else null. */
     private final HelloStage hello;
-    /** Null until the ClientHello named the server (with {@link #hello}). */
-    private SSLEngine engine;
+
+    private SSLEngine engine; // null until the ClientHello named the server (with hello)
 
     private final TlsBuffers buffers;
     /** During one step: the records read ({@link TlsBuffers#beginIn()}). */
@@ -72,10 +74,7 @@ public final class TlsTransport implements Transport, TlsStatus {
         this(stream, owner, engine, null, handshakeTimeout);
     }
 
-    /**
-     * Starts a server handshake whose engine is made once the client's ClientHello has named the server it asks for (or
-     * named none: then {@code engines} gets null); zero: no timeout. Loop thread.
-     */
+    /** Starts a server handshake whose engine {@code engines} makes for the name the ClientHello asks for (or null). */
     public TlsTransport(
             StreamTransport stream,
             TransportOwner owner,
@@ -126,7 +125,7 @@ public final class TlsTransport implements Transport, TlsStatus {
         if (handshaking) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             boolean read = hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN;
-            boolean write = !read || pendingOut();
+            boolean write = !read || buffers.pendingOut();
             return (read ? SelectionKey.OP_READ : 0) | (write ? SelectionKey.OP_WRITE : 0);
         }
         return (readable ? SelectionKey.OP_READ : 0) | (writable ? SelectionKey.OP_WRITE : 0);
@@ -147,7 +146,7 @@ public final class TlsTransport implements Transport, TlsStatus {
         if (failure != null) {
             return false;
         }
-        return pendingOut()
+        return buffers.pendingOut()
                 || (outputShut && !tcpOutputShut)
                 || (handshaking && !channel.isConnectionPending() && needsWrap());
     }
@@ -199,7 +198,7 @@ public final class TlsTransport implements Transport, TlsStatus {
         }
         // The handler writes (or closes from handleWrite) only once the last record has left.
         flushOwn();
-        return !pendingOut();
+        return !buffers.pendingOut();
     }
 
     @Override
@@ -315,7 +314,7 @@ public final class TlsTransport implements Transport, TlsStatus {
                     engine.closeOutbound();
                 }
                 flushOwn();
-                if ((pendingOut() || !closeNotifyQueued)
+                if ((buffers.pendingOut() || !closeNotifyQueued)
                         && TlsLinger.start(owner.loop(), buffers, !closeNotifyQueued, handshakeTimeout)) {
                     return;
                 }
@@ -353,6 +352,11 @@ public final class TlsTransport implements Transport, TlsStatus {
     @Override
     public boolean isTruncated() {
         return truncated;
+    }
+
+    @Override
+    public TlsProvider provider() {
+        return engine == null ? null : TlsEngineSteps.provider(engine);
     }
 
     @Override
@@ -486,6 +490,11 @@ public final class TlsTransport implements Transport, TlsStatus {
 
     /** One unwrap of application data; true if it made progress and may be called again at once. */
     private boolean unwrapData() throws IOException {
+        if (in.get(0) == HANDSHAKE_RECORD) {
+            // only a TLS 1.2 renegotiation comes as a plain handshake record now (TLS 1.3 encrypts key updates and
+            // tickets): refused before the engine spends anything on it, alike on every provider
+            refuseRenegotiation();
+        }
         SSLEngineResult r = unwrap();
         switch (r.getStatus()) {
             case CLOSED -> {
@@ -500,14 +509,19 @@ public final class TlsTransport implements Transport, TlsStatus {
                 HandshakeStatus hs = r.getHandshakeStatus();
                 if (hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED && !outputShut) {
                     if (!"TLSv1.3".equals(engine.getSession().getProtocol())) {
-                        handshaking = true; // counted as a failed handshake
-                        throw new SSLException("TLS renegotiation refused");
+                        refuseRenegotiation();
                     }
                     TlsEngineSteps.postHandshake(engine, buffers);
                 }
                 return r.bytesConsumed() > 0 || r.bytesProduced() > 0;
             }
         }
+    }
+
+    /** Refuses a TLS 1.2 renegotiation (a renegotiating peer can make the server spend CPU at will): a failed handshake. */
+    private void refuseRenegotiation() throws SSLException {
+        handshaking = true;
+        throw new SSLException("TLS renegotiation refused");
     }
 
     private void endOfStream() {
@@ -530,7 +544,7 @@ public final class TlsTransport implements Transport, TlsStatus {
         if (!closeNotifyQueued) {
             closeNotifyQueued = true;
             buffers.wrapAndWrite(EMPTY);
-            if (pendingOut()) {
+            if (buffers.pendingOut()) {
                 return;
             }
         }
@@ -542,16 +556,7 @@ public final class TlsTransport implements Transport, TlsStatus {
 
     /** Decrypts from the records read ({@link #in}) into the plaintext buffer. */
     private SSLEngineResult unwrap() throws SSLException {
-        in.flip();
-        try {
-            return engine.unwrap(in, buffers.appTarget());
-        } finally {
-            in.compact();
-        }
-    }
-
-    private boolean pendingOut() {
-        return buffers.pendingOut();
+        return TlsEngineSteps.unwrap(engine, in, buffers.appTarget());
     }
 
     private void beginIn() {

@@ -16,6 +16,7 @@ import dev.asyncore.BlockedLoop;
 import dev.asyncore.DatagramStats;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.Offload;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.boot.client.AsyncoreClients;
 import dev.asyncore.boot.server.AsyncoreServer;
 import dev.asyncore.boot.server.AsyncoreServers;
@@ -162,12 +163,7 @@ public class AsyncoreEndpoint {
                 server.bytesSent(),
                 server.getProtocol().name().toLowerCase(Locale.ROOT),
                 DatagramsDescriptor.of(server.datagramStats()),
-                new TlsDescriptor(
-                        server.isTls(),
-                        server.tlsHandshakesCompleted(),
-                        server.tlsHandshakesFailed(),
-                        server.tlsServerNames(),
-                        server.tlsApplicationProtocols()),
+                TlsDescriptor.of(server),
                 OutputDescriptor.of(server),
                 OffloadDescriptor.of(server));
     }
@@ -376,6 +372,8 @@ public class AsyncoreEndpoint {
      * @param handshakesCompleted TLS handshakes that finished since start
      * @param handshakesFailed TLS handshakes that failed since start: refused, timed out, not TLS, renegotiation, no
      *     common application protocol
+     * @param provider the TLS implementation new connections use ({@code ssl.provider} resolved): {@code jdk} or
+     *     {@code openssl}; null without TLS
      * @param serverNames the host names with a certificate of their own ({@code ssl.server-name-bundles}); the others
      *     get the default bundle's
      * @param applicationProtocols the protocols agreed with ALPN, in the server's order of preference
@@ -384,8 +382,21 @@ public class AsyncoreEndpoint {
             boolean enabled,
             long handshakesCompleted,
             long handshakesFailed,
+            String provider,
             List<String> serverNames,
-            List<String> applicationProtocols) {}
+            List<String> applicationProtocols) {
+
+        static TlsDescriptor of(AsyncoreServer server) {
+            TlsProvider provider = server.tlsProvider();
+            return new TlsDescriptor(
+                    server.isTls(),
+                    server.tlsHandshakesCompleted(),
+                    server.tlsHandshakesFailed(),
+                    provider == null ? null : provider.name().toLowerCase(Locale.ROOT),
+                    server.tlsServerNames(),
+                    server.tlsApplicationProtocols());
+        }
+    }
 
     /**
      * Connections a server closed before any handler existed, by reason; the same figures as the

@@ -72,7 +72,7 @@ final class AsyncoreClientConnectors {
             }
             String serverName = client.getSsl().getServerName();
             TlsOptions options = this.sslBundles
-                    .options(bundle)
+                    .options(bundle, client.getSsl().getProvider())
                     .withApplicationProtocols(
                             client.getSsl().getApplicationProtocols().toArray(String[]::new));
             if (serverName == null) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.ServerProtocol;
 import dev.asyncore.handler.DatagramServer;
@@ -160,6 +161,7 @@ final class AsyncorePropertiesValidator {
         }
         validateServerNameBundles(prefix, ssl.getServerNameBundles());
         validateApplicationProtocols(prefix, ssl.getApplicationProtocols(), true);
+        validateTlsProvider(prefix + "provider", ssl.getProvider());
         Duration timeout = ssl.getHandshakeTimeout();
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new InvalidAsyncorePropertyException(
@@ -236,6 +238,31 @@ final class AsyncorePropertiesValidator {
                         "Set " + prefix + "application-protocols[" + i + "] to a protocol name such as h2 or "
                                 + "http/1.1, or remove it.");
             }
+        }
+    }
+
+    /**
+     * A TLS provider that can run here: {@code openssl} needs Conscrypt on the class path and its native library.
+     *
+     * @param property the full property name
+     * @param provider its value
+     * @throws InvalidAsyncorePropertyException naming the missing dependency
+     */
+    static void validateTlsProvider(String property, TlsProvider provider) {
+        if (provider == null) {
+            throw new InvalidAsyncorePropertyException(
+                    property, null, "the TLS provider must be set", "Set " + property + " to auto, jdk or openssl.");
+        }
+        try {
+            provider.resolve();
+        } catch (IllegalStateException unavailable) {
+            throw new InvalidAsyncorePropertyException(
+                    property,
+                    "openssl",
+                    unavailable.getMessage(),
+                    "Add org.conscrypt:conscrypt-openjdk-uber to the application's dependencies (its native library "
+                            + "is built for Linux and macOS on x86_64 and for Windows), or set " + property
+                            + " to auto (OpenSSL where it loads, else the JDK's provider) or jdk.");
         }
     }
 

@@ -125,7 +125,7 @@ final class AsyncoreServerFactories {
         if (bundles == null || !bundles.bundleNames().contains(bundle)) {
             throw new UnknownSslBundleException(property, bundle, bundles == null ? List.of() : bundles.bundleNames());
         }
-        TlsOptions options = bundles.options(bundle)
+        TlsOptions options = bundles.options(bundle, ssl.getProvider())
                 .withClientAuth(ssl.getClientAuth())
                 .withHandshakeTimeout(ssl.getHandshakeTimeout())
                 .withApplicationProtocols(ssl.getApplicationProtocols().toArray(String[]::new));
@@ -139,7 +139,8 @@ final class AsyncoreServerFactories {
                         nameBundle,
                         bundles.bundleNames());
             }
-            options = options.withServerName(names.get(i).getServerName(), bundles.options(nameBundle));
+            options = options.withServerName(
+                    names.get(i).getServerName(), bundles.options(nameBundle, ssl.getProvider()));
         }
         return options;
     }

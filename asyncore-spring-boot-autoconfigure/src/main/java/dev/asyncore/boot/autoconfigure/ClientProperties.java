@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.asyncore.TlsProvider;
 import dev.asyncore.handler.ClientConnectorBuilder;
 
 /** Settings of one outbound connection kept up by the managed loop ({@code asyncore.clients.<name>.*}). */
@@ -191,6 +192,9 @@ public class ClientProperties {
         /** Host name sent as SNI and checked against the server's certificate; the connected host when unset. */
         private String serverName;
 
+        /** TLS implementation: auto (OpenSSL when Conscrypt is on the class path, else the JDK's), jdk or openssl. */
+        private TlsProvider provider = TlsProvider.AUTO;
+
         /** Application protocols offered with ALPN (for example h2, http/1.1); the server picks one. */
         private List<String> applicationProtocols = new ArrayList<>();
 
@@ -216,6 +220,14 @@ public class ClientProperties {
 
         public void setServerName(String serverName) {
             this.serverName = serverName;
+        }
+
+        public TlsProvider getProvider() {
+            return this.provider;
+        }
+
+        public void setProvider(TlsProvider provider) {
+            this.provider = provider;
         }
     }
 

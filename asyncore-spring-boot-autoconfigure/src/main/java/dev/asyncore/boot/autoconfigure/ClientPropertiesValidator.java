@@ -123,6 +123,10 @@ final class ClientPropertiesValidator {
                     "every client needs a handler to make the dispatcher of its connection",
                     "Set " + prefix + "handler to the name of a dev.asyncore.handler.ClientHandlerFactory bean.");
         }
+        if (client.getSsl().getBundle() != null) {
+            AsyncorePropertiesValidator.validateTlsProvider(
+                    prefix + "ssl.provider", client.getSsl().getProvider());
+        }
         if (client.getSsl().getServerName() != null && client.getSsl().getBundle() == null) {
             throw new InvalidAsyncorePropertyException(
                     prefix + "ssl.server-name",

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 
 /** TLS of one server: {@code asyncore.servers.<name>.ssl.*}. */
 public class ServerSslProperties {
@@ -23,6 +24,9 @@ public class ServerSslProperties {
 
     /** How long a client may take to finish the TLS handshake before it is closed. */
     private Duration handshakeTimeout = TlsOptions.DEFAULT_HANDSHAKE_TIMEOUT;
+
+    /** TLS implementation: auto (OpenSSL when Conscrypt is on the class path, else the JDK's), jdk or openssl. */
+    private TlsProvider provider = TlsProvider.AUTO;
 
     public String getBundle() {
         return this.bundle;
@@ -54,6 +58,14 @@ public class ServerSslProperties {
 
     public void setClientAuth(TlsOptions.ClientAuth clientAuth) {
         this.clientAuth = clientAuth;
+    }
+
+    public TlsProvider getProvider() {
+        return this.provider;
+    }
+
+    public void setProvider(TlsProvider provider) {
+        this.provider = provider;
     }
 
     public Duration getHandshakeTimeout() {

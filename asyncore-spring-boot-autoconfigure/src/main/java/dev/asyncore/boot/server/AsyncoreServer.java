@@ -16,6 +16,8 @@ import dev.asyncore.DispatcherMap;
 import dev.asyncore.Offload;
 import dev.asyncore.ServerStats;
 import dev.asyncore.SocketAddresses;
+import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.handler.DatagramDispatcherFactory;
 import dev.asyncore.handler.DatagramServer;
 import dev.asyncore.handler.GroupServer;
@@ -411,6 +413,16 @@ public final class AsyncoreServer {
      */
     public List<String> tlsApplicationProtocols() {
         return this.settings.tls() == null ? List.of() : this.settings.tls().applicationProtocols();
+    }
+
+    /**
+     * Returns the TLS implementation new connections use.
+     *
+     * @return {@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}; null without TLS
+     */
+    public TlsProvider tlsProvider() {
+        TlsOptions tls = this.settings.tls();
+        return tls == null ? null : tls.provider();
     }
 
     /**

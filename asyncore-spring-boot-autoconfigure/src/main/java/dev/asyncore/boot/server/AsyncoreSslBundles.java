@@ -5,9 +5,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslManagerBundle;
 import org.springframework.boot.ssl.SslOptions;
 
 /**
@@ -30,18 +32,34 @@ public class AsyncoreSslBundles {
     }
 
     /**
-     * Options on a bundle's current context, with the bundle's protocols and ciphers if it names any, no client
-     * authentication and the default handshake timeout. Each call registers one bundle update handler: call it once per
-     * use (a server, a client's configuration) and keep the options, not once per connection. Any thread.
+     * Options on a bundle's current context on the {@link TlsProvider#AUTO auto} provider (OpenSSL when Conscrypt is on
+     * the class path, else the JDK's), as {@link #options(String, TlsProvider)}. Any thread.
      *
      * @param bundleName the bundle's name
      * @return options that follow the bundle's reloads
      * @throws NoSuchSslBundleException if no bundle has that name
      */
     public TlsOptions options(String bundleName) {
+        return options(bundleName, TlsProvider.AUTO);
+    }
+
+    /**
+     * Options on a bundle's current context, made on the given provider from the bundle's key and trust managers, with
+     * the bundle's protocols and ciphers if it names any, no client authentication and the default handshake timeout.
+     * Each call registers one bundle update handler, which makes the new context on the same provider: call it once per
+     * use (a server, a client's configuration) and keep the options, not once per connection. Any thread.
+     *
+     * @param bundleName the bundle's name
+     * @param provider auto, jdk or openssl
+     * @return options that follow the bundle's reloads
+     * @throws NoSuchSslBundleException if no bundle has that name
+     * @throws IllegalStateException if the provider is OpenSSL and Conscrypt is not available
+     */
+    public TlsOptions options(String bundleName, TlsProvider provider) {
         SslBundle bundle = this.bundles.getBundle(bundleName);
-        AtomicReference<SSLContext> current = new AtomicReference<>(bundle.createSslContext());
-        this.bundles.addBundleUpdateHandler(bundleName, (updated) -> current.set(updated.createSslContext()));
+        TlsProvider resolved = provider.resolve();
+        AtomicReference<SSLContext> current = new AtomicReference<>(context(bundle, resolved));
+        this.bundles.addBundleUpdateHandler(bundleName, (updated) -> current.set(context(updated, resolved)));
         TlsOptions options = TlsOptions.of(current::get);
         SslOptions sslOptions = bundle.getOptions();
         if (sslOptions.getEnabledProtocols() != null) {
@@ -51,6 +69,15 @@ public class AsyncoreSslBundles {
             options = options.withCipherSuites(sslOptions.getCiphers());
         }
         return options;
+    }
+
+    /** The bundle's context: Boot's own on the JDK, else one of the provider's from the bundle's managers. */
+    private static SSLContext context(SslBundle bundle, TlsProvider provider) {
+        if (provider == TlsProvider.JDK) {
+            return bundle.createSslContext();
+        }
+        SslManagerBundle managers = bundle.getManagers();
+        return provider.newContext(bundle.getProtocol(), managers.getKeyManagers(), managers.getTrustManagers());
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.Dispatcher;
 import dev.asyncore.TlsOptions;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.boot.actuate.AsyncoreClientMetrics;
 import dev.asyncore.boot.client.AsyncoreClient;
 import dev.asyncore.boot.client.AsyncoreClients;
@@ -20,6 +21,7 @@ import dev.asyncore.boot.client.AsyncoreClientsLifecycle;
 import dev.asyncore.boot.context.AsyncorePortInfoApplicationContextInitializer;
 import dev.asyncore.boot.server.InvalidAsyncorePropertyException;
 import dev.asyncore.boot.server.UnknownSslBundleException;
+import dev.asyncore.handler.ClientConnector;
 import dev.asyncore.handler.ClientHandlerFactory;
 import dev.asyncore.handler.ClientState;
 import dev.asyncore.handler.EchoHandler;
@@ -328,11 +330,13 @@ class AsyncoreClientsAutoConfigurationTests {
                 "asyncore.clients.good.handler=probeHandler",
                 "asyncore.clients.good.ssl.bundle=dev-client",
                 "asyncore.clients.good.ssl.server-name=localhost",
+                "asyncore.clients.good.ssl.provider=" + (TlsProvider.OPENSSL.isAvailable() ? "openssl" : "jdk"),
                 "asyncore.clients.bad.host=127.0.0.1",
                 "asyncore.clients.bad.port=" + this.upstream.port(),
                 "asyncore.clients.bad.handler=probeHandler",
                 "asyncore.clients.bad.ssl.bundle=dev-client",
                 "asyncore.clients.bad.ssl.server-name=elsewhere.example",
+                "asyncore.clients.bad.ssl.provider=jdk",
                 "asyncore.clients.bad.reconnect.enabled=false");
         tls.run((context) -> {
             AsyncoreClient good = client(context, "good");
@@ -340,6 +344,12 @@ class AsyncoreClientsAutoConfigurationTests {
             await().until(() -> this.upstream.stats().handshakesCompleted() == 1 && good.isConnected());
             await().until(() -> bad.status().state() == ClientState.STOPPED);
             assertThat(bad.status().lastError()).hasMessageContaining("elsewhere.example");
+            ClientConnector connector = good.connector();
+            assertThat(connector
+                            .loop()
+                            .submit(() -> connector.handler().tlsStatus().provider())
+                            .join())
+                    .isEqualTo(TlsProvider.OPENSSL.isAvailable() ? TlsProvider.OPENSSL : TlsProvider.JDK);
             assertThat(health(context, "bad").getStatus()).isEqualTo(Status.DOWN);
             assertThat(health(context, "good").getStatus()).isEqualTo(Status.UP);
         });

@@ -16,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -23,14 +24,18 @@ import javax.net.ssl.TrustManagerFactory;
 import dev.asyncore.AsyncLoop;
 import dev.asyncore.DispatcherMap;
 import dev.asyncore.DispatcherWithSend;
+import dev.asyncore.TlsProvider;
 import dev.asyncore.TlsStatus;
 import dev.asyncore.boot.actuate.AsyncoreEndpoint;
+import dev.asyncore.boot.server.AsyncoreServers;
 import dev.asyncore.boot.server.AsyncoreSslBundles;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -42,10 +47,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A Boot application whose servers speak TLS from an SSL bundle declared in YAML (application-tls.yml): the echo served
- * over TLS, the endpoint and metrics, a client dispatcher on a bundle, a bundle reload, and the unknown-bundle failure.
+ * over TLS on each provider, the endpoint and metrics, a client dispatcher on a bundle, a bundle reload on each provider,
+ * and the unknown-bundle failure.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TlsApplicationTests {
@@ -107,10 +114,25 @@ class TlsApplicationTests {
                 .getRequiredProperty("local.asyncore.servers." + server + ".port", Integer.class);
     }
 
-    @Test
-    void serverDeclaredInYamlOnABundleEchoesOverTlsAndIsShownInTheEndpointAndMetrics() throws Exception {
-        try (ConfigurableApplicationContext context =
-                application().profiles("tls").run()) {
+    /** Skips an {@code openssl} case, with the reason, where Conscrypt's native library does not load here. */
+    private static void assumeProvider(String provider) {
+        assumeTrue(
+                !provider.equals("openssl") || TlsProvider.OPENSSL.isAvailable(),
+                "Conscrypt's native library does not load on this platform");
+    }
+
+    /** What {@code ssl.provider} runs on: auto is OpenSSL here, where Conscrypt is a test dependency and loads. */
+    private static String expected(String provider) {
+        return provider.equals("auto") ? TlsProvider.AUTO.resolve().name().toLowerCase(Locale.ROOT) : provider;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "jdk", "openssl"})
+    void serverDeclaredInYamlOnABundleEchoesOverTlsAndIsShownInTheEndpointAndMetrics(String provider) throws Exception {
+        assumeProvider(provider);
+        try (ConfigurableApplicationContext context = application("asyncore.servers.secure.ssl.provider=" + provider)
+                .profiles("tls")
+                .run()) {
             SSLSocket s = connect(port(context, "secure"));
             assertThat(echo(s, "over tls from a bundle")).isEqualTo("over tls from a bundle");
             assertThat(serverSubject(s)).contains("CN=localhost (asyncore development only)");
@@ -122,7 +144,9 @@ class TlsApplicationTests {
             AsyncoreEndpoint.TlsDescriptor tls = endpoint.server("secure").tls();
             assertThat(tls.enabled()).isTrue();
             assertThat(tls.handshakesCompleted()).isEqualTo(1);
+            assertThat(tls.provider()).isEqualTo(expected(provider));
             assertThat(endpoint.server("plain").tls().enabled()).isFalse();
+            assertThat(endpoint.server("plain").tls().provider()).isNull();
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             assertThat(registry.get("asyncore.tls.handshakes")
                             .tags("server", "secure", "outcome", "completed")
@@ -161,6 +185,7 @@ class TlsApplicationTests {
             await().atMost(WAIT).until(() -> loop.submit(client::text).get().equals("from a component"));
             TlsStatus status = loop.submit(client::tlsStatus).get();
             assertThat(loop.submit(status::isHandshakeComplete).get()).isTrue();
+            assertThat(loop.submit(status::provider).get()).isEqualTo(TlsProvider.AUTO.resolve());
             loop.submit(() -> {
                         client.close();
                         return null;
@@ -199,8 +224,10 @@ class TlsApplicationTests {
         }
     }
 
-    @Test
-    void aBundleReloadGivesNewConnectionsTheNewCertificateAndLeavesOpenOnesAlone() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "openssl"})
+    void aBundleReloadGivesNewConnectionsTheNewCertificateAndLeavesOpenOnesAlone(String provider) throws Exception {
+        assumeProvider(provider);
         Path cert = dir.resolve("server.crt");
         Path key = dir.resolve("server.key");
         copy("dev-server.crt", cert);
@@ -212,7 +239,8 @@ class TlsApplicationTests {
                         "spring.ssl.bundle.watch.file.quiet-period=100ms",
                         "asyncore.servers.secure.address=127.0.0.1",
                         "asyncore.servers.secure.port=0",
-                        "asyncore.servers.secure.ssl.bundle=reloading")
+                        "asyncore.servers.secure.ssl.bundle=reloading",
+                        "asyncore.servers.secure.ssl.provider=" + provider)
                 .run()) {
             int port = port(context, "secure");
             SSLSocket before = connect(port);
@@ -227,6 +255,8 @@ class TlsApplicationTests {
             });
             assertThat(echo(before, "still served")).isEqualTo("still served");
             assertThat(serverSubject(before)).doesNotContain("second");
+            assertThat(context.getBean(AsyncoreServers.class).get("secure").tlsProvider())
+                    .isEqualTo(TlsProvider.valueOf(provider.toUpperCase(Locale.ROOT)));
         }
     }
 
