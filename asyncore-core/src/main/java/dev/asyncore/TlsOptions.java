@@ -355,8 +355,9 @@ public final class TlsOptions {
      * host names makes its engine once the client's hello names one. Loop thread.
      */
     Transport transport(StreamTransport stream, Dispatcher owner, boolean client, String serverName) {
-        if (!client && !serverNames.isEmpty()) {
-            return new TlsTransport(stream, new TlsOwner(owner), serverEngines, handshakeTimeout);
+        if (!client && (!serverNames.isEmpty() || applicationProtocols != null)) {
+            List<String> served = applicationProtocols == null ? null : applicationProtocols();
+            return new TlsTransport(stream, new TlsOwner(owner), serverEngines, served, handshakeTimeout);
         }
         SSLEngine engine = newEngine(this, client, serverName, serverName, peerPort(stream));
         return new TlsTransport(stream, new TlsOwner(owner), engine, handshakeTimeout);

@@ -2,6 +2,8 @@ package dev.asyncore.internal.tls;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
@@ -25,6 +27,7 @@ final class ClientHelloParser {
     private static final int CLIENT_HELLO = 1;
     private static final int SERVER_NAME = 0;
     private static final int HOST_NAME = 0;
+    private static final int APPLICATION_LAYER_PROTOCOL_NEGOTIATION = 16;
     private static final ThreadLocal<ByteBuffer> JOINED =
             ThreadLocal.withInitial(() -> ByteBuffer.allocate(MAX_CLIENT_HELLO));
 
@@ -69,13 +72,54 @@ final class ClientHelloParser {
      * @throws SSLException if the ClientHello is malformed
      */
     static String serverName(ByteBuffer in) throws SSLException {
+        Hello h = hello(in);
+        int[] body = extension(h.b, h.start, h.end, SERVER_NAME);
+        return body == null ? null : hostName(h.b, body[0], body[1]);
+    }
+
+    /**
+     * The protocols the ClientHello offers in its ALPN extension (RFC 7301), in its order, or null when it has none.
+     * Call only once {@link #complete} is true.
+     *
+     * @param in the records read (write mode)
+     * @return the protocols, or null
+     * @throws SSLException if the ClientHello is malformed
+     */
+    static List<String> applicationProtocols(ByteBuffer in) throws SSLException {
+        Hello h = hello(in);
+        int[] body = extension(h.b, h.start, h.end, APPLICATION_LAYER_PROTOCOL_NEGOTIATION);
+        if (body == null) {
+            return null;
+        }
+        ByteBuffer b = h.b;
+        int p = body[0];
+        int listEnd = skip(b, p + 2, body[1], uint16(b, need(p, 2, body[1])), "protocol name list");
+        p += 2;
+        List<String> protocols = new ArrayList<>();
+        while (p < listEnd) {
+            int length = b.get(p) & 0xff;
+            int next = skip(b, p + 1, listEnd, length, "protocol name");
+            if (length == 0) {
+                throw new SSLException("malformed ClientHello: an empty application protocol name");
+            }
+            byte[] name = new byte[length];
+            b.get(p + 1, name);
+            protocols.add(new String(name, StandardCharsets.ISO_8859_1));
+            p = next;
+        }
+        return protocols;
+    }
+
+    /** A whole ClientHello's body: in place when its first record holds it, else joined in the thread's buffer. */
+    private record Hello(ByteBuffer b, int start, int end) {}
+
+    private static Hello hello(ByteBuffer in) throws SSLException {
         int first = recordLength(in, 0);
         int length = 4 + (first >= 4 ? helloLength(in, 0, 0) : splitHelloLength(in));
         if (length <= first) {
-            return parseHello(in, RECORD_HEADER + 4, RECORD_HEADER + length);
+            return new Hello(in, RECORD_HEADER + 4, RECORD_HEADER + length);
         }
-        ByteBuffer joined = join(in, length);
-        return parseHello(joined, 4, length);
+        return new Hello(join(in, length), 4, length);
     }
 
     /** Copies the handshake message's bytes out of their records into the thread's scratch buffer. */
@@ -143,8 +187,8 @@ final class ClientHelloParser {
         return length;
     }
 
-    /** Walks the ClientHello body in {@code [p, end)} to its {@code server_name} extension. */
-    private static String parseHello(ByteBuffer b, int p, int end) throws SSLException {
+    /** Walks the ClientHello body in {@code [p, end)} to the extension of {@code wanted} type: its body's bounds, or null. */
+    private static int[] extension(ByteBuffer b, int p, int end, int wanted) throws SSLException {
         p = skip(b, p, end, 2 + 32, "version and random");
         p = skip(b, p + 1, end, b.get(need(p, 1, end)) & 0xff, "session id");
         p = skip(b, p + 2, end, uint16(b, need(p, 2, end)), "cipher suites");
@@ -158,8 +202,8 @@ final class ClientHelloParser {
             int type = uint16(b, need(p, 4, extensionsEnd));
             int length = uint16(b, p + 2);
             int next = skip(b, p + 4, extensionsEnd, length, "extension " + type);
-            if (type == SERVER_NAME) {
-                return hostName(b, p + 4, next);
+            if (type == wanted) {
+                return new int[] {p + 4, next};
             }
             p = next;
         }

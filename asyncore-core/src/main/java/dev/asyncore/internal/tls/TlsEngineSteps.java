@@ -125,4 +125,15 @@ final class TlsEngineSteps {
     static TlsProvider provider(SSLEngine engine) {
         return OpenSsl.isOpenSsl(engine) ? TlsProvider.OPENSSL : TlsProvider.JDK;
     }
+
+    /** Whether the records read (write mode, at least one byte) start with a handshake record (content type 22). */
+    static boolean isHandshakeRecord(ByteBuffer in) {
+        return in.get(0) == 22;
+    }
+
+    /** The session being negotiated while the handshake runs (when the engine has one), else the engine's session. */
+    static SSLSession session(SSLEngine engine, boolean handshaking) {
+        SSLSession hs = handshaking ? engine.getHandshakeSession() : null;
+        return hs != null ? hs : engine.getSession();
+    }
 }

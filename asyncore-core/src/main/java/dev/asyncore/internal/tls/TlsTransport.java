@@ -9,6 +9,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.net.ssl.SSLEngine;
@@ -43,8 +44,6 @@ import dev.asyncore.internal.transport.Transport;
 public final class TlsTransport implements Transport, TlsStatus {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** The content type of a TLS record that carries handshake messages. */
-    private static final byte HANDSHAKE_RECORD = 22;
 
     private final StreamTransport stream;
     private final SocketChannel channel;
@@ -69,18 +68,19 @@ public final class TlsTransport implements Transport, TlsStatus {
     private Throwable failure;
     private AsyncLoop.Cancellable timer;
 
-    /** Starts a handshake with a fresh engine over a stream socket, reporting to its owner; zero: no timeout. Loop thread. */
+    /** A handshake on a fresh engine over a stream socket, reporting to its owner; zero: no timeout. Loop thread. */
     public TlsTransport(StreamTransport stream, TransportOwner owner, SSLEngine engine, Duration handshakeTimeout) {
         this(stream, owner, engine, null, handshakeTimeout);
     }
 
-    /** Starts a server handshake whose engine {@code engines} makes for the name the ClientHello asks for (or null). */
+    /** A server handshake: {@code engines} makes the engine for the hello's name once its ALPN offer fits protocols. */
     public TlsTransport(
             StreamTransport stream,
             TransportOwner owner,
             Function<String, SSLEngine> engines,
+            List<String> protocols,
             Duration handshakeTimeout) {
-        this(stream, owner, null, new HelloStage(engines), handshakeTimeout);
+        this(stream, owner, null, new HelloStage(engines, protocols), handshakeTimeout);
     }
 
     private TlsTransport(
@@ -332,11 +332,7 @@ public final class TlsTransport implements Transport, TlsStatus {
     /** The engine's session, or null on a server still waiting for the ClientHello that names the server. */
     @Override
     public SSLSession session() {
-        if (engine == null) {
-            return null;
-        }
-        SSLSession hs = handshaking ? engine.getHandshakeSession() : null;
-        return hs != null ? hs : engine.getSession();
+        return engine == null ? null : TlsEngineSteps.session(engine, handshaking);
     }
 
     @Override
@@ -490,7 +486,7 @@ public final class TlsTransport implements Transport, TlsStatus {
 
     /** One unwrap of application data; true if it made progress and may be called again at once. */
     private boolean unwrapData() throws IOException {
-        if (in.get(0) == HANDSHAKE_RECORD) {
+        if (TlsEngineSteps.isHandshakeRecord(in)) {
             // only a TLS 1.2 renegotiation comes as a plain handshake record now (TLS 1.3 encrypts key updates and
             // tickets): refused before the engine spends anything on it, alike on every provider
             refuseRenegotiation();

@@ -21,15 +21,20 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class ClientHelloParserTest {
 
-    /** A ClientHello as the JDK's client engine writes it, with SNI {@code serverName} (none for null). */
+    /** A ClientHello as the JDK's client engine writes it, with SNI {@code serverName} (none for null), offering h2. */
     private static byte[] hello(String serverName) throws Exception {
+        return hello(serverName, "h2", "http/1.1");
+    }
+
+    /** A ClientHello with SNI {@code serverName} (none for null) offering {@code protocols} with ALPN (none: no ALPN). */
+    private static byte[] hello(String serverName, String... protocols) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, null, null);
         SSLEngine engine = ctx.createSSLEngine();
         engine.setUseClientMode(true);
         SSLParameters params = engine.getSSLParameters();
         params.setServerNames(serverName == null ? List.of() : List.of(new SNIHostName(serverName)));
-        params.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+        params.setApplicationProtocols(protocols);
         engine.setSSLParameters(params);
         ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
         engine.wrap(ByteBuffer.allocate(0), out);
@@ -69,6 +74,21 @@ class ClientHelloParserTest {
         ByteBuffer in = buffer(hello(null));
         assertThat(ClientHelloParser.complete(in)).isTrue();
         assertThat(ClientHelloParser.serverName(in)).isNull();
+    }
+
+    @Test
+    void readsTheApplicationProtocolsOfferedInTheirOrder() throws Exception {
+        ByteBuffer in = buffer(hello("a.example"));
+        assertThat(ClientHelloParser.complete(in)).isTrue();
+        assertThat(ClientHelloParser.applicationProtocols(in)).containsExactly("h2", "http/1.1");
+        ByteBuffer split = buffer(split(hello("a.example"), 50));
+        assertThat(ClientHelloParser.complete(split)).isTrue();
+        assertThat(ClientHelloParser.applicationProtocols(split)).containsExactly("h2", "http/1.1");
+        ByteBuffer none = buffer(hello("a.example", new String[0]));
+        assertThat(ClientHelloParser.complete(none)).isTrue();
+        assertThat(ClientHelloParser.applicationProtocols(none))
+                .as("no ALPN extension")
+                .isNull();
     }
 
     @Test
@@ -138,6 +158,9 @@ class ClientHelloParserTest {
                 if (ClientHelloParser.complete(in)) {
                     String name = ClientHelloParser.serverName(in);
                     assertThat(name == null || name.matches("[a-z0-9._-]+")).isTrue();
+                    List<String> protocols = ClientHelloParser.applicationProtocols(in);
+                    assertThat(protocols == null || protocols.stream().noneMatch(String::isEmpty))
+                            .isTrue();
                 }
             } catch (SSLException expected) {
                 assertThat(expected.getMessage()).isNotBlank();
