@@ -25,13 +25,12 @@ public final class OpenSsl {
     public static final String DEPENDENCY = "org.conscrypt:conscrypt-openjdk-uber";
 
     private static final String CONSCRYPT = "org.conscrypt.Conscrypt";
-    private static final Throwable UNAVAILABILITY = check();
 
     private OpenSsl() {}
 
     /** True if Conscrypt is on the class path and its native library loaded. Any thread. */
     public static boolean isAvailable() {
-        return UNAVAILABILITY == null;
+        return Availability.UNAVAILABILITY == null;
     }
 
     /**
@@ -40,14 +39,15 @@ public final class OpenSsl {
      * @return the reason, or null
      */
     public static String unavailabilityReason() {
-        if (UNAVAILABILITY == null) {
+        Throwable unavailability = Availability.UNAVAILABILITY;
+        if (unavailability == null) {
             return null;
         }
-        if (UNAVAILABILITY instanceof ClassNotFoundException) {
+        if (unavailability instanceof ClassNotFoundException) {
             return "TLS on OpenSSL needs Conscrypt on the class path: add " + DEPENDENCY;
         }
         return "Conscrypt is on the class path but its native library does not load on this platform ("
-                + System.getProperty("os.name") + ", " + System.getProperty("os.arch") + "): " + UNAVAILABILITY;
+                + System.getProperty("os.name") + ", " + System.getProperty("os.arch") + "): " + unavailability;
     }
 
     /**
@@ -57,8 +57,8 @@ public final class OpenSsl {
      * @throws IllegalStateException if it is not available ({@link #unavailabilityReason()})
      */
     public static Provider provider() {
-        if (UNAVAILABILITY != null) {
-            throw new IllegalStateException(unavailabilityReason(), UNAVAILABILITY);
+        if (Availability.UNAVAILABILITY != null) {
+            throw new IllegalStateException(unavailabilityReason(), Availability.UNAVAILABILITY);
         }
         return Holder.PROVIDER;
     }
@@ -130,6 +130,14 @@ public final class OpenSsl {
         } catch (LinkageError | RuntimeException e) {
             return e;
         }
+    }
+
+    /**
+     * Whether Conscrypt loads, found on first use of {@link #isAvailable()} (or the provider): its own class, so that the
+     * class checks ({@link #isOpenSsl(SSLEngine)}), which a loop runs for every engine, never load a native library there.
+     */
+    private static final class Availability {
+        private static final Throwable UNAVAILABILITY = check();
     }
 
     /** The provider, made on first use once Conscrypt is known to load. */
