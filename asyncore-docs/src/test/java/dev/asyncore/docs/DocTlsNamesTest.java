@@ -1,17 +1,11 @@
 package dev.asyncore.docs;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +76,7 @@ class DocTlsNamesTest {
      * first.
      */
     private static SSLSocket connect(String serverName, String... protocols) throws Exception {
-        SSLSocket socket = (SSLSocket) trusting("dev-ca.crt", "dev-sni-ca.crt")
+        SSLSocket socket = (SSLSocket) GuideTls.trusting(TLS, "dev-ca.crt", "dev-sni-ca.crt")
                 .getSocketFactory()
                 .createSocket("127.0.0.1", DocApplication.port(context, "edge"));
         socket.setSoTimeout(10_000);
@@ -99,21 +93,5 @@ class DocTlsNamesTest {
 
     private static String key(String bundle, String file) {
         return "spring.ssl.bundle.pem." + bundle + ".keystore.private-key=file:" + TLS.resolve(file + ".key");
-    }
-
-    private static SSLContext trusting(String... cas) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        for (String ca : cas) {
-            try (InputStream in = Files.newInputStream(TLS.resolve(ca))) {
-                trust.setCertificateEntry(ca, (X509Certificate)
-                        CertificateFactory.getInstance("X.509").generateCertificate(in));
-            }
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }

@@ -2,7 +2,6 @@ package dev.asyncore.docs;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -11,14 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import dev.asyncore.AsyncLoopGroup;
 import dev.asyncore.boot.client.AsyncoreClients;
@@ -104,7 +97,7 @@ class DocYamlFilesTest {
     @Test
     void tlsYmlServesEchoOverTls() throws Exception {
         try (ConfigurableApplicationContext context = runTlsYml()) {
-            try (SSLSocket socket = (SSLSocket) trustingDevCa()
+            try (SSLSocket socket = (SSLSocket) GuideTls.trusting(TLS, "dev-only-ca.crt")
                     .getSocketFactory()
                     .createSocket("127.0.0.1", DocApplication.port(context, "echo-tls"))) {
                 socket.setSoTimeout(10_000);
@@ -147,19 +140,5 @@ class DocYamlFilesTest {
         } catch (IOException closed) {
             return null;
         }
-    }
-
-    private static SSLContext trustingDevCa() throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(TLS.resolve("dev-only-ca.crt"))) {
-            trust.setCertificateEntry("dev-ca", (X509Certificate)
-                    CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }
