@@ -71,6 +71,8 @@ public final class TlsOptions {
     private final Map<String, TlsOptions> serverNames;
 
     private final String[] applicationProtocols;
+    /** The same as a list, made once: what a server's hello stage checks each client's offer against; null for none. */
+    private final List<String> servedProtocols;
     /** Makes a server engine for the name a client asked for: one function per options, none per connection. */
     private final Function<String, SSLEngine> serverEngines = this::serverEngine;
 
@@ -98,6 +100,7 @@ public final class TlsOptions {
         this.cipherSuites = cipherSuites;
         this.serverNames = serverNames;
         this.applicationProtocols = applicationProtocols;
+        this.servedProtocols = applicationProtocols == null ? null : List.of(applicationProtocols);
     }
 
     /**
@@ -296,7 +299,7 @@ public final class TlsOptions {
      * @return the names; empty without ALPN
      */
     public List<String> applicationProtocols() {
-        return applicationProtocols == null ? List.of() : List.of(applicationProtocols);
+        return servedProtocols == null ? List.of() : servedProtocols;
     }
 
     /** The client authentication servers ask for. Any thread. */
@@ -356,8 +359,7 @@ public final class TlsOptions {
      */
     Transport transport(StreamTransport stream, Dispatcher owner, boolean client, String serverName) {
         if (!client && (!serverNames.isEmpty() || applicationProtocols != null)) {
-            List<String> served = applicationProtocols == null ? null : applicationProtocols();
-            return new TlsTransport(stream, new TlsOwner(owner), serverEngines, served, handshakeTimeout);
+            return new TlsTransport(stream, new TlsOwner(owner), serverEngines, servedProtocols, handshakeTimeout);
         }
         SSLEngine engine = newEngine(this, client, serverName, serverName, peerPort(stream));
         return new TlsTransport(stream, new TlsOwner(owner), engine, handshakeTimeout);

@@ -72,7 +72,11 @@ final class ClientHelloParser {
      * @throws SSLException if the ClientHello is malformed
      */
     static String serverName(ByteBuffer in) throws SSLException {
-        Hello h = hello(in);
+        return serverName(hello(in));
+    }
+
+    /** The host name of a whole hello's {@code server_name} extension, in lower case, or null when it has none. */
+    static String serverName(Hello h) throws SSLException {
         int[] body = extension(h.b, h.start, h.end, SERVER_NAME);
         return body == null ? null : hostName(h.b, body[0], body[1]);
     }
@@ -86,7 +90,11 @@ final class ClientHelloParser {
      * @throws SSLException if the ClientHello is malformed
      */
     static List<String> applicationProtocols(ByteBuffer in) throws SSLException {
-        Hello h = hello(in);
+        return applicationProtocols(hello(in));
+    }
+
+    /** The protocols a whole hello offers with ALPN, in its order, or null when it has none. */
+    static List<String> applicationProtocols(Hello h) throws SSLException {
         int[] body = extension(h.b, h.start, h.end, APPLICATION_LAYER_PROTOCOL_NEGOTIATION);
         if (body == null) {
             return null;
@@ -110,10 +118,14 @@ final class ClientHelloParser {
         return protocols;
     }
 
-    /** A whole ClientHello's body: in place when its first record holds it, else joined in the thread's buffer. */
-    private record Hello(ByteBuffer b, int start, int end) {}
+    /**
+     * A whole ClientHello's body: in place when its first record holds it, else joined in the thread's buffer (valid until
+     * the thread's next hello). Found once per connection, then read for its name and its ALPN offer.
+     */
+    record Hello(ByteBuffer b, int start, int end) {}
 
-    private static Hello hello(ByteBuffer in) throws SSLException {
+    /** The body of the whole ClientHello in {@code in} (write mode); call only once {@link #complete} is true. */
+    static Hello hello(ByteBuffer in) throws SSLException {
         int first = recordLength(in, 0);
         int length = 4 + (first >= 4 ? helloLength(in, 0, 0) : splitHelloLength(in));
         if (length <= first) {

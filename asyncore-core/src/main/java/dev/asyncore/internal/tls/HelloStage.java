@@ -56,9 +56,10 @@ final class HelloStage {
                 return null;
             }
         }
-        serverName = ClientHelloParser.serverName(buffers.in());
+        ClientHelloParser.Hello hello = ClientHelloParser.hello(buffers.in());
+        serverName = ClientHelloParser.serverName(hello);
         if (protocols != null) {
-            refuseWithoutCommonProtocol(buffers);
+            refuseWithoutCommonProtocol(buffers, hello);
         }
         SSLEngine engine = engines.apply(serverName);
         SSLSession session = engine.getSession();
@@ -67,8 +68,8 @@ final class HelloStage {
         return engine;
     }
 
-    private void refuseWithoutCommonProtocol(TlsBuffers buffers) throws IOException {
-        List<String> offered = ClientHelloParser.applicationProtocols(buffers.in());
+    private void refuseWithoutCommonProtocol(TlsBuffers buffers, ClientHelloParser.Hello hello) throws IOException {
+        List<String> offered = ClientHelloParser.applicationProtocols(hello);
         if (offered == null || !Collections.disjoint(offered, protocols)) {
             return; // no ALPN offered (served without), or a protocol in common (the engine picks it)
         }
